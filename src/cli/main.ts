@@ -1,0 +1,147 @@
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { BrineError, errors, errorText } from '../errors/index.js';
+import { Executor } from '../executor/executor.js';
+import type { ExecutionResult } from '../executor/types.js';
+import { createNodeWorker } from '../host/node.js';
+import { parseJob } from '../spec/parse.js';
+import type { Job } from '../spec/types.js';
+import { readHostTree, writeHostTree } from './host-files.js';
+
+const USAGE = `usage: brine run JOB.yaml [--output-dir DIR] [--json]
+
+Runs a Bacalhau WASM job (YAML) locally, streaming its stdout and stderr.
+  --output-dir DIR  write Bacalhau's results layout to DIR: stdout, stderr, exitCode, <output Name>/...
+  --json            print the result object as JSON instead of streaming the logs
+Exit status: the program's exit code when the job completed, 125 when it failed, 124 on timeout or cancel.`;
+
+export const EXIT_FAILED = 125;
+export const EXIT_STOPPED = 124;
+
+interface Options {
+  jobPath: string;
+  outputDir?: string;
+  json: boolean;
+}
+
+function parseArgs(argv: string[]): Options | string {
+  const [command, ...rest] = argv;
+  if (command !== 'run') return command === undefined || command === '--help' || command === '-h' ? '' : `unknown command "${command}"`;
+  const options: Partial<Options> = { json: false };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (arg === '--json') options.json = true;
+    else if (arg === '--output-dir' || arg === '-o') {
+      const dir = rest[++i];
+      if (dir === undefined) return `${arg} needs a directory`;
+      options.outputDir = dir;
+    } else if (arg.startsWith('--output-dir=')) options.outputDir = arg.slice('--output-dir='.length);
+    else if (arg.startsWith('-')) return `unknown option "${arg}"`;
+    else if (options.jobPath === undefined) options.jobPath = arg;
+    else return `unexpected argument "${arg}"`;
+  }
+  if (options.jobPath === undefined) return 'missing JOB.yaml';
+  return options as Options;
+}
+
+/** `brine run`: returns the process exit status. */
+export async function main(argv: string[]): Promise<number> {
+  const options = parseArgs(argv);
+  if (typeof options === 'string') {
+    process.stderr.write(options === '' ? `${USAGE}\n` : `brine: ${options}\n${USAGE}\n`);
+    return options === '' ? 0 : 2;
+  }
+  let job: Job;
+  try {
+    job = relativeToJobFile(parseJob(await readFile(options.jobPath, 'utf8')), options.jobPath);
+  } catch (error) {
+    return report(error);
+  }
+
+  const executor = new Executor({
+    createWorker: createNodeWorker,
+    maxWorkers: 1,
+    readLocal: async (path) => {
+      try {
+        return await readHostTree(path);
+      } catch (error) {
+        throw errors.inputConfig(`input source "${path}" does not exist: ${errorText(error)}`, { sourcePath: path });
+      }
+    },
+    onEvent: (event) => {
+      if (event.type !== 'logs' || options.json) return;
+      for (const log of event.events) (log.stream === 'stdout' ? process.stdout : process.stderr).write(log.data);
+    },
+  });
+  const executionId = `e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const interrupt = () => void executor.cancel(executionId);
+  process.once('SIGINT', interrupt);
+  process.once('SIGTERM', interrupt);
+  try {
+    const result = await executor.run({ executionId, job });
+    if (options.outputDir !== undefined) await writeResults(options.outputDir, result, executor, executionId);
+    if (options.json) process.stdout.write(`${JSON.stringify(toJson(result), null, 2)}\n`);
+    else summarize(result);
+    return exitStatus(result);
+  } catch (error) {
+    return report(error);
+  } finally {
+    process.off('SIGINT', interrupt);
+    process.off('SIGTERM', interrupt);
+    executor.dispose();
+  }
+}
+
+/** Local SourcePaths are read relative to the job file's directory. */
+function relativeToJobFile(job: Job, jobPath: string): Job {
+  const base = dirname(resolve(jobPath));
+  for (const input of job.inputs) {
+    if (input.source.type === 'localDirectory' && !isAbsolute(input.source.sourcePath)) {
+      input.source.sourcePath = join(base, input.source.sourcePath);
+    }
+  }
+  return job;
+}
+
+export function exitStatus(result: ExecutionResult): number {
+  if (result.state === 'completed') return result.exitCode & 0xff;
+  return result.state === 'failed' ? EXIT_FAILED : EXIT_STOPPED;
+}
+
+/** Bacalhau's results layout: stdout, stderr, exitCode and one directory per output. */
+async function writeResults(dir: string, result: ExecutionResult, executor: Executor, id: string): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const chunks: Record<'stdout' | 'stderr', Uint8Array[]> = { stdout: [], stderr: [] };
+  for await (const event of executor.getLogStream(id)) chunks[event.stream].push(event.data);
+  await writeFile(join(dir, 'stdout'), chunks.stdout);
+  await writeFile(join(dir, 'stderr'), chunks.stderr);
+  await writeFile(join(dir, 'exitCode'), String(result.exitCode));
+  for (const output of result.outputs) await writeHostTree(join(dir, output.name), output.tree);
+}
+
+function summarize(result: ExecutionResult): void {
+  if (result.state !== 'completed') {
+    process.stderr.write(`brine: ${result.state}: ${result.errorMsg}\n`);
+    if (result.error !== null) process.stderr.write(`hint: ${result.error.hint}\n`);
+  } else if (result.memory.message !== undefined) {
+    process.stderr.write(`brine: ${result.memory.message}\n`);
+  }
+}
+
+/** The result without the full log events (they are in stdout/stderr, and in the results layout). */
+function toJson(result: ExecutionResult) {
+  const { logs: _logs, outputs, ...rest } = result;
+  return {
+    ...rest,
+    outputs: outputs.map((o) => ({ name: o.name, role: o.role })),
+  };
+}
+
+function report(error: unknown): number {
+  if (error instanceof BrineError) {
+    process.stderr.write(`brine: ${error.code}: ${error.message}\nhint: ${error.hint}\n`);
+  } else {
+    process.stderr.write(`brine: ${errorText(error)}\n`);
+  }
+  return EXIT_FAILED;
+}

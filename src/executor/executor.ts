@@ -1,0 +1,504 @@
+import { transfer } from 'comlink';
+import { BrineError, errors, errorText, isBrineError } from '../errors/index.js';
+import { MountTable } from '../fs/mount-table.js';
+import type { FileTree } from '../fs/tree.js';
+import { WorkerPool, Slots } from '../host/pool.js';
+import type { WorkerFactory, WorkerHandle } from '../host/types.js';
+import { CompileCache } from '../loader/compile-cache.js';
+import type { ImportGraph } from '../loader/graph.js';
+import { LoadFailure, loadModules } from '../loader/loader.js';
+import { LogStore, type LogStreamOptions } from '../logs/store.js';
+import { DEFAULT_LOG_CAP_BYTES, type LogEvent } from '../logs/types.js';
+import type { RunEnd, RunEvent, RunOutcome, RunRequest } from '../runtime/protocol.js';
+import { decodeInline } from '../spec/inline.js';
+import { checkMemoryLimit, parseBytes, WASM_MAX_PAGES, WASM_PAGE_SIZE } from '../spec/memory.js';
+import { DEFAULT_MEMORY, type Job } from '../spec/types.js';
+import { validateJob } from '../spec/validate.js';
+import type {
+  BidResponse,
+  ExecutionResult,
+  ExecutionState,
+  ExecutorEvent,
+  FinalState,
+  OutputMount,
+  StartRequest,
+} from './types.js';
+
+export interface ExecutorOptions {
+  /** Makes a worker: `createBrowserWorker` or `createNodeWorker`. */
+  createWorker: WorkerFactory;
+  /** Executions holding a worker at once; more wait in order. Default 4. */
+  maxWorkers?: number;
+  /** Log bytes kept per stream and execution. Default 64 MiB. */
+  logCapBytes?: number;
+  /** Bytes the writable mounts of one execution may hold. Default 1 GiB. */
+  fsQuotaBytes?: number;
+  /** Reads a host file or directory for localDirectory sources (the CLI provides it). */
+  readLocal?: (sourcePath: string) => Promise<FileTree>;
+  /** Everything that happens, for UIs: states, graph progress, logs, memory, results. */
+  onEvent?: (event: ExecutorEvent) => void;
+}
+
+const LOG_BATCH_BYTES = 64 * 1024;
+const LOG_FLUSH_MS = 5;
+const DEFAULT_FS_QUOTA = 1024 * 1024 * 1024;
+const BID_REASON = 'not place additional requirements on WASM jobs';
+
+/** One execution's bookkeeping on the host side. */
+class Execution {
+  state: ExecutionState = 'queued';
+  readonly abort = new AbortController();
+  worker: WorkerHandle | null = null;
+  result: ExecutionResult | null = null;
+  readonly done: Promise<ExecutionResult>;
+  resolveDone!: (result: ExecutionResult) => void;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  graph: ImportGraph = { nodes: [], edges: [] };
+  memoryPages = 0;
+  readonly timings = { queuedMs: 0, compileMs: 0, linkMs: 0, runMs: 0, totalMs: 0 };
+  readonly startedAt = performance.now();
+
+  constructor(
+    readonly id: string,
+    readonly job: Job,
+    readonly limitPages: number,
+    readonly logs: LogStore,
+  ) {
+    this.done = new Promise((resolve) => (this.resolveDone = resolve));
+  }
+
+  get finished(): boolean {
+    return this.result !== null;
+  }
+}
+
+/**
+ * Bacalhau's WASM executor lifecycle (start, wait, run, cancel, getLogStream, bidding, an
+ * active-executions gauge) over workers: one worker per execution, terminated to cancel.
+ * The same class runs in browsers and in Node; only the worker factory differs.
+ */
+export class Executor {
+  private readonly executions = new Map<string, Execution>();
+  private readonly cache = new CompileCache();
+  private readonly pool: WorkerPool;
+  private readonly slots: Slots;
+  private active = 0;
+
+  constructor(private readonly options: ExecutorOptions) {
+    const maxWorkers = options.maxWorkers ?? 4;
+    this.pool = new WorkerPool(options.createWorker, maxWorkers);
+    this.slots = new Slots(maxWorkers);
+  }
+
+  /** Executions currently loading or running (Bacalhau's wasm_active_executions gauge). */
+  get activeExecutions(): number {
+    return this.active;
+  }
+
+  isInstalled(): boolean {
+    return true;
+  }
+
+  /** Bacalhau bids on every WASM job; Brine declines the ones it cannot run offline, and says why. */
+  shouldBid(request: { job: Job }): BidResponse {
+    const reason = offlineProblem(request.job);
+    return { shouldBid: reason === null, shouldWait: false, reason: reason ?? BID_REASON };
+  }
+
+  shouldBidBasedOnUsage(request: { job: Job }, _usage?: unknown): BidResponse {
+    return this.shouldBid(request);
+  }
+
+  /**
+   * Validates the job, mounts its inputs and outputs and launches the execution. Rejects with
+   * the typed error for what Bacalhau reports from Start (memory over 4 GiB first, then the
+   * spec, inputs and outputs); everything later ends up in the result.
+   */
+  async start(request: StartRequest): Promise<void> {
+    const { executionId: id, job } = request;
+    const existing = this.executions.get(id);
+    if (existing !== undefined) throw existing.finished ? errors.alreadyComplete(id) : errors.alreadyStarted(id);
+    const limitPages = memoryLimitPages(job);
+    validateJob(job);
+    const network = offlineNetworkProblem(job);
+    if (network !== null) throw errors.spec(network, 'Tasks[0].Network.Type');
+    const logCap = request.logCapBytes ?? this.options.logCapBytes ?? DEFAULT_LOG_CAP_BYTES;
+    if (!Number.isSafeInteger(logCap) || logCap < 0) throw errors.log(`invalid log cap ${logCap}: expected whole bytes, zero or more`);
+
+    const execution = new Execution(id, job, limitPages, new LogStore(logCap));
+    this.executions.set(id, execution);
+    let mounts: MountTable;
+    try {
+      mounts = await this.mount(job);
+    } catch (error) {
+      this.executions.delete(id);
+      throw error;
+    }
+    this.emit({ executionId: id, type: 'state', state: 'queued' });
+    if (job.timeoutSeconds > 0) {
+      execution.timer = setTimeout(() => this.stop(execution, 'timedOut'), job.timeoutSeconds * 1000);
+    }
+    this.pool.warm();
+    void this.execute(execution, mounts, request.jobId ?? id);
+  }
+
+  /** The execution's result, once it has ended (resolves once, for every caller). */
+  wait(id: string): Promise<ExecutionResult> {
+    const execution = this.executions.get(id);
+    if (execution === undefined) return Promise.reject(errors.executionNotFound('waiting on', id));
+    return execution.done;
+  }
+
+  async run(request: StartRequest): Promise<ExecutionResult> {
+    await this.start(request);
+    return this.wait(request.executionId);
+  }
+
+  /**
+   * Stops the execution: its worker is terminated at once, even mid-instruction, and it ends
+   * as cancelled with the logs received so far. Harmless when repeated or after the end.
+   */
+  async cancel(id: string): Promise<void> {
+    const execution = this.executions.get(id);
+    if (execution === undefined) throw errors.executionNotFound('canceling', id);
+    this.stop(execution, 'cancelled');
+  }
+
+  /** The execution's logs: history unless `tail` is false, then live events with `follow`. */
+  getLogStream(id: string, options: LogStreamOptions = {}): AsyncIterable<LogEvent> {
+    const execution = this.executions.get(id);
+    if (execution === undefined) throw errors.executionNotFound('getting outputs for', id);
+    return execution.logs.stream(options);
+  }
+
+  /** Forgets a finished execution and its logs (a running one is cancelled first). */
+  release(id: string): void {
+    const execution = this.executions.get(id);
+    if (execution === undefined) throw errors.executionNotFound('releasing', id);
+    this.stop(execution, 'cancelled');
+    this.executions.delete(id);
+  }
+
+  /** Cancels everything and terminates every worker. */
+  dispose(): void {
+    for (const execution of this.executions.values()) this.stop(execution, 'cancelled');
+    this.pool.dispose();
+  }
+
+  private async mount(job: Job): Promise<MountTable> {
+    const table = new MountTable();
+    for (const input of job.inputs) {
+      const { source } = input;
+      let tree: FileTree;
+      let writable = false;
+      switch (source.type) {
+        case 'inline':
+          tree = decodeInline(source.url);
+          break;
+        case 'memory':
+          tree = source.tree;
+          writable = source.readWrite;
+          break;
+        case 'localDirectory':
+          if (this.options.readLocal === undefined) {
+            throw errors.inputConfig(
+              `input source "${source.sourcePath}" is a host path: localDirectory sources work only in the CLI`,
+              { target: input.target },
+            );
+          }
+          tree = await this.options.readLocal(source.sourcePath);
+          writable = source.readWrite;
+          break;
+        case 'other':
+          throw errors.inputConfig(
+            `input source type "${source.sourceType}" needs the network, and the sandbox is offline`,
+            { target: input.target, sourceType: source.sourceType },
+          );
+      }
+      table.addInput(input.target, tree, writable);
+    }
+    for (const output of job.outputs) table.addOutput(output.name);
+    for (const preopen of job.brine.preopens) {
+      if (table.lookup(preopen)?.kind !== 'directory') {
+        throw errors.spec(`preopen "${preopen}" is not a directory of the mounted filesystem`, 'Brine.Preopens');
+      }
+    }
+    return table;
+  }
+
+  private async execute(execution: Execution, mounts: MountTable, jobId: string): Promise<void> {
+    const { job, signal } = { job: execution.job, signal: execution.abort.signal };
+    let worker: WorkerHandle | null = null;
+    try {
+      await this.slots.acquire(signal);
+    } catch {
+      return; // cancelled while queued
+    }
+    this.active++;
+    try {
+      execution.timings.queuedMs = performance.now() - execution.startedAt;
+      this.setState(execution, 'loading');
+      const loaded = await loadModules({
+        mounts,
+        entryModule: job.entryModule,
+        importModules: job.importModules,
+        entrypoint: job.entrypoint,
+        limitPages: execution.limitPages,
+        cache: this.cache,
+        signal,
+        onGraph: (event) => this.emit({ executionId: execution.id, type: 'graph', event }),
+      });
+      execution.graph = loaded.graph;
+      execution.timings.compileMs = loaded.compileMs;
+      if (signal.aborted) return;
+
+      worker = this.pool.acquire();
+      execution.worker = worker;
+      this.setState(execution, 'linking');
+      const outcome = await this.runOnWorker(execution, worker, {
+        executionId: execution.id,
+        modules: loaded.modules,
+        entry: loaded.entry,
+        entrypoint: job.entrypoint,
+        args: [job.brine.argv0, ...job.parameters],
+        env: guestEnv(job, execution.id, jobId),
+        stdin: job.brine.stdin ?? new Uint8Array(0),
+        mounts: mounts.mounts,
+        preopens: job.brine.preopens.map((p) => p.replace(/^\/+|\/+$/g, '')),
+        fsQuotaBytes: this.options.fsQuotaBytes ?? DEFAULT_FS_QUOTA,
+        logs: { batchBytes: LOG_BATCH_BYTES, flushMs: LOG_FLUSH_MS, capBytes: execution.logs.capBytes },
+        ...(job.brine.seed === undefined ? {} : { seed: job.brine.seed }),
+      });
+      if (outcome === null) return; // stopped (cancel, timeout) while running
+      execution.worker = null;
+      this.pool.release(worker);
+      this.finishWithOutcome(execution, outcome);
+    } catch (error) {
+      if (execution.finished) return;
+      if (error instanceof LoadFailure) {
+        execution.graph = error.graph;
+        this.finish(execution, 'failed', -1, error.cause, error.message);
+      } else if (error instanceof WorkerCrash) {
+        execution.worker = null;
+        this.pool.discard(worker!);
+        const crashed = errors.workerCrashed(error.message);
+        this.finish(execution, 'failed', -1, crashed, crashed.message);
+      } else if (!signal.aborted) {
+        const internal = isBrineError(error) ? error : errors.workerCrashed(errorText(error));
+        this.finish(execution, 'failed', -1, internal, internal.message);
+      }
+    } finally {
+      this.active--;
+      this.slots.release();
+    }
+  }
+
+  /**
+   * Runs the request on the worker: events arrive on a MessagePort while the guest runs.
+   * Resolves with the outcome once every posted event has been received, or null if the
+   * execution was stopped; rejects with WorkerCrash if the worker died.
+   */
+  private runOnWorker(execution: Execution, worker: WorkerHandle, request: RunRequest): Promise<RunOutcome | null> {
+    const { port1, port2 } = new MessageChannel();
+    return new Promise<RunOutcome | null>((resolve, reject) => {
+      let received = 0;
+      let outcome: (RunOutcome & { eventsPosted: number }) | null = null;
+      const settle = (value: RunOutcome | null, error?: WorkerCrash) => {
+        port1.close();
+        unsubscribe();
+        execution.abort.signal.removeEventListener('abort', stopped);
+        if (error) reject(error);
+        else resolve(value);
+      };
+      const stopped = () => settle(null);
+      port1.onmessage = (message: MessageEvent<RunEvent>) => {
+        received++;
+        this.onRunEvent(execution, message.data);
+        if (outcome !== null && received >= outcome.eventsPosted) settle(outcome);
+      };
+      const unsubscribe = worker.onCrash((reason) => settle(null, new WorkerCrash(reason)));
+      execution.abort.signal.addEventListener('abort', stopped, { once: true });
+      worker.services.run(request, transfer(port2, [port2] as Transferable[]) as unknown as MessagePort).then(
+        (result) => {
+          outcome = result;
+          if (received >= result.eventsPosted) settle(result);
+        },
+        (error: unknown) => settle(null, new WorkerCrash(errorText(error))),
+      );
+    });
+  }
+
+  private onRunEvent(execution: Execution, event: RunEvent): void {
+    if (execution.finished) return;
+    if (event.type === 'phase') {
+      this.setState(execution, event.phase);
+      return;
+    }
+    for (const log of event.events) execution.logs.append(log);
+    execution.memoryPages = Math.max(execution.memoryPages, event.memoryPages);
+    this.emit({ executionId: execution.id, type: 'logs', events: event.events });
+    this.emit({ executionId: execution.id, type: 'memory', pages: event.memoryPages });
+  }
+
+  private finishWithOutcome(execution: Execution, outcome: RunOutcome): void {
+    execution.timings.linkMs = outcome.linkMs;
+    execution.timings.runMs = outcome.runMs;
+    execution.memoryPages = Math.max(execution.memoryPages, ...outcome.memoryPages);
+    execution.logs.addDropped('stdout', outcome.droppedLogBytes.stdout);
+    execution.logs.addDropped('stderr', outcome.droppedLogBytes.stderr);
+    const outputs = outcome.outputs.map(({ target, role, tree }) => ({ name: target, role, tree }));
+    const totalPages = outcome.memoryPages.reduce((a, b) => a + b, 0);
+    const { end } = outcome;
+    const [state, exitCode, error, errorMsg] = classify(end);
+    this.finish(execution, state, exitCode, error, errorMsg, outputs, totalPages);
+  }
+
+  /** Ends an execution that has not ended yet: terminates its worker and reports `state`. */
+  private stop(execution: Execution, state: 'cancelled' | 'timedOut'): void {
+    if (execution.finished) return;
+    execution.abort.abort();
+    if (execution.worker !== null) {
+      this.pool.discard(execution.worker);
+      execution.worker = null;
+    }
+    const error = state === 'cancelled' ? errors.cancelled() : errors.timeout(execution.job.timeoutSeconds);
+    this.finish(execution, state, -1, error, error.message);
+  }
+
+  private finish(
+    execution: Execution,
+    state: FinalState,
+    exitCode: number,
+    error: BrineError | null,
+    errorMsg: string,
+    outputs: OutputMount[] = [],
+    totalPages = execution.memoryPages,
+  ): void {
+    if (execution.finished) return;
+    clearTimeout(execution.timer);
+    execution.abort.abort();
+    execution.timings.totalMs = performance.now() - execution.startedAt;
+    const { logs, limitPages, memoryPages: peakPages } = execution;
+    logs.close();
+    const memory = memoryReport(peakPages, totalPages, limitPages, state, exitCode);
+    const stdout = logs.summary('stdout');
+    const stderr = logs.summary('stderr');
+    const decoder = new TextDecoder();
+    const result: ExecutionResult = {
+      executionId: execution.id,
+      state,
+      stdout: decoder.decode(stdout.bytes),
+      stdoutTruncated: stdout.truncated,
+      stderr: decoder.decode(stderr.bytes),
+      stderrTruncated: stderr.truncated,
+      exitCode,
+      errorMsg: memory.message !== undefined && state === 'failed' ? `${errorMsg}; ${memory.message}` : errorMsg,
+      error: error?.toJSON() ?? null,
+      outputs,
+      logs: logs.events,
+      logStats: { stdout: logs.statsOf('stdout'), stderr: logs.statsOf('stderr') },
+      memory,
+      timings: { ...execution.timings },
+      graph: execution.graph,
+    };
+    execution.result = result;
+    this.setState(execution, state);
+    this.emit({ executionId: execution.id, type: 'result', result });
+    execution.resolveDone(result);
+  }
+
+  private setState(execution: Execution, state: ExecutionState): void {
+    if (execution.state === state) return;
+    execution.state = state;
+    this.emit({ executionId: execution.id, type: 'state', state });
+  }
+
+  private emit(event: ExecutorEvent): void {
+    this.options.onEvent?.(event);
+  }
+}
+
+class WorkerCrash extends Error {}
+
+/** Maps how the entrypoint call ended to Bacalhau's outcome (reference §6). */
+function classify(end: RunEnd): [FinalState, number, BrineError | null, string] {
+  switch (end.kind) {
+    case 'exit':
+      return ['completed', end.code, null, ''];
+    case 'return':
+      return ['completed', 0, null, ''];
+    case 'trap':
+      return ['failed', 1, errors.trap(end.message), end.message];
+    case 'error': {
+      const error = BrineError.from(end.error);
+      return ['failed', -1, error, error.message];
+    }
+  }
+}
+
+/** Bacalhau's page rounding: Resources.Memory (default 512Mb) up to 64 KiB pages; 0 means no limit. */
+function memoryLimitPages(job: Job): number {
+  let bytes: number;
+  try {
+    bytes = parseBytes(job.memory ?? DEFAULT_MEMORY);
+  } catch (error) {
+    throw isBrineError(error) ? error : errors.spec(errorText(error), 'Tasks[0].Resources.Memory');
+  }
+  const pages = checkMemoryLimit(bytes);
+  return pages === 0 ? WASM_MAX_PAGES : pages;
+}
+
+/**
+ * Whether a memory ended at its limit. A failed grow cannot be observed from outside the guest,
+ * so "reached" means within one allocator step of the limit: 1/64 of it, at least 16 pages.
+ */
+function memoryReport(
+  peakPages: number,
+  totalPages: number,
+  limitPages: number,
+  state: FinalState,
+  exitCode: number,
+): ExecutionResult['memory'] {
+  const headroom = Math.max(16, Math.floor(limitPages / 64));
+  const limitReached = peakPages > 0 && peakPages + headroom >= limitPages;
+  const report: ExecutionResult['memory'] = {
+    peakPages,
+    peakBytes: totalPages * WASM_PAGE_SIZE,
+    limitPages,
+    limitReached,
+  };
+  if (limitReached && (state === 'failed' || (state === 'completed' && exitCode !== 0))) {
+    report.message = `memory limit reached: ${peakPages} of ${limitPages} pages`;
+  }
+  return report;
+}
+
+/** Task.Env plus the system variables a compute node adds (they win), sorted by name. */
+function guestEnv(job: Job, executionId: string, jobId: string): string[] {
+  const env: Record<string, string> = {
+    ...job.env,
+    BACALHAU_EXECUTION_ID: executionId,
+    BACALHAU_JOB_ID: jobId,
+    BACALHAU_JOB_TYPE: job.type,
+    BACALHAU_PARTITION_INDEX: '0',
+    BACALHAU_PARTITION_COUNT: String(job.count),
+  };
+  return Object.keys(env)
+    .sort()
+    .map((name) => `${name}=${env[name]}`);
+}
+
+function offlineNetworkProblem(job: Job): string | null {
+  const type = job.network.toLowerCase();
+  return type === 'none' || type === 'default' || type === ''
+    ? null
+    : `network type "${job.network}" is not available: the sandbox is offline (use None)`;
+}
+
+function offlineProblem(job: Job): string | null {
+  const remote = job.inputs.find((input) => input.source.type === 'other');
+  if (remote !== undefined && remote.source.type === 'other') {
+    return `input source type "${remote.source.sourceType}" needs the network, and the sandbox is offline`;
+  }
+  return offlineNetworkProblem(job);
+}

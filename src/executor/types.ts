@@ -1,0 +1,85 @@
+import type { SerializedError } from '../errors/index.js';
+import type { Mount } from '../fs/mount-table.js';
+import type { FileTree } from '../fs/tree.js';
+import type { GraphEvent, ImportGraph } from '../loader/graph.js';
+import type { StreamStats } from '../logs/store.js';
+import type { LogEvent } from '../logs/types.js';
+import type { Job } from '../spec/types.js';
+
+export type FinalState = 'completed' | 'failed' | 'cancelled' | 'timedOut';
+export type ExecutionState = 'queued' | 'loading' | 'linking' | 'running' | FinalState;
+
+export interface StartRequest {
+  executionId: string;
+  job: Job;
+  /** BACALHAU_JOB_ID; defaults to the execution id. */
+  jobId?: string;
+  /** Overrides the executor's cap on kept log bytes per stream. */
+  logCapBytes?: number;
+}
+
+/** A writable mount as the job left it: an output (at its Name) or a ReadWrite input. */
+export interface OutputMount {
+  name: string;
+  role: Mount['role'];
+  tree: FileTree;
+}
+
+export interface MemoryReport {
+  /** Largest memory at the end of the run, in 64 KiB pages (memories only grow, so also the peak). */
+  peakPages: number;
+  /** All memories of all modules together, in bytes. */
+  peakBytes: number;
+  /** Per-memory limit applied (65536 when the job sets none). */
+  limitPages: number;
+  /** A memory ended within one allocation step of the limit (see README). */
+  limitReached: boolean;
+  /** "memory limit reached: N of M pages", when it was reached by a failed or non-zero run. */
+  message?: string;
+}
+
+export interface Timings {
+  queuedMs: number;
+  compileMs: number;
+  linkMs: number;
+  runMs: number;
+  totalMs: number;
+}
+
+/**
+ * Bacalhau's RunCommandResult (stdout/stderr summaries, truncation flags, exitCode, errorMsg)
+ * plus Brine's additions. `errorMsg` is non-empty exactly when the state is not completed.
+ */
+export interface ExecutionResult {
+  executionId: string;
+  state: FinalState;
+  stdout: string;
+  stdoutTruncated: boolean;
+  stderr: string;
+  stderrTruncated: boolean;
+  exitCode: number;
+  errorMsg: string;
+  /** The typed error behind errorMsg (its code survives the worker boundary). */
+  error: SerializedError | null;
+  outputs: OutputMount[];
+  /** Every kept log event, in order (the execution's log store; see getLogStream). */
+  logs: readonly LogEvent[];
+  logStats: { stdout: StreamStats; stderr: StreamStats };
+  memory: MemoryReport;
+  timings: Timings;
+  graph: ImportGraph;
+}
+
+export type ExecutorEvent = { executionId: string } & (
+  | { type: 'state'; state: ExecutionState }
+  | { type: 'graph'; event: GraphEvent }
+  | { type: 'logs'; events: LogEvent[] }
+  | { type: 'memory'; pages: number }
+  | { type: 'result'; result: ExecutionResult }
+);
+
+export interface BidResponse {
+  shouldBid: boolean;
+  shouldWait: boolean;
+  reason: string;
+}

@@ -1,0 +1,56 @@
+import { DirNode, FileNode, type FsContext, type Node, SymlinkNode } from './nodes.js';
+import type { Mount } from './mount-table.js';
+import type { FileTree } from './tree.js';
+
+/** Builds the root directory: read-only virtual directories with each mount attached at its target. */
+export function buildRoot(ctx: FsContext, mounts: readonly Mount[]): DirNode {
+  const root = new DirNode(ctx, true);
+  root.nlink = 1n;
+  for (const mount of mounts) {
+    const parts = mount.target.split('/');
+    const name = parts.pop()!;
+    let dir = root;
+    for (const part of parts) {
+      let next = dir.entries.get(part);
+      if (!(next instanceof DirNode)) {
+        next = new DirNode(ctx, true);
+        dir.link(part, next);
+      }
+      dir = next as DirNode;
+    }
+    dir.link(name, toNode(ctx, mount.tree, !mount.writable));
+  }
+  return root;
+}
+
+function toNode(ctx: FsContext, tree: FileTree, readonly: boolean): Node {
+  switch (tree.kind) {
+    case 'file':
+      return new FileNode(ctx, readonly, tree.data);
+    case 'symlink':
+      return new SymlinkNode(ctx, readonly, tree.target);
+    case 'directory': {
+      const dir = new DirNode(ctx, readonly);
+      for (const [name, child] of Object.entries(tree.entries)) dir.link(name, toNode(ctx, child, readonly));
+      return dir;
+    }
+  }
+}
+
+/** The node at a normalised mount target (see buildRoot). */
+export function nodeAt(root: DirNode, target: string): Node | undefined {
+  let node: Node | undefined = root;
+  for (const part of target.split('/')) {
+    node = node instanceof DirNode ? node.entries.get(part) : undefined;
+  }
+  return node;
+}
+
+/** A plain-data copy of a node (file bytes copied to exact size, ready to transfer). */
+export function snapshot(node: Node): FileTree {
+  if (node instanceof FileNode) return { kind: 'file', data: node.data.slice() };
+  if (node instanceof SymlinkNode) return { kind: 'symlink', target: node.target };
+  const entries: { [name: string]: FileTree } = {};
+  for (const [name, child] of (node as DirNode).entries) entries[name] = snapshot(child);
+  return { kind: 'directory', entries };
+}

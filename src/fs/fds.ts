@@ -1,0 +1,375 @@
+import { Fd, wasi } from '@bjorn3/browser_wasi_shim';
+import { DirNode, FileNode, type Node, SymlinkNode } from './nodes.js';
+import { walk, type Walked } from './walk.js';
+
+/**
+ * File descriptors over Brine's nodes. They implement the shim's `Fd` methods, so the shim's
+ * syscall table drives them; `DirFd` also offers the operations the shim gets wrong
+ * (rename, symlink) for `BrineWasi` to call.
+ */
+
+const RIGHTS_READ = BigInt(wasi.RIGHTS_FD_READ | wasi.RIGHTS_FD_READDIR);
+const RIGHTS_WRITE = BigInt(wasi.RIGHTS_FD_WRITE);
+/** Everything preview1 defines (29 bits). */
+const RIGHTS_ALL = (1n << 29n) - 1n;
+const LOOKUP_FOLLOW = 1;
+
+/** Applies fd_filestat_set_times / path_filestat_set_times flags to a node. */
+function setTimes(node: Node, atim: bigint, mtim: bigint, flags: number): number {
+  const { FSTFLAGS_ATIM: A, FSTFLAGS_ATIM_NOW: AN, FSTFLAGS_MTIM: M, FSTFLAGS_MTIM_NOW: MN } = wasi;
+  if (((flags & A) && (flags & AN)) || ((flags & M) && (flags & MN)) || flags & ~(A | AN | M | MN)) {
+    return wasi.ERRNO_INVAL;
+  }
+  if (node.readonly) return wasi.ERRNO_ROFS;
+  const now = node.ctx.now();
+  if (flags & A) node.atim = atim;
+  if (flags & AN) node.atim = now;
+  if (flags & M) node.mtim = mtim;
+  if (flags & MN) node.mtim = now;
+  node.ctim = now;
+  return wasi.ERRNO_SUCCESS;
+}
+
+export class FileFd extends Fd {
+  position = 0;
+
+  constructor(
+    readonly node: FileNode,
+    readonly readable: boolean,
+    readonly writable: boolean,
+    private fdflags: number,
+  ) {
+    super();
+  }
+
+  override fd_fdstat_get() {
+    const stat = new wasi.Fdstat(wasi.FILETYPE_REGULAR_FILE, this.fdflags);
+    stat.fs_rights_base = RIGHTS_ALL & ~(this.readable ? 0n : RIGHTS_READ) & ~(this.writable ? 0n : RIGHTS_WRITE);
+    stat.fs_rights_inherited = RIGHTS_ALL;
+    return { ret: wasi.ERRNO_SUCCESS, fdstat: stat };
+  }
+
+  override fd_fdstat_set_flags(flags: number): number {
+    this.fdflags = flags;
+    return wasi.ERRNO_SUCCESS;
+  }
+
+  override fd_filestat_get() {
+    return { ret: wasi.ERRNO_SUCCESS, filestat: this.node.stat() };
+  }
+
+  override fd_filestat_set_size(size: bigint): number {
+    if (this.node.readonly) return wasi.ERRNO_ROFS;
+    if (!this.writable) return wasi.ERRNO_BADF;
+    return this.node.truncate(Number(size));
+  }
+
+  override fd_filestat_set_times(atim: bigint, mtim: bigint, flags: number): number {
+    return setTimes(this.node, atim, mtim, flags);
+  }
+
+  override fd_allocate(offset: bigint, len: bigint): number {
+    if (this.node.readonly) return wasi.ERRNO_ROFS;
+    if (!this.writable) return wasi.ERRNO_BADF;
+    const end = Number(offset + len);
+    return end > this.node.byteLength ? this.node.truncate(end) : wasi.ERRNO_SUCCESS;
+  }
+
+  override fd_read(size: number) {
+    if (!this.readable) return { ret: wasi.ERRNO_BADF, data: new Uint8Array(0) };
+    const data = this.node.read(this.position, size);
+    this.position += data.byteLength;
+    return { ret: wasi.ERRNO_SUCCESS, data };
+  }
+
+  override fd_pread(size: number, offset: bigint) {
+    if (!this.readable) return { ret: wasi.ERRNO_BADF, data: new Uint8Array(0) };
+    return { ret: wasi.ERRNO_SUCCESS, data: this.node.read(Number(offset), size) };
+  }
+
+  override fd_write(data: Uint8Array) {
+    if (!this.writable) return { ret: wasi.ERRNO_BADF, nwritten: 0 };
+    if (this.fdflags & wasi.FDFLAGS_APPEND) this.position = this.node.byteLength;
+    const ret = this.node.write(this.position, data);
+    if (ret !== wasi.ERRNO_SUCCESS) return { ret, nwritten: 0 };
+    this.position += data.byteLength;
+    return { ret, nwritten: data.byteLength };
+  }
+
+  override fd_pwrite(data: Uint8Array, offset: bigint) {
+    if (!this.writable) return { ret: wasi.ERRNO_BADF, nwritten: 0 };
+    const ret = this.node.write(Number(offset), data);
+    return { ret, nwritten: ret === wasi.ERRNO_SUCCESS ? data.byteLength : 0 };
+  }
+
+  override fd_seek(offset: bigint, whence: number) {
+    let base: number;
+    if (whence === wasi.WHENCE_SET) base = 0;
+    else if (whence === wasi.WHENCE_CUR) base = this.position;
+    else if (whence === wasi.WHENCE_END) base = this.node.byteLength;
+    else return { ret: wasi.ERRNO_INVAL, offset: 0n };
+    const target = BigInt(base) + offset;
+    if (target < 0n || target > BigInt(Number.MAX_SAFE_INTEGER)) return { ret: wasi.ERRNO_INVAL, offset: 0n };
+    this.position = Number(target);
+    return { ret: wasi.ERRNO_SUCCESS, offset: target };
+  }
+
+  override fd_tell() {
+    return { ret: wasi.ERRNO_SUCCESS, offset: BigInt(this.position) };
+  }
+}
+
+export class DirFd extends Fd {
+  constructor(readonly node: DirNode) {
+    super();
+  }
+
+  override fd_fdstat_get() {
+    const stat = new wasi.Fdstat(wasi.FILETYPE_DIRECTORY, 0);
+    stat.fs_rights_base = RIGHTS_ALL;
+    stat.fs_rights_inherited = RIGHTS_ALL;
+    return { ret: wasi.ERRNO_SUCCESS, fdstat: stat };
+  }
+
+  override fd_fdstat_set_flags(): number {
+    return wasi.ERRNO_SUCCESS;
+  }
+
+  override fd_filestat_get() {
+    return { ret: wasi.ERRNO_SUCCESS, filestat: this.node.stat() };
+  }
+
+  override fd_filestat_set_times(atim: bigint, mtim: bigint, flags: number): number {
+    return setTimes(this.node, atim, mtim, flags);
+  }
+
+  override fd_read() {
+    return { ret: wasi.ERRNO_ISDIR, data: new Uint8Array(0) };
+  }
+
+  override fd_pread() {
+    return { ret: wasi.ERRNO_ISDIR, data: new Uint8Array(0) };
+  }
+
+  override fd_write() {
+    return { ret: wasi.ERRNO_BADF, nwritten: 0 };
+  }
+
+  override fd_pwrite() {
+    return { ret: wasi.ERRNO_BADF, nwritten: 0 };
+  }
+
+  override fd_seek() {
+    return { ret: wasi.ERRNO_BADF, offset: 0n };
+  }
+
+  override fd_tell() {
+    return { ret: wasi.ERRNO_BADF, offset: 0n };
+  }
+
+  override fd_filestat_set_size(): number {
+    return wasi.ERRNO_ISDIR;
+  }
+
+  override fd_allocate(): number {
+    return wasi.ERRNO_BADF;
+  }
+
+  override fd_readdir_single(cookie: bigint) {
+    const index = Number(cookie);
+    if (index === 0) return { ret: 0, dirent: new wasi.Dirent(1n, this.node.ino, '.', wasi.FILETYPE_DIRECTORY) };
+    if (index === 1) {
+      const parentIno = (this.node.parent ?? this.node).ino;
+      return { ret: 0, dirent: new wasi.Dirent(2n, parentIno, '..', wasi.FILETYPE_DIRECTORY) };
+    }
+    const entry = this.entryAt(index - 2);
+    if (entry === undefined) return { ret: 0, dirent: null };
+    const [name, node] = entry;
+    return { ret: 0, dirent: new wasi.Dirent(cookie + 1n, node.ino, name, node.filetype) };
+  }
+
+  // Readdir walks entries by index; the array is rebuilt only when the directory changed.
+  private listing: [string, Node][] | null = null;
+  private listingTime = -1n;
+  private entryAt(index: number): [string, Node] | undefined {
+    if (this.listing === null || this.listingTime !== this.node.mtim) {
+      this.listing = [...this.node.entries];
+      this.listingTime = this.node.mtim;
+    }
+    return this.listing[index];
+  }
+
+  override path_open(
+    dirflags: number,
+    path: string,
+    oflags: number,
+    rightsBase: bigint,
+    _rightsInheriting: bigint,
+    fdflags: number,
+  ) {
+    const fail = (ret: number) => ({ ret, fd_obj: null });
+    const found = walk(this.node, path, (dirflags & LOOKUP_FOLLOW) !== 0);
+    if (found.ret !== wasi.ERRNO_SUCCESS) return fail(found.ret);
+    const wantsDirectory = (oflags & wasi.OFLAGS_DIRECTORY) !== 0;
+    const writable = (rightsBase & RIGHTS_WRITE) !== 0n;
+    let node = found.node;
+
+    if (node === null) {
+      if (!(oflags & wasi.OFLAGS_CREAT)) return fail(wasi.ERRNO_NOENT);
+      if (wantsDirectory || found.trailingSlash) return fail(wasi.ERRNO_ISDIR);
+      const parent = found.parent!;
+      if (parent.readonly) return fail(wasi.ERRNO_ROFS);
+      node = new FileNode(parent.ctx, false);
+      parent.link(found.name, node);
+    } else if (oflags & wasi.OFLAGS_CREAT && oflags & wasi.OFLAGS_EXCL) {
+      return fail(wasi.ERRNO_EXIST);
+    }
+
+    if (node instanceof SymlinkNode) return fail(wantsDirectory ? wasi.ERRNO_NOTDIR : wasi.ERRNO_LOOP);
+    if (node instanceof DirNode) {
+      if (writable || oflags & wasi.OFLAGS_TRUNC) return fail(wasi.ERRNO_ISDIR);
+      return { ret: wasi.ERRNO_SUCCESS, fd_obj: new DirFd(node) };
+    }
+    if (wantsDirectory) return fail(wasi.ERRNO_NOTDIR);
+    const file = node as FileNode;
+    const truncate = (oflags & wasi.OFLAGS_TRUNC) !== 0;
+    if (file.readonly && (writable || truncate)) return fail(wasi.ERRNO_ROFS);
+    if (truncate) {
+      const ret = file.truncate(0);
+      if (ret !== wasi.ERRNO_SUCCESS) return fail(ret);
+    }
+    // Callers that ask for no read or write right at all get a readable fd.
+    const readable = (rightsBase & RIGHTS_READ) !== 0n || !writable;
+    return { ret: wasi.ERRNO_SUCCESS, fd_obj: new FileFd(file, readable, writable, fdflags) };
+  }
+
+  override path_create_directory(path: string): number {
+    const found = walk(this.node, path, false);
+    if (found.ret !== wasi.ERRNO_SUCCESS) return found.ret;
+    if (found.node !== null) return wasi.ERRNO_EXIST;
+    const parent = found.parent!;
+    if (parent.readonly) return wasi.ERRNO_ROFS;
+    parent.link(found.name, new DirNode(parent.ctx, false));
+    return wasi.ERRNO_SUCCESS;
+  }
+
+  override path_filestat_get(flags: number, path: string) {
+    const found = this.existing(path, (flags & LOOKUP_FOLLOW) !== 0);
+    if (found.node === null) return { ret: found.ret, filestat: null };
+    return { ret: wasi.ERRNO_SUCCESS, filestat: found.node.stat() };
+  }
+
+  override path_filestat_set_times(flags: number, path: string, atim: bigint, mtim: bigint, fstFlags: number) {
+    const found = this.existing(path, (flags & LOOKUP_FOLLOW) !== 0);
+    if (found.node === null) return found.ret;
+    return setTimes(found.node, atim, mtim, fstFlags);
+  }
+
+  /** For path_link: the node to link (files and symlinks only). */
+  override path_lookup(path: string, dirflags: number) {
+    const found = this.existing(path, (dirflags & LOOKUP_FOLLOW) !== 0);
+    if (found.node === null) return { ret: found.ret, inode_obj: null };
+    if (found.node instanceof DirNode) return { ret: wasi.ERRNO_PERM, inode_obj: null };
+    return { ret: wasi.ERRNO_SUCCESS, inode_obj: found.node };
+  }
+
+  /** For path_link: adds a hard link to `inode` at `path`. */
+  override path_link(path: string, inode: Node): number {
+    const found = walk(this.node, path, false);
+    if (found.ret !== wasi.ERRNO_SUCCESS) return found.ret;
+    if (found.node !== null) return wasi.ERRNO_EXIST;
+    if (found.trailingSlash) return wasi.ERRNO_NOENT;
+    const parent = found.parent!;
+    if (parent.readonly || inode.readonly) return wasi.ERRNO_ROFS;
+    parent.link(found.name, inode);
+    inode.ctim = inode.ctx.now();
+    return wasi.ERRNO_SUCCESS;
+  }
+
+  override path_readlink(path: string) {
+    const found = this.existing(path, false);
+    if (found.node === null) return { ret: found.ret, data: null };
+    if (!(found.node instanceof SymlinkNode)) return { ret: wasi.ERRNO_INVAL, data: null };
+    return { ret: wasi.ERRNO_SUCCESS, data: found.node.target };
+  }
+
+  override path_remove_directory(path: string): number {
+    const found = this.existing(path, false);
+    if (found.node === null) return found.ret;
+    if (found.parent === null) return found.name === '.' ? wasi.ERRNO_INVAL : wasi.ERRNO_NOTEMPTY;
+    if (!(found.node instanceof DirNode)) return wasi.ERRNO_NOTDIR;
+    if (found.parent.readonly) return wasi.ERRNO_ROFS;
+    if (found.node.entries.size > 0) return wasi.ERRNO_NOTEMPTY;
+    found.parent.unlink(found.name);
+    return wasi.ERRNO_SUCCESS;
+  }
+
+  override path_unlink_file(path: string): number {
+    const found = this.existing(path, false);
+    if (found.node === null) return found.ret;
+    if (found.node instanceof DirNode) return wasi.ERRNO_ISDIR;
+    if (found.trailingSlash) return wasi.ERRNO_NOTDIR;
+    if (found.parent!.readonly) return wasi.ERRNO_ROFS;
+    found.parent!.unlink(found.name);
+    return wasi.ERRNO_SUCCESS;
+  }
+
+  /** path_symlink: creates `path` pointing at `target` (kept as written). */
+  symlink(target: string, path: string): number {
+    const found = walk(this.node, path, false);
+    if (found.ret !== wasi.ERRNO_SUCCESS) return found.ret;
+    if (found.node !== null) return wasi.ERRNO_EXIST;
+    if (found.trailingSlash) return wasi.ERRNO_NOENT;
+    const parent = found.parent!;
+    if (parent.readonly) return wasi.ERRNO_ROFS;
+    parent.link(found.name, new SymlinkNode(parent.ctx, false, target));
+    return wasi.ERRNO_SUCCESS;
+  }
+
+  /** path_rename, done in one step (the shim unlinks then relinks, which loses on failure). */
+  rename(oldPath: string, target: DirFd, newPath: string): number {
+    const from = this.existing(oldPath, false);
+    if (from.node === null) return from.ret;
+    const to = walk(target.node, newPath, false);
+    if (to.ret !== wasi.ERRNO_SUCCESS) return to.ret;
+    if (from.parent === null || to.parent === null) return wasi.ERRNO_BUSY;
+    if (from.parent.readonly || to.parent.readonly) return wasi.ERRNO_ROFS;
+    const moving = from.node;
+    if (moving instanceof DirNode) {
+      if (to.node !== null && !(to.node instanceof DirNode)) return wasi.ERRNO_NOTDIR;
+      if (to.node instanceof DirNode && to.node !== moving && to.node.entries.size > 0) return wasi.ERRNO_NOTEMPTY;
+      if (moving.contains(to.parent)) return wasi.ERRNO_INVAL;
+    } else {
+      if (from.trailingSlash || to.trailingSlash) return wasi.ERRNO_NOTDIR;
+      if (to.node instanceof DirNode) return wasi.ERRNO_ISDIR;
+    }
+    if (to.node === moving) return wasi.ERRNO_SUCCESS;
+    if (to.node !== null) to.parent.unlink(to.name);
+    from.parent.entries.delete(from.name);
+    from.parent.touch();
+    to.parent.entries.set(to.name, moving);
+    to.parent.touch();
+    if (moving instanceof DirNode) moving.parent = to.parent;
+    moving.ctim = moving.ctx.now();
+    return wasi.ERRNO_SUCCESS;
+  }
+
+  private existing(path: string, follow: boolean): Walked {
+    const found = walk(this.node, path, follow);
+    if (found.ret === wasi.ERRNO_SUCCESS && found.node === null) return { ...found, ret: wasi.ERRNO_NOENT };
+    return found;
+  }
+}
+
+export class PreopenFd extends DirFd {
+  constructor(
+    node: DirNode,
+    readonly name: string,
+  ) {
+    super(node);
+  }
+
+  override fd_prestat_get() {
+    return { ret: wasi.ERRNO_SUCCESS, prestat: wasi.Prestat.dir(this.name) };
+  }
+}

@@ -1,0 +1,196 @@
+import { Inode, wasi } from '@bjorn3/browser_wasi_shim';
+
+/**
+ * The in-memory filesystem's nodes, built on the shim's `Inode` so the shim stays the syscall
+ * layer. Unlike the shim's `File`/`Directory` they carry a read-only flag that holds at every
+ * depth, real timestamps and link counts, symlinks, amortised O(1) appends and a byte quota.
+ */
+
+/** The filesystem state shared by every node of one execution. */
+export class FsContext {
+  usedBytes = 0;
+  constructor(
+    /** Current time in nanoseconds (real, or deterministic when the job has a seed). */
+    readonly now: () => bigint,
+    /** Bytes writable files may hold in total; past it writes fail with ENOSPC. */
+    readonly quotaBytes: number,
+  ) {}
+}
+
+/** The shim's Filestat writes atim/mtim/ctim at offsets 38/46/52; preview1 puts them at 40/48/56. */
+export class Filestat extends wasi.Filestat {
+  override write_bytes(view: DataView, ptr: number): void {
+    view.setBigUint64(ptr, this.dev, true);
+    view.setBigUint64(ptr + 8, this.ino, true);
+    view.setUint8(ptr + 16, this.filetype);
+    view.setBigUint64(ptr + 24, this.nlink, true);
+    view.setBigUint64(ptr + 32, this.size, true);
+    view.setBigUint64(ptr + 40, this.atim, true);
+    view.setBigUint64(ptr + 48, this.mtim, true);
+    view.setBigUint64(ptr + 56, this.ctim, true);
+  }
+}
+
+export abstract class Node extends Inode {
+  atim: bigint;
+  mtim: bigint;
+  ctim: bigint;
+  nlink = 0n;
+
+  constructor(
+    readonly ctx: FsContext,
+    /** Nothing under a read-only node can be changed: inputs and the virtual root. */
+    readonly readonly: boolean,
+  ) {
+    super();
+    this.atim = this.mtim = this.ctim = ctx.now();
+  }
+
+  abstract readonly filetype: number;
+  abstract get size(): bigint;
+
+  stat(): Filestat {
+    const st = new Filestat(this.ino, this.filetype, this.size);
+    st.nlink = this.nlink;
+    st.atim = this.atim;
+    st.mtim = this.mtim;
+    st.ctim = this.ctim;
+    return st;
+  }
+
+  touch(): void {
+    this.mtim = this.ctim = this.ctx.now();
+  }
+
+  /** Not used: Brine's directory fds open nodes themselves (see fds.ts). */
+  path_open(): { ret: number; fd_obj: null } {
+    return { ret: wasi.ERRNO_NOTSUP, fd_obj: null };
+  }
+}
+
+export class FileNode extends Node {
+  readonly filetype = wasi.FILETYPE_REGULAR_FILE;
+  private buf: Uint8Array;
+  private length: number;
+  /** False while `buf` is the caller's buffer: the first change copies it (copy-on-write). */
+  private owned: boolean;
+
+  constructor(ctx: FsContext, readonly_: boolean, data: Uint8Array = new Uint8Array(0)) {
+    super(ctx, readonly_);
+    this.buf = data;
+    this.length = data.byteLength;
+    this.owned = false;
+    if (!readonly_) ctx.usedBytes += data.byteLength;
+  }
+
+  get size(): bigint {
+    return BigInt(this.length);
+  }
+
+  get byteLength(): number {
+    return this.length;
+  }
+
+  /** The file's bytes (a view; copy before keeping it past further writes). */
+  get data(): Uint8Array {
+    return this.buf.subarray(0, this.length);
+  }
+
+  read(position: number, size: number): Uint8Array {
+    if (position >= this.length) return new Uint8Array(0);
+    return this.buf.slice(position, Math.min(this.length, position + size));
+  }
+
+  /** Writes at `position`, growing the file (zero-filled). Returns an errno. */
+  write(position: number, data: Uint8Array): number {
+    const end = position + data.byteLength;
+    const ret = this.resize(Math.max(end, this.length), true);
+    if (ret !== wasi.ERRNO_SUCCESS) return ret;
+    this.buf.set(data, position);
+    this.touch();
+    return wasi.ERRNO_SUCCESS;
+  }
+
+  /** Sets the size (truncate or extend with zeros). Returns an errno. */
+  truncate(size: number): number {
+    const ret = this.resize(size, false);
+    if (ret === wasi.ERRNO_SUCCESS) this.touch();
+    return ret;
+  }
+
+  /** Gives the quota back when the last link goes. */
+  release(): void {
+    if (!this.readonly) this.ctx.usedBytes -= this.length;
+    this.buf = new Uint8Array(0);
+    this.length = 0;
+  }
+
+  private resize(size: number, forWrite: boolean): number {
+    if (!Number.isSafeInteger(size) || size < 0) return wasi.ERRNO_FBIG;
+    const delta = size - this.length;
+    if (delta > 0 && this.ctx.usedBytes + delta > this.ctx.quotaBytes) return wasi.ERRNO_NOSPC;
+    if (!this.owned || size > this.buf.byteLength) {
+      // Writes grow the capacity by doubling, so n appends cost O(n) in total (the shim's File is O(n²)).
+      const doubled = forWrite ? Math.min(this.buf.byteLength * 2, this.ctx.quotaBytes) : 0;
+      const grown = new Uint8Array(Math.max(size, doubled));
+      grown.set(this.buf.subarray(0, Math.min(this.length, size)));
+      this.buf = grown;
+      this.owned = true;
+    } else if (size < this.length) {
+      this.buf.fill(0, size, this.length);
+    }
+    this.ctx.usedBytes += delta;
+    this.length = size;
+    return wasi.ERRNO_SUCCESS;
+  }
+}
+
+export class DirNode extends Node {
+  readonly filetype = wasi.FILETYPE_DIRECTORY;
+  readonly entries = new Map<string, Node>();
+  parent: DirNode | null = null;
+
+  get size(): bigint {
+    return 0n;
+  }
+
+  /** Links `node` under `name` (replacing nothing: callers check first). */
+  link(name: string, node: Node): void {
+    this.entries.set(name, node);
+    node.nlink++;
+    if (node instanceof DirNode) node.parent = this;
+    this.touch();
+  }
+
+  unlink(name: string): Node | undefined {
+    const node = this.entries.get(name);
+    if (node === undefined) return undefined;
+    this.entries.delete(name);
+    node.nlink--;
+    if (node.nlink === 0n && node instanceof FileNode) node.release();
+    this.touch();
+    return node;
+  }
+
+  /** True if `this` is `other` or one of its ancestors. */
+  contains(other: DirNode): boolean {
+    for (let d: DirNode | null = other; d !== null; d = d.parent) if (d === this) return true;
+    return false;
+  }
+}
+
+export class SymlinkNode extends Node {
+  readonly filetype = wasi.FILETYPE_SYMBOLIC_LINK;
+
+  constructor(
+    ctx: FsContext,
+    readonly_: boolean,
+    readonly target: string,
+  ) {
+    super(ctx, readonly_);
+  }
+
+  get size(): bigint {
+    return BigInt(new TextEncoder().encode(this.target).byteLength);
+  }
+}

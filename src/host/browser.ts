@@ -1,0 +1,22 @@
+import { wrap } from 'comlink';
+import type { RemoteServices } from '../../workers/services.js';
+import { crashReporter, type WorkerFactory } from './types.js';
+
+/** Web Workers, bundled by Vite from workers/execution.worker.ts. */
+export const createBrowserWorker: WorkerFactory = () => {
+  const worker = new Worker(new URL('../../workers/execution.worker.ts', import.meta.url), { type: 'module' });
+  const crashes = crashReporter();
+  worker.addEventListener('error', (event) => {
+    event.preventDefault();
+    crashes.crashed(event.message || 'the worker failed');
+  });
+  return {
+    services: wrap<RemoteServices>(worker),
+    terminate: () => {
+      crashes.ended();
+      worker.terminate();
+    },
+    onCrash: crashes.subscribe,
+    setIdle: () => {},
+  };
+};

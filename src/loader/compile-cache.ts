@@ -1,0 +1,68 @@
+import { capMemories, type ModuleInfo, parseModule } from './wasm-binary.js';
+
+export interface InspectedModule {
+  sha256: string;
+  info: ModuleInfo;
+}
+
+/** Modules kept compiled; the oldest unused ones are dropped past this. */
+const DEFAULT_CAPACITY = 128;
+
+/**
+ * Parses and compiles modules once per session. Entries are keyed by the bytes' SHA-256 (and,
+ * for compiled modules, the memory limit, since limits are rewritten into the bytes before
+ * compiling); the same buffer seen again skips even the hash.
+ */
+export class CompileCache {
+  private readonly hashes = new WeakMap<Uint8Array, Promise<string>>();
+  private readonly inspected = new Map<string, ModuleInfo>();
+  private readonly compiled = new Map<string, Promise<WebAssembly.Module>>();
+
+  constructor(private readonly capacity = DEFAULT_CAPACITY) {}
+
+  /** Parses the module's structure (throws WasmFormatError when malformed). */
+  async inspect(bytes: Uint8Array): Promise<InspectedModule> {
+    const sha256 = await this.hash(bytes);
+    let info = this.inspected.get(sha256);
+    if (info === undefined) {
+      info = parseModule(bytes);
+      this.remember(this.inspected, sha256, info);
+    }
+    return { sha256, info };
+  }
+
+  /** The module compiled with every memory's maximum capped at `limitPages`. */
+  compile(module: InspectedModule, bytes: Uint8Array, limitPages: number): Promise<WebAssembly.Module> {
+    const key = `${module.sha256}:${limitPages}`;
+    let compiled = this.compiled.get(key);
+    if (compiled === undefined) {
+      compiled = WebAssembly.compile(capMemories(bytes, limitPages) as Uint8Array<ArrayBuffer>);
+      this.remember(this.compiled, key, compiled);
+    } else {
+      // Refresh its place in the eviction order.
+      this.compiled.delete(key);
+      this.compiled.set(key, compiled);
+    }
+    return compiled;
+  }
+
+  get size(): number {
+    return this.compiled.size;
+  }
+
+  private hash(bytes: Uint8Array): Promise<string> {
+    let hash = this.hashes.get(bytes);
+    if (hash === undefined) {
+      hash = crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>).then((digest) =>
+        Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join(''),
+      );
+      this.hashes.set(bytes, hash);
+    }
+    return hash;
+  }
+
+  private remember<T>(map: Map<string, T>, key: string, value: T): void {
+    map.set(key, value);
+    if (map.size > this.capacity) map.delete(map.keys().next().value!);
+  }
+}

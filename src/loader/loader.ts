@@ -1,0 +1,273 @@
+import { BrineError, errors, errorText } from '../errors/index.js';
+import type { MountTable } from '../fs/mount-table.js';
+import type { PlannedModule } from '../runtime/protocol.js';
+import { formatBytes, WASM_PAGE_SIZE } from '../spec/memory.js';
+import { PREVIEW1_FUNCTIONS } from '../wasi/brine-wasi.js';
+import type { CompileCache, InspectedModule } from './compile-cache.js';
+import type { GraphEdge, GraphEvent, GraphNode, ImportGraph } from './graph.js';
+import { type ImportDesc, WasmFormatError } from './wasm-binary.js';
+
+export const WASI_MODULE = 'wasi_snapshot_preview1';
+
+export interface LoadRequest {
+  mounts: MountTable;
+  entryModule: string;
+  importModules: readonly string[];
+  entrypoint: string;
+  /** Per-memory limit in pages (65536 when the job sets none). */
+  limitPages: number;
+  cache: CompileCache;
+  onGraph?: (event: GraphEvent) => void;
+  /** Checked between modules: loading stops once the execution is cancelled. */
+  signal?: AbortSignal;
+}
+
+export interface LoadedModules {
+  /** Providers before importers; what the worker instantiates, in order. */
+  modules: PlannedModule[];
+  entry: number;
+  graph: ImportGraph;
+  compileMs: number;
+}
+
+/** A load that failed: Bacalhau's context ("failed to load entry module main.wasm") and the typed cause. */
+export class LoadFailure extends Error {
+  constructor(
+    readonly context: string,
+    override readonly cause: BrineError,
+    readonly graph: ImportGraph,
+  ) {
+    super(context === '' ? cause.message : `${context}: ${cause.message}`);
+  }
+}
+
+/**
+ * Bacalhau's module loader (reference §7), improved: every import kind is resolved, cycles are
+ * reported with their path, each module is compiled once, and every import is checked against
+ * what its provider exports before anything is instantiated, so no guest code runs on a bad link.
+ */
+export async function loadModules(request: LoadRequest): Promise<LoadedModules> {
+  const loader = new Loader(request);
+  const started = performance.now();
+  let context = '';
+  try {
+    for (const path of request.importModules) {
+      context = `failed to load import module ${path}`;
+      await loader.instantiate(path, 'import');
+    }
+    context = `failed to load entry module ${request.entryModule}`;
+    const entry = await loader.instantiate(request.entryModule, 'entry');
+    context = '';
+    const exported = loader.exportsOf(entry).find((e) => e.name === request.entrypoint);
+    if (exported?.kind !== 'function') {
+      throw new BrineError(
+        'EntrypointError',
+        `unable to find the entrypoint '${request.entrypoint}' in the WASM module`,
+        { entrypoint: request.entrypoint },
+      );
+    }
+    return { modules: loader.modules, entry, graph: loader.graph(), compileMs: performance.now() - started };
+  } catch (error) {
+    const cause = error instanceof BrineError ? error : errors.moduleLoad(request.entryModule, errorText(error));
+    throw new LoadFailure(context, cause, loader.graph());
+  }
+}
+
+class Loader {
+  readonly modules: PlannedModule[] = [];
+  private readonly registry = new Map<string, number>();
+  private readonly inspected: InspectedModule[] = [];
+  private readonly nodes = new Map<string, GraphNode>();
+  private readonly edges: GraphEdge[] = [];
+  /** Modules being loaded, outermost first: the current import chain. */
+  private readonly chain: string[] = [];
+  private readonly inChain = new Set<string>();
+
+  constructor(private readonly request: LoadRequest) {}
+
+  graph(): ImportGraph {
+    return { nodes: [...this.nodes.values()].map((node) => ({ ...node })), edges: [...this.edges] };
+  }
+
+  exportsOf(index: number) {
+    return this.inspected[index]!.info.exports;
+  }
+
+  /** Loads, compiles and plans the module registered as `name` (a path), with its dependencies. */
+  async instantiate(name: string, kind: 'entry' | 'import'): Promise<number> {
+    const known = this.registry.get(name);
+    if (known !== undefined) return known;
+    this.request.signal?.throwIfAborted();
+    const node = this.setNode({ id: name, kind, imports: [], exports: [], memories: [], status: 'resolving' });
+    this.chain.push(name);
+    this.inChain.add(name);
+    try {
+      const { path, bytes } = this.resolve(name, () => errors.moduleNotFound(name));
+      Object.assign(node, { path, size: bytes.byteLength, status: 'compiling' });
+      this.emit({ type: 'node', node });
+
+      const inspected = await this.inspect(path, bytes);
+      const { info } = inspected;
+      const memories = [
+        ...info.imports.flatMap((i) => (i.kind === 'memory' && i.limits ? [{ ...i.limits, imported: true }] : [])),
+        ...info.memories.map((m) => ({ ...m, imported: false })),
+      ];
+      Object.assign(node, { sha256: inspected.sha256, imports: info.imports, exports: info.exports, memories });
+      node.limitPages = this.request.limitPages;
+      this.checkMemoryMinimums(name, memories);
+      const module = await this.compile(path, inspected, bytes);
+
+      const providers: PlannedModule['providers'] = {};
+      for (const [moduleName, imports] of groupByModule(info.imports)) {
+        providers[moduleName] = await this.provide(name, moduleName, imports);
+      }
+      const index = this.modules.push({ name, module, providers }) - 1;
+      this.inspected[index] = inspected;
+      this.registry.set(name, index);
+      node.status = 'ready';
+      this.emit({ type: 'node', node });
+      return index;
+    } catch (error) {
+      if (node.status !== 'ready' && !node.error) {
+        node.status = 'failed';
+        if (error instanceof BrineError) node.error = error.toJSON();
+        this.emit({ type: 'node', node });
+      }
+      throw error;
+    } finally {
+      this.chain.pop();
+      this.inChain.delete(name);
+    }
+  }
+
+  /** Finds the provider of `moduleName` for `importer` and checks each import against it. */
+  private async provide(importer: string, moduleName: string, imports: ImportDesc[]): Promise<number | 'wasi'> {
+    const edge: GraphEdge = {
+      from: importer,
+      to: moduleName,
+      imports: imports.map(({ name, kind, type }) => (type === undefined ? { name, kind } : { name, kind, type })),
+    };
+    if (moduleName === WASI_MODULE) {
+      this.setNode({ id: WASI_MODULE, kind: 'wasi', imports: [], exports: [], memories: [], status: 'ready' });
+      this.addEdge(edge);
+      const unknown = imports.find((i) => i.kind !== 'function' || !PREVIEW1_FUNCTIONS.has(i.name));
+      if (unknown !== undefined) {
+        throw errors.wasi(`${WASI_MODULE} has no ${unknown.kind} "${unknown.name}" (imported by "${importer}")`);
+      }
+      return 'wasi';
+    }
+    if (this.inChain.has(moduleName)) {
+      const cycle = [...this.chain.slice(this.chain.indexOf(moduleName)), moduleName];
+      this.addEdge(edge);
+      throw errors.moduleLoad(importer, `import cycle: ${cycle.join(' -> ')}`, { cycle });
+    }
+    if (moduleName === 'wasi_unstable') {
+      this.missing(moduleName, edge);
+      throw new BrineError(
+        'UnknownModuleError',
+        `unknown module "${moduleName}"`,
+        { name: moduleName, importer },
+        '"wasi_unstable" is WASI preview 0, which Brine (like Bacalhau) does not provide. Rebuild the module for wasm32-wasi (wasi_snapshot_preview1).',
+      );
+    }
+    if (!this.registry.has(moduleName) && this.request.mounts.lookup(moduleName) === undefined) {
+      this.missing(moduleName, edge);
+      throw errors.unknownModule(moduleName, { importer });
+    }
+    const provider = await this.instantiate(moduleName, 'import');
+    this.addEdge(edge);
+    this.checkImports(importer, moduleName, imports, provider);
+    return provider;
+  }
+
+  private checkImports(importer: string, moduleName: string, imports: ImportDesc[], provider: number): void {
+    const exports = new Map(this.exportsOf(provider).map((e) => [e.name, e]));
+    for (const wanted of imports) {
+      const what = `import "${moduleName}"."${wanted.name}" (${wanted.kind})`;
+      const found = exports.get(wanted.name);
+      let problem: string | null = null;
+      if (found === undefined) problem = `module "${moduleName}" does not export "${wanted.name}"`;
+      else if (found.kind !== wanted.kind) problem = `"${wanted.name}" is exported as a ${found.kind}`;
+      else if (wanted.kind === 'function' && found.type !== wanted.type) {
+        problem = `the import expects ${wanted.type} but the export is ${found.type}`;
+      }
+      if (problem !== null) throw errors.moduleLoad(importer, `${what}: ${problem}`, { import: wanted });
+    }
+  }
+
+  /** Bacalhau's resolveModulePath: a file, or a directory holding exactly one .wasm file. */
+  private resolve(name: string, notFound: () => BrineError): { path: string; bytes: Uint8Array } {
+    const found = this.request.mounts.lookup(name);
+    if (found?.kind === 'file') return { path: name, bytes: found.data };
+    if (found?.kind === 'directory') {
+      const wasm = Object.entries(found.entries).filter(([n, e]) => e.kind === 'file' && n.endsWith('.wasm'));
+      if (wasm.length === 1) {
+        const [fileName, file] = wasm[0]!;
+        return { path: `${name.replace(/\/+$/, '')}/${fileName}`, bytes: (file as { data: Uint8Array }).data };
+      }
+    }
+    throw notFound();
+  }
+
+  private async inspect(path: string, bytes: Uint8Array): Promise<InspectedModule> {
+    try {
+      return await this.request.cache.inspect(bytes);
+    } catch (error) {
+      if (error instanceof WasmFormatError) throw errors.moduleCompile(path, error.message);
+      throw error;
+    }
+  }
+
+  private async compile(path: string, inspected: InspectedModule, bytes: Uint8Array): Promise<WebAssembly.Module> {
+    try {
+      return await this.request.cache.compile(inspected, bytes, this.request.limitPages);
+    } catch (error) {
+      throw errors.moduleCompile(path, errorText(error));
+    }
+  }
+
+  private checkMemoryMinimums(name: string, memories: GraphNode['memories']): void {
+    const limit = this.request.limitPages;
+    memories.forEach((memory, index) => {
+      if (memory.min <= limit) return;
+      const pages = (n: number) => `${n} pages (${formatBytes(n * WASM_PAGE_SIZE)})`;
+      throw errors.memoryLimit(
+        `module "${name}": ${memory.imported ? 'imported ' : ''}memory ${index} declares a minimum of ${pages(memory.min)}, over the limit of ${pages(limit)}`,
+        { module: name, memoryIndex: index, minPages: memory.min, limitPages: limit },
+      );
+    });
+  }
+
+  private missing(id: string, edge: GraphEdge): void {
+    this.setNode({ id, kind: 'import', imports: [], exports: [], memories: [], status: 'missing' });
+    this.addEdge(edge);
+  }
+
+  private setNode(node: GraphNode): GraphNode {
+    const existing = this.nodes.get(node.id);
+    if (existing !== undefined && existing.status !== 'missing') return existing;
+    this.nodes.set(node.id, node);
+    this.emit({ type: 'node', node });
+    return node;
+  }
+
+  private addEdge(edge: GraphEdge): void {
+    this.edges.push(edge);
+    this.emit({ type: 'edge', edge });
+  }
+
+  /** Nodes change as loading goes on, so listeners get a copy of each state. */
+  private emit(event: GraphEvent): void {
+    this.request.onGraph?.(event.type === 'node' ? { type: 'node', node: { ...event.node } } : event);
+  }
+}
+
+function groupByModule(imports: readonly ImportDesc[]): Map<string, ImportDesc[]> {
+  const groups = new Map<string, ImportDesc[]>();
+  for (const entry of imports) {
+    const group = groups.get(entry.module);
+    if (group === undefined) groups.set(entry.module, [entry]);
+    else group.push(entry);
+  }
+  return groups;
+}

@@ -1,0 +1,66 @@
+import type { SerializedError } from '../errors/index.js';
+import type { Mount } from '../fs/mount-table.js';
+import type { FileTree } from '../fs/tree.js';
+import type { BatchOptions } from '../logs/batcher.js';
+import type { LogEvent, StreamName } from '../logs/types.js';
+
+/**
+ * What crosses the worker boundary: plain data, compiled Modules (cloned) and buffers
+ * (transferred). The host resolves and compiles modules; the worker links and runs them.
+ */
+
+export interface PlannedModule {
+  /** The name the module is registered under (its path as given, or its import name). */
+  name: string;
+  module: WebAssembly.Module;
+  /** Import module name to the index of the planned module that provides it, or the built-in WASI. */
+  providers: Record<string, number | 'wasi'>;
+}
+
+export interface RunRequest {
+  executionId: string;
+  /** Providers come before the modules that import them. */
+  modules: PlannedModule[];
+  /** Index of the entry module in `modules`. */
+  entry: number;
+  entrypoint: string;
+  args: string[];
+  /** "NAME=value", sorted by name. */
+  env: string[];
+  stdin: Uint8Array;
+  mounts: Mount[];
+  /** Named preopens after "/" (fd 3): normalised directory paths, fd 4 onwards. */
+  preopens: string[];
+  seed?: number;
+  fsQuotaBytes: number;
+  logs: BatchOptions;
+}
+
+export type Phase = 'linking' | 'running';
+
+export type RunEvent =
+  | { type: 'logs'; events: LogEvent[]; memoryPages: number }
+  | { type: 'phase'; phase: Phase; at: number };
+
+/** How the entrypoint call ended. */
+export type RunEnd =
+  | { kind: 'exit'; code: number }
+  | { kind: 'return' }
+  | { kind: 'trap'; message: string }
+  | { kind: 'error'; error: SerializedError };
+
+export interface RunOutcome {
+  end: RunEnd;
+  /** Writable mounts as they ended: outputs and ReadWrite inputs. */
+  outputs: { target: string; role: Mount['role']; tree: FileTree }[];
+  /** Final size of each memory of each instance, in pages (memories only grow: this is the peak). */
+  memoryPages: number[];
+  droppedLogBytes: Record<StreamName, number>;
+  linkMs: number;
+  runMs: number;
+}
+
+/** The callback object the worker posts events to (a Comlink proxy of the host's sink). */
+export interface RunEventSink {
+  post(event: RunEvent): void;
+}

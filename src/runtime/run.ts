@@ -1,0 +1,128 @@
+import { type Fd, WASIProcExit } from '@bjorn3/browser_wasi_shim';
+import { errors, errorText, isBrineError } from '../errors/index.js';
+import { buildRoot, nodeAt, snapshot } from '../fs/build.js';
+import { PreopenFd } from '../fs/fds.js';
+import { DirNode, FsContext } from '../fs/nodes.js';
+import { LogBatcher } from '../logs/batcher.js';
+import type { LogEvent } from '../logs/types.js';
+import { BrineWasi } from '../wasi/brine-wasi.js';
+import { type Entropy, realEntropy, seededEntropy } from '../wasi/clock.js';
+import { OutputFd, StdinFd } from '../wasi/stdio.js';
+import type { RunEnd, RunEvent, RunOutcome, RunRequest } from './protocol.js';
+
+const PAGE = 65536;
+
+/**
+ * Runs one execution inside a worker: builds the filesystem, links the planned modules with
+ * WASI, calls the entrypoint and classifies how it ended. Logs and phase marks are posted to
+ * `post` as they happen; the outcome carries the writable mounts' final state.
+ */
+export function runExecution(request: RunRequest, post: (event: RunEvent, transfer: ArrayBuffer[]) => void): RunOutcome {
+  const entropy: Entropy = request.seed === undefined ? realEntropy() : seededEntropy(request.seed);
+  const root = buildRoot(new FsContext(() => entropy.realtime(), request.fsQuotaBytes), request.mounts);
+  const memories: WebAssembly.Memory[] = [];
+  const memoryPages = () => memories.map((m) => m.buffer.byteLength / PAGE);
+
+  const logs = new LogBatcher(
+    request.logs,
+    (events) => post({ type: 'logs', events, memoryPages: Math.max(0, ...memoryPages()) }, buffersOf(events)),
+    () => performance.now(),
+  );
+  const fds: Fd[] = [
+    new StdinFd(request.stdin),
+    new OutputFd('stdout', (stream, data) => logs.write(stream, data)),
+    new OutputFd('stderr', (stream, data) => logs.write(stream, data)),
+    new PreopenFd(root, '/'),
+    ...request.preopens.map((path) => new PreopenFd(nodeAt(root, path) as DirNode, path)),
+  ];
+
+  let end: RunEnd;
+  const linkStart = performance.now();
+  let runStart = linkStart;
+  post({ type: 'phase', phase: 'linking', at: Date.now() }, []);
+  try {
+    const entry = link(request, fds, entropy, memories);
+    const fn = entry.exports[request.entrypoint];
+    if (typeof fn !== 'function') throw errors.entrypoint(request.entrypoint);
+    runStart = performance.now();
+    post({ type: 'phase', phase: 'running', at: Date.now() }, []);
+    end = call(fn as () => unknown);
+  } catch (error) {
+    end = { kind: 'error', error: (isBrineError(error) ? error : errors.workerCrashed(errorText(error))).toJSON() };
+  }
+  const runMs = performance.now() - runStart;
+  logs.flush();
+
+  return {
+    end,
+    outputs: request.mounts
+      .filter((m) => m.writable)
+      .map((m) => ({ target: m.target, role: m.role, tree: snapshot(nodeAt(root, m.target)!) })),
+    memoryPages: memoryPages(),
+    droppedLogBytes: { ...logs.dropped },
+    linkMs: runStart - linkStart,
+    runMs,
+  };
+}
+
+/** Instantiates the planned modules in order; returns the entry instance. */
+function link(request: RunRequest, fds: Fd[], entropy: Entropy, memories: WebAssembly.Memory[]): WebAssembly.Instance {
+  const instances: WebAssembly.Instance[] = [];
+  for (const planned of request.modules) {
+    const imports: WebAssembly.Imports = {};
+    let wasi: BrineWasi | null = null;
+    for (const [name, provider] of Object.entries(planned.providers)) {
+      if (provider === 'wasi') {
+        wasi = new BrineWasi([...request.args], [...request.env], fds, entropy);
+        imports[name] = wasi.wasiImport as WebAssembly.ModuleImports;
+      } else {
+        imports[name] = instances[provider]!.exports as WebAssembly.ModuleImports;
+      }
+    }
+    let instance: WebAssembly.Instance;
+    try {
+      instance = new WebAssembly.Instance(planned.module, imports);
+    } catch (error) {
+      throw errors.moduleLoad(planned.name, errorText(error));
+    }
+    instances.push(instance);
+    const own = Object.values(instance.exports).filter((v): v is WebAssembly.Memory => v instanceof WebAssembly.Memory);
+    for (const memory of own) if (!memories.includes(memory)) memories.push(memory);
+    if (wasi !== null) {
+      // WASI calls read and write the calling module's memory: its own, or the one it imports.
+      const memory = instance.exports['memory'] ?? own[0] ?? importedMemory(imports);
+      if (!(memory instanceof WebAssembly.Memory)) {
+        throw errors.moduleLoad(planned.name, 'the module imports WASI but has no memory for it to use');
+      }
+      wasi.inst = { exports: { memory } };
+    }
+  }
+  return instances[request.entry]!;
+}
+
+function importedMemory(imports: WebAssembly.Imports): WebAssembly.Memory | undefined {
+  for (const namespace of Object.values(imports)) {
+    for (const value of Object.values(namespace)) if (value instanceof WebAssembly.Memory) return value;
+  }
+  return undefined;
+}
+
+/** Calls the entrypoint and maps its ending to Bacalhau's outcomes. */
+function call(fn: () => unknown): RunEnd {
+  try {
+    fn();
+    return { kind: 'return' };
+  } catch (error) {
+    if (error instanceof WASIProcExit) return { kind: 'exit', code: error.code >>> 0 };
+    if (error instanceof WebAssembly.RuntimeError) return { kind: 'trap', message: error.message };
+    // V8 reports a guest stack overflow as a RangeError.
+    if (error instanceof RangeError) return { kind: 'trap', message: `stack overflow: ${error.message}` };
+    return { kind: 'error', error: errors.workerCrashed(errorText(error)).toJSON() };
+  }
+}
+
+function buffersOf(events: LogEvent[]): ArrayBuffer[] {
+  const buffers = new Set<ArrayBuffer>();
+  for (const event of events) if (event.data.buffer instanceof ArrayBuffer) buffers.add(event.data.buffer);
+  return [...buffers];
+}

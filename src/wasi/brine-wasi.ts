@@ -1,0 +1,190 @@
+import { type Fd, WASI, wasi } from '@bjorn3/browser_wasi_shim';
+import { DirFd, FileFd } from '../fs/fds.js';
+import type { Entropy } from './clock.js';
+import { StdinFd } from './stdio.js';
+
+/** Every function of wasi_snapshot_preview1; an import of any other name is a WASIError. */
+export const PREVIEW1_FUNCTIONS: ReadonlySet<string> = new Set([
+  'args_get', 'args_sizes_get', 'environ_get', 'environ_sizes_get', 'clock_res_get', 'clock_time_get',
+  'fd_advise', 'fd_allocate', 'fd_close', 'fd_datasync', 'fd_fdstat_get', 'fd_fdstat_set_flags',
+  'fd_fdstat_set_rights', 'fd_filestat_get', 'fd_filestat_set_size', 'fd_filestat_set_times', 'fd_pread',
+  'fd_prestat_get', 'fd_prestat_dir_name', 'fd_pwrite', 'fd_read', 'fd_readdir', 'fd_renumber', 'fd_seek',
+  'fd_sync', 'fd_tell', 'fd_write', 'path_create_directory', 'path_filestat_get', 'path_filestat_set_times',
+  'path_link', 'path_open', 'path_readlink', 'path_remove_directory', 'path_rename', 'path_symlink',
+  'path_unlink_file', 'poll_oneoff', 'proc_exit', 'proc_raise', 'sched_yield', 'random_get', 'sock_accept',
+  'sock_recv', 'sock_send', 'sock_shutdown',
+]);
+
+const SUBSCRIPTION_SIZE = 48;
+const EVENT_SIZE = 32;
+
+/**
+ * The shim's WASI with Brine's corrections, each replacing one syscall of its table:
+ * - sockets and proc_raise return errnos (the shim throws strings);
+ * - poll_oneoff handles any number of clock and fd subscriptions and writes nevents;
+ * - clocks and random_get come from the job's `Entropy` (real, or seeded);
+ * - path_open reuses the lowest free fd (the shim only appends);
+ * - path_symlink, path_rename and path_readlink go to Brine's filesystem;
+ * - args_sizes_get counts UTF-8 bytes (the shim counts UTF-16 units).
+ * One instance serves one module instance (its memory); modules of a job share `fds`.
+ */
+export class BrineWasi extends WASI {
+  constructor(args: string[], env: string[], fds: Fd[], entropy: Entropy) {
+    super(args, env, fds, { debug: false });
+    const view = () => new DataView(this.inst.exports.memory.buffer);
+    const bytes = () => new Uint8Array(this.inst.exports.memory.buffer);
+    const text = (ptr: number, len: number) => new TextDecoder().decode(bytes().subarray(ptr, ptr + len));
+    const fd = (n: number): Fd | undefined => this.fds[n];
+    const socketErrno = (n: number) => (fd(n) === undefined ? wasi.ERRNO_BADF : wasi.ERRNO_NOTSOCK);
+
+    Object.assign(this.wasiImport, {
+      args_sizes_get: (argcPtr: number, bufSizePtr: number) => {
+        const encoder = new TextEncoder();
+        view().setUint32(argcPtr, this.args.length, true);
+        view().setUint32(bufSizePtr, this.args.reduce((sum, a) => sum + encoder.encode(a).byteLength + 1, 0), true);
+        return wasi.ERRNO_SUCCESS;
+      },
+
+      clock_res_get: (id: number, resultPtr: number) => {
+        if (id < 0 || id > 3) return wasi.ERRNO_INVAL;
+        view().setBigUint64(resultPtr, 1000n, true);
+        return wasi.ERRNO_SUCCESS;
+      },
+
+      clock_time_get: (id: number, _precision: bigint, resultPtr: number) => {
+        const time = readClock(entropy, id);
+        if (time === null) return wasi.ERRNO_INVAL;
+        view().setBigUint64(resultPtr, time, true);
+        return wasi.ERRNO_SUCCESS;
+      },
+
+      random_get: (ptr: number, len: number) => {
+        entropy.fillRandom(bytes().subarray(ptr, ptr + len));
+        return wasi.ERRNO_SUCCESS;
+      },
+
+      proc_raise: () => wasi.ERRNO_NOSYS,
+      sock_accept: socketErrno,
+      sock_recv: socketErrno,
+      sock_send: socketErrno,
+      sock_shutdown: socketErrno,
+
+      path_open: (
+        dirFd: number,
+        dirflags: number,
+        pathPtr: number,
+        pathLen: number,
+        oflags: number,
+        rightsBase: bigint,
+        rightsInheriting: bigint,
+        fdflags: number,
+        openedPtr: number,
+      ) => {
+        const dir = fd(dirFd);
+        if (dir === undefined) return wasi.ERRNO_BADF;
+        const path = text(pathPtr, pathLen);
+        const { ret, fd_obj } = dir.path_open(dirflags, path, oflags, rightsBase, rightsInheriting, fdflags);
+        if (ret !== wasi.ERRNO_SUCCESS || fd_obj === null) return ret;
+        let slot = this.fds.findIndex((f) => f === undefined);
+        if (slot < 0) slot = this.fds.length;
+        this.fds[slot] = fd_obj;
+        view().setUint32(openedPtr, slot, true);
+        return wasi.ERRNO_SUCCESS;
+      },
+
+      path_symlink: (targetPtr: number, targetLen: number, dirFd: number, pathPtr: number, pathLen: number) => {
+        const dir = fd(dirFd);
+        if (dir === undefined) return wasi.ERRNO_BADF;
+        if (!(dir instanceof DirFd)) return wasi.ERRNO_NOTDIR;
+        return dir.symlink(text(targetPtr, targetLen), text(pathPtr, pathLen));
+      },
+
+      path_rename: (fromFd: number, fromPtr: number, fromLen: number, toFd: number, toPtr: number, toLen: number) => {
+        const from = fd(fromFd);
+        const to = fd(toFd);
+        if (from === undefined || to === undefined) return wasi.ERRNO_BADF;
+        if (!(from instanceof DirFd) || !(to instanceof DirFd)) return wasi.ERRNO_NOTDIR;
+        return from.rename(text(fromPtr, fromLen), to, text(toPtr, toLen));
+      },
+
+      path_readlink: (dirFd: number, pathPtr: number, pathLen: number, bufPtr: number, bufLen: number, nreadPtr: number) => {
+        const dir = fd(dirFd);
+        if (dir === undefined) return wasi.ERRNO_BADF;
+        const { ret, data } = dir.path_readlink(text(pathPtr, pathLen));
+        if (ret !== wasi.ERRNO_SUCCESS || data === null) return ret;
+        // Like readlink(2), a short buffer gets the truncated target.
+        const target = new TextEncoder().encode(data).subarray(0, bufLen);
+        bytes().set(target, bufPtr);
+        view().setUint32(nreadPtr, target.byteLength, true);
+        return wasi.ERRNO_SUCCESS;
+      },
+
+      poll_oneoff: (inPtr: number, outPtr: number, count: number, neventsPtr: number) => {
+        if (count === 0) return wasi.ERRNO_INVAL;
+        const memory = view();
+        const ready: { userdata: bigint; type: number; error: number; nbytes: bigint }[] = [];
+        const clocks: { userdata: bigint; remaining: bigint }[] = [];
+        for (let i = 0; i < count; i++) {
+          const at = inPtr + i * SUBSCRIPTION_SIZE;
+          const userdata = memory.getBigUint64(at, true);
+          const type = memory.getUint8(at + 8);
+          if (type === wasi.EVENTTYPE_CLOCK) {
+            const now = readClock(entropy, memory.getUint32(at + 16, true));
+            const timeout = memory.getBigUint64(at + 24, true);
+            const absolute = (memory.getUint16(at + 40, true) & wasi.SUBCLOCKFLAGS_SUBSCRIPTION_CLOCK_ABSTIME) !== 0;
+            if (now === null) ready.push({ userdata, type, error: wasi.ERRNO_INVAL, nbytes: 0n });
+            else clocks.push({ userdata, remaining: absolute ? timeout - now : timeout });
+          } else if (type === wasi.EVENTTYPE_FD_READ || type === wasi.EVENTTYPE_FD_WRITE) {
+            ready.push({ userdata, type, ...readiness(fd(memory.getUint32(at + 16, true)), type) });
+          } else {
+            ready.push({ userdata, type, error: wasi.ERRNO_INVAL, nbytes: 0n });
+          }
+        }
+        if (ready.length === 0) {
+          // Nothing else can become ready while the guest waits: sleep until the first deadline.
+          const wait = clocks.reduce((min, c) => (c.remaining < min ? c.remaining : min), clocks[0]!.remaining);
+          if (wait > 0n) entropy.sleep(wait);
+          for (const clock of clocks) {
+            if (clock.remaining <= wait) {
+              ready.push({ userdata: clock.userdata, type: wasi.EVENTTYPE_CLOCK, error: 0, nbytes: 0n });
+            }
+          }
+        }
+        const out = view();
+        ready.forEach((event, i) => {
+          const at = outPtr + i * EVENT_SIZE;
+          out.setBigUint64(at, event.userdata, true);
+          out.setUint16(at + 8, event.error, true);
+          out.setUint8(at + 10, event.type);
+          out.setBigUint64(at + 16, event.nbytes, true);
+          out.setUint16(at + 24, 0, true);
+        });
+        out.setUint32(neventsPtr, ready.length, true);
+        return wasi.ERRNO_SUCCESS;
+      },
+    });
+  }
+}
+
+function readClock(entropy: Entropy, id: number): bigint | null {
+  switch (id) {
+    case wasi.CLOCKID_REALTIME:
+      return entropy.realtime();
+    case wasi.CLOCKID_MONOTONIC:
+    case wasi.CLOCKID_PROCESS_CPUTIME_ID:
+    case wasi.CLOCKID_THREAD_CPUTIME_ID:
+      return entropy.monotonic();
+    default:
+      return null;
+  }
+}
+
+/** In-memory fds never block: a poll on one is ready at once (or fails with EBADF). */
+function readiness(target: Fd | undefined, type: number): { error: number; nbytes: bigint } {
+  if (target === undefined) return { error: wasi.ERRNO_BADF, nbytes: 0n };
+  if (type === wasi.EVENTTYPE_FD_READ) {
+    if (target instanceof StdinFd) return { error: 0, nbytes: BigInt(target.remaining) };
+    if (target instanceof FileFd) return { error: 0, nbytes: BigInt(Math.max(0, target.node.byteLength - target.position)) };
+  }
+  return { error: 0, nbytes: 0n };
+}
