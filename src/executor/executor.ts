@@ -1,6 +1,7 @@
 import { transfer } from 'comlink';
 import { BrineError, errors, errorText, isBrineError } from '../errors/index.js';
 import { MountTable } from '../fs/mount-table.js';
+import { normalizePath } from '../fs/paths.js';
 import type { FileTree } from '../fs/tree.js';
 import { WorkerPool, Slots } from '../host/pool.js';
 import type { WorkerFactory, WorkerHandle } from '../host/types.js';
@@ -264,7 +265,7 @@ export class Executor {
         env: guestEnv(job, execution.id, jobId),
         stdin: job.brine.stdin ?? new Uint8Array(0),
         mounts: mounts.mounts,
-        preopens: job.brine.preopens.map((p) => p.replace(/^\/+|\/+$/g, '')),
+        preopens: job.brine.preopens.map(normalizePath),
         fsQuotaBytes: this.options.fsQuotaBytes ?? DEFAULT_FS_QUOTA,
         logs: { batchBytes: LOG_BATCH_BYTES, flushMs: LOG_FLUSH_MS, capBytes: execution.logs.capBytes },
         ...(job.brine.seed === undefined ? {} : { seed: job.brine.seed }),

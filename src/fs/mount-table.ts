@@ -1,4 +1,5 @@
 import { errors } from '../errors/index.js';
+import { normalizePath } from './paths.js';
 import type { FileTree } from './tree.js';
 
 /**
@@ -15,20 +16,6 @@ export interface Mount {
   role: 'input' | 'output';
 }
 
-/** Cleans a mount target or lookup path like Go's path.Clean, without a leading slash. Null if it climbs above "/". */
-export function cleanPath(path: string): string | null {
-  const parts: string[] = [];
-  for (const part of path.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') {
-      if (parts.pop() === undefined) return null;
-      continue;
-    }
-    parts.push(part);
-  }
-  return parts.join('/');
-}
-
 const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
 
 export class MountTable {
@@ -36,8 +23,8 @@ export class MountTable {
 
   /** Adds an input mount; InputConfigError if its target is empty or overlaps another input. */
   addInput(rawTarget: string, tree: FileTree, writable: boolean): void {
-    const target = cleanPath(rawTarget);
-    if (target === null || target === '') {
+    const target = normalizePath(rawTarget);
+    if (target === '') {
       throw errors.inputConfig(`failed to mount input "${rawTarget}": the target must name a path below "/"`, {
         target: rawTarget,
       });
@@ -55,8 +42,8 @@ export class MountTable {
 
   /** Adds an empty writable output mounted at its Name, as Bacalhau's WASM executor does. */
   addOutput(name: string): void {
-    const target = cleanPath(name);
-    if (target === null || target === '') {
+    const target = normalizePath(name);
+    if (target === '') {
       throw errors.outputConfig(`output name "${name}" must name a path below "/"`, { name });
     }
     const clash = this.mounts.find((m) => overlaps(m.target, target));
@@ -74,8 +61,7 @@ export class MountTable {
    * and the virtual directories above them. Symlinks are not followed.
    */
   lookup(path: string): FileTree | undefined {
-    const clean = cleanPath(path);
-    if (clean === null) return undefined;
+    const clean = normalizePath(path);
     if (clean === '') return this.virtualDirectory('');
     for (const mount of this.mounts) {
       if (clean === mount.target) return mount.tree;

@@ -67,6 +67,16 @@ export class LogBatcher {
     }
   }
 
+  /** Sends staged bytes whose flush was held back, if that was `flushMs` ago (called at other host calls). */
+  flushIfStale(): void {
+    if (this.stagedBytes === 0) return;
+    const time = this.now();
+    if (time - this.lastFlush >= this.options.flushMs) {
+      this.lastFlush = time;
+      this.flush();
+    }
+  }
+
   flush(): void {
     if (this.staged.length === 0) return;
     const events = this.staged;

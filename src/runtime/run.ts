@@ -41,7 +41,7 @@ export function runExecution(request: RunRequest, post: (event: RunEvent, transf
   let runStart = linkStart;
   post({ type: 'phase', phase: 'linking', at: Date.now() }, []);
   try {
-    const entry = link(request, fds, entropy, memories);
+    const entry = link(request, fds, entropy, memories, () => logs.flushIfStale());
     const fn = entry.exports[request.entrypoint];
     if (typeof fn !== 'function') throw errors.entrypoint(request.entrypoint);
     runStart = performance.now();
@@ -66,14 +66,20 @@ export function runExecution(request: RunRequest, post: (event: RunEvent, transf
 }
 
 /** Instantiates the planned modules in order; returns the entry instance. */
-function link(request: RunRequest, fds: Fd[], entropy: Entropy, memories: WebAssembly.Memory[]): WebAssembly.Instance {
+function link(
+  request: RunRequest,
+  fds: Fd[],
+  entropy: Entropy,
+  memories: WebAssembly.Memory[],
+  onHostCall: () => void,
+): WebAssembly.Instance {
   const instances: WebAssembly.Instance[] = [];
   for (const planned of request.modules) {
     const imports: WebAssembly.Imports = {};
     let wasi: BrineWasi | null = null;
     for (const [name, provider] of Object.entries(planned.providers)) {
       if (provider === 'wasi') {
-        wasi = new BrineWasi([...request.args], [...request.env], fds, entropy);
+        wasi = new BrineWasi([...request.args], [...request.env], fds, entropy, onHostCall);
         imports[name] = wasi.wasiImport as WebAssembly.ModuleImports;
       } else {
         imports[name] = instances[provider]!.exports as WebAssembly.ModuleImports;

@@ -25,11 +25,13 @@ const EVENT_SIZE = 32;
  * - clocks and random_get come from the job's `Entropy` (real, or seeded);
  * - path_open reuses the lowest free fd (the shim only appends);
  * - path_symlink, path_rename and path_readlink go to Brine's filesystem;
- * - args_sizes_get counts UTF-8 bytes (the shim counts UTF-16 units).
+ * - args_sizes_get counts UTF-8 bytes (the shim counts UTF-16 units);
+ * - fd_write hands the fd one buffer per call, not one per iovec, so a write is never split.
+ * `onHostCall` runs before every other syscall (the log batcher uses it to send held-back output).
  * One instance serves one module instance (its memory); modules of a job share `fds`.
  */
 export class BrineWasi extends WASI {
-  constructor(args: string[], env: string[], fds: Fd[], entropy: Entropy) {
+  constructor(args: string[], env: string[], fds: Fd[], entropy: Entropy, onHostCall?: () => void) {
     super(args, env, fds, { debug: false });
     const view = () => new DataView(this.inst.exports.memory.buffer);
     const bytes = () => new Uint8Array(this.inst.exports.memory.buffer);
@@ -61,6 +63,33 @@ export class BrineWasi extends WASI {
       random_get: (ptr: number, len: number) => {
         entropy.fillRandom(bytes().subarray(ptr, ptr + len));
         return wasi.ERRNO_SUCCESS;
+      },
+
+      fd_write: (n: number, iovsPtr: number, iovsLen: number, nwrittenPtr: number) => {
+        const target = fd(n);
+        if (target === undefined) return wasi.ERRNO_BADF;
+        const memory = view();
+        const parts: Uint8Array[] = [];
+        let total = 0;
+        for (let i = 0; i < iovsLen; i++) {
+          const ptr = memory.getUint32(iovsPtr + i * 8, true);
+          const len = memory.getUint32(iovsPtr + i * 8 + 4, true);
+          parts.push(bytes().subarray(ptr, ptr + len));
+          total += len;
+        }
+        let data: Uint8Array;
+        if (parts.length === 1) data = parts[0]!.slice();
+        else {
+          data = new Uint8Array(total);
+          let at = 0;
+          for (const part of parts) {
+            data.set(part, at);
+            at += part.byteLength;
+          }
+        }
+        const { ret, nwritten } = target.fd_write(data);
+        view().setUint32(nwrittenPtr, nwritten, true);
+        return ret;
       },
 
       proc_raise: () => wasi.ERRNO_NOSYS,
@@ -163,6 +192,16 @@ export class BrineWasi extends WASI {
         return wasi.ERRNO_SUCCESS;
       },
     });
+
+    if (onHostCall !== undefined) {
+      for (const [name, call] of Object.entries(this.wasiImport)) {
+        if (name === 'fd_write') continue;
+        this.wasiImport[name] = (...args: unknown[]) => {
+          onHostCall();
+          return call(...args);
+        };
+      }
+    }
   }
 }
 

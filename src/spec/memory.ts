@@ -1,0 +1,64 @@
+import { errors } from '../errors/index.js';
+
+export const WASM_PAGE_SIZE = 65536;
+export const WASM_MAX_PAGES = 65536;
+
+const PREFIXES = ['k', 'm', 'g', 't', 'p', 'e'];
+
+/** go-humanize ParseBytes units: SI (k, kb, ...) and binary (ki, kib, ...), case-insensitive. */
+const UNITS = new Map<string, number>([
+  ['', 1],
+  ['b', 1],
+  ...PREFIXES.flatMap((p, i): [string, number][] => [
+    [p, 1000 ** (i + 1)],
+    [`${p}b`, 1000 ** (i + 1)],
+    [`${p}i`, 1024 ** (i + 1)],
+    [`${p}ib`, 1024 ** (i + 1)],
+  ]),
+]);
+
+/** go-humanize `ParseBytes`: a number (commas allowed, may be decimal), optional spaces, then a unit. */
+export function parseBytes(text: string): number {
+  const fail = (reason: string) => errors.spec(`invalid memory "${text}": ${reason}`, 'Tasks[0].Resources.Memory');
+  const [, digits = '', rest = ''] = /^([\d.,]*)(.*)$/s.exec(text) ?? [];
+  const num = digits.replace(/,/g, '');
+  if (!/^(\d+\.?\d*|\.\d+)$/.test(num)) throw fail('expected a number followed by an optional unit');
+  const unit = rest.trim().toLowerCase();
+  const size = UNITS.get(unit);
+  if (size === undefined) throw fail(`unhandled size name: ${unit}`);
+  const bytes = Number(num) * size;
+  if (bytes >= 2 ** 64) throw fail('too large');
+  return Math.floor(bytes);
+}
+
+/** Bytes rounded up to whole 64 KiB pages; 0 stays 0 ("no limit"). */
+export function memoryPages(bytes: number): number {
+  return Math.ceil(bytes / WASM_PAGE_SIZE);
+}
+
+/** Pages for a memory limit, or Bacalhau's MemoryLimitError above 4 GiB (65536 pages). */
+export function checkMemoryLimit(bytes: number): number {
+  const requestedPages = memoryPages(bytes);
+  if (requestedPages > WASM_MAX_PAGES) {
+    const gb = (n: number) => (n / 2 ** 30).toFixed(2);
+    throw errors.memoryLimit(
+      `requested memory exceeds the wasm limit - ${gb(bytes)} GB > ${gb(WASM_MAX_PAGES * WASM_PAGE_SIZE)} GB`,
+      { requestedBytes: bytes, requestedPages, maxPages: WASM_MAX_PAGES },
+    );
+  }
+  return requestedPages;
+}
+
+const SI_DISPLAY = PREFIXES.map((p, i): [string, number] => [`${p === 'k' ? 'k' : p.toUpperCase()}B`, 1000 ** (i + 1)]);
+const DISPLAY = [
+  ...SI_DISPLAY,
+  ...PREFIXES.map((p, i): [string, number] => [`${p.toUpperCase()}iB`, 1024 ** (i + 1)]),
+].sort((a, b) => b[1] - a[1]);
+
+/** "512 MB", "64 KiB": the largest unit that divides exactly, else SI with one decimal ("1.5 GB"). */
+export function formatBytes(bytes: number): string {
+  const exact = DISPLAY.find(([, size]) => bytes >= size && bytes % size === 0);
+  if (exact) return `${bytes / exact[1]} ${exact[0]}`;
+  const si = [...SI_DISPLAY].reverse().find(([, size]) => bytes >= size);
+  return si ? `${(bytes / si[1]).toFixed(1)} ${si[0]}` : `${bytes} B`;
+}
