@@ -4,13 +4,14 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { RemoteServices } from '../../workers/services.js';
 import { crashReporter, type WorkerFactory } from './types.js';
 
-// Built code runs dist/workers/execution.node.js; sources (tests) run the .ts through tsx.
+// Built code runs dist/workers/execution.node.js; sources (tests) load the .ts through tsx.
 const fromSource = import.meta.url.endsWith('.ts');
 const workerUrl = new URL(`../../workers/execution.node.${fromSource ? 'ts' : 'js'}`, import.meta.url);
+const sourceBootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })`;
 
 /** Node worker_threads running the same worker code as the browser. */
 export const createNodeWorker: WorkerFactory = () => {
-  const worker = new Worker(workerUrl, fromSource ? { execArgv: ['--import', 'tsx'] } : {});
+  const worker = fromSource ? new Worker(sourceBootstrap, { eval: true }) : new Worker(workerUrl);
   const crashes = crashReporter();
   worker.on('error', (error) => crashes.crashed(error.message));
   worker.on('exit', (code) => crashes.crashed(`the worker exited with code ${code}`));

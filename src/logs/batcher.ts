@@ -38,7 +38,7 @@ export class LogBatcher {
     if (data.byteLength > room) {
       this.dropped[stream] += data.byteLength - Math.max(room, 0);
       if (room <= 0) return;
-      data = data.subarray(0, room);
+      data = data.slice(0, room); // a copy, so the dropped rest is not posted along
     }
     this.sent[stream] += data.byteLength;
     const time = this.now();

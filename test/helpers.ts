@@ -1,0 +1,74 @@
+import { readFileSync } from 'node:fs';
+import { afterEach } from 'vitest';
+import { Executor, type ExecutorOptions } from '../src/executor/executor.js';
+import type { ExecutionResult } from '../src/executor/types.js';
+import { type FileTree, file, listFiles } from '../src/fs/tree.js';
+import { createNodeWorker } from '../src/host/node.js';
+import type { InputSource, Job } from '../src/spec/types.js';
+
+/** Bytes of a committed fixture, e.g. fixture('c/hello.wasm'). */
+export function fixture(path: string): Uint8Array {
+  return new Uint8Array(readFileSync(new URL(`../fixtures/${path}`, import.meta.url)));
+}
+
+/** An in-memory input (what the UI gives the executor). */
+export function memoryInput(target: string, tree: FileTree | Uint8Array | string, readWrite = false): InputSource {
+  const entry = tree instanceof Uint8Array || typeof tree === 'string' ? file(tree) : tree;
+  return { target, source: { type: 'memory', tree: entry, readWrite } };
+}
+
+/** A job running `module` mounted at main.wasm, with Bacalhau's defaults. */
+export function job(module: Uint8Array, overrides: Partial<Job> = {}): Job {
+  const { inputs = [], ...rest } = overrides;
+  return {
+    name: 'test',
+    type: 'batch',
+    count: 1,
+    taskName: 'main',
+    entryModule: 'main.wasm',
+    entrypoint: '_start',
+    parameters: [],
+    importModules: [],
+    env: {},
+    outputs: [],
+    timeoutSeconds: 0,
+    network: 'None',
+    brine: { argv0: '', preopens: [] },
+    ...rest,
+    inputs: [memoryInput('main.wasm', module), ...inputs],
+  };
+}
+
+const executors: Executor[] = [];
+afterEach(() => {
+  for (const executor of executors.splice(0)) executor.dispose();
+});
+
+/** An executor on Node worker_threads, disposed after the test. */
+export function executor(options: Partial<ExecutorOptions> = {}): Executor {
+  const created = new Executor({ createWorker: createNodeWorker, ...options });
+  executors.push(created);
+  return created;
+}
+
+let nextId = 0;
+export const newId = () => `exec-${process.pid}-${nextId++}`;
+
+/** Runs a job on a fresh executor and returns its result. */
+export async function run(j: Job, options: Partial<ExecutorOptions> = {}): Promise<ExecutionResult> {
+  return executor(options).run({ executionId: newId(), job: j });
+}
+
+/** The text of one output file, e.g. outputText(result, 'outputs', 'a/b.txt'). */
+export function outputText(result: ExecutionResult, name: string, path: string): string | undefined {
+  const mount = result.outputs.find((o) => o.name === name);
+  const found = mount && listFiles(mount.tree).find((f) => f.path === path);
+  return found && new TextDecoder().decode(found.data);
+}
+
+/** The concatenated text of one stream of a result's logs. */
+export function logText(result: ExecutionResult, stream: 'stdout' | 'stderr'): string {
+  const decoder = new TextDecoder();
+  const parts = result.logs.filter((e) => e.stream === stream).map((e) => decoder.decode(e.data, { stream: true }));
+  return parts.join('') + decoder.decode();
+}
