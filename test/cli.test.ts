@@ -1,0 +1,155 @@
+// `brine run` end to end: the built CLI (npm run build:node) on YAML jobs, in a child process.
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(root, 'bin/brine.js');
+let dir: string;
+
+beforeAll(() => {
+  if (!existsSync(join(root, 'dist/src/cli/main.js'))) throw new Error('run `npm run build:node` first (npm test does)');
+  dir = mkdtempSync(join(tmpdir(), 'brine-cli-'));
+  cpSync(join(root, 'fixtures/c'), join(dir, 'wasm'), { recursive: true, filter: (p) => !p.endsWith('.c') });
+  cpSync(join(root, 'fixtures/data'), join(dir, 'inputs'), { recursive: true });
+});
+
+function brine(...args: string[]) {
+  const out = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+  return { status: out.status, stdout: out.stdout, stderr: out.stderr };
+}
+
+function writeJob(name: string, yaml: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, yaml);
+  return path;
+}
+
+const csvJob = `Name: wasm-csv-example
+Type: batch
+Count: 1
+Tasks:
+  - Name: main
+    Engine:
+      Type: wasm
+      Params:
+        EntryModule: /app/csv.wasm
+        Entrypoint: _start
+        Parameters: [/inputs/horses.csv, /outputs/parents-children.csv]
+    InputSources:
+      - Target: /app/csv.wasm
+        Source: {Type: localDirectory, Params: {SourcePath: wasm/csv.wasm}}
+      - Target: /inputs
+        Source: {Type: local, Params: {SourcePath: inputs}}
+    ResultPaths:
+      - {Name: outputs, Path: /outputs}
+    Publisher: {Type: local}
+    Resources: {Memory: 256Mb}
+    Network: {Type: None}
+    Timeouts: {ExecutionTimeout: 600}
+`;
+
+describe('brine run', () => {
+  it('runs a job, streams stdout, writes the results layout and exits with the program status', () => {
+    const out = brine('run', writeJob('csv.yaml', csvJob), '--output-dir', 'results');
+    expect(out.status).toBe(0);
+    expect(out.stdout).toBe('wrote 24 rows\n');
+    const results = join(dir, 'results');
+    expect(readdirSync(results).sort()).toEqual(['exitCode', 'outputs', 'stderr', 'stdout']);
+    expect(readFileSync(join(results, 'stdout'), 'utf8')).toBe('wrote 24 rows\n');
+    expect(readFileSync(join(results, 'exitCode'), 'utf8')).toBe('0');
+    const csv = readFileSync(join(results, 'outputs/parents-children.csv'), 'utf8');
+    expect(csv.trim().split('\n')).toHaveLength(25);
+  });
+
+  it('--json prints the result object', () => {
+    const out = brine('run', join(dir, 'csv.yaml'), '--json');
+    expect(out.status).toBe(0);
+    const result = JSON.parse(out.stdout);
+    expect(result).toMatchObject({ state: 'completed', exitCode: 0, stdout: 'wrote 24 rows\n', errorMsg: '' });
+    expect(result.memory.limitPages).toBe(3907); // 256Mb
+    expect(result.outputs).toEqual([{ name: 'outputs', role: 'output' }]);
+  });
+
+  it('exits with a non-zero program status, still completed', () => {
+    const job = writeJob(
+      'exit.yaml',
+      `Tasks:
+  - Engine: {Type: wasm, Params: {EntryModule: main.wasm}}
+    Env: {EXIT_CODE: "5"}
+    InputSources:
+      - {Target: main.wasm, Source: {Type: localDirectory, Params: {SourcePath: wasm/exit_code.wasm}}}
+`,
+    );
+    const out = brine('run', job, '--output-dir', 'exit-results');
+    expect(out.status).toBe(5);
+    expect(readFileSync(join(dir, 'exit-results/exitCode'), 'utf8')).toBe('5');
+  });
+
+  it('exits 125 when the job fails, with the error and hint on stderr, and still writes results', () => {
+    const job = writeJob(
+      'trap.yaml',
+      `Tasks:
+  - Engine: {Type: wasm, Params: {EntryModule: main.wasm}}
+    ResultPaths: [{Name: outputs, Path: /outputs}]
+    InputSources:
+      - {Target: main.wasm, Source: {Type: localDirectory, Params: {SourcePath: wasm/trap.wasm}}}
+`,
+    );
+    const out = brine('run', job, '--output-dir', 'trap-results');
+    expect(out.status).toBe(125);
+    expect(out.stderr).toContain('brine: failed: unreachable');
+    expect(out.stderr).toContain('hint:');
+    expect(readFileSync(join(dir, 'trap-results/stdout'), 'utf8')).toBe('before trap\n');
+    expect(readFileSync(join(dir, 'trap-results/outputs/partial.txt'), 'utf8')).toBe('partial');
+  });
+
+  it('exits 124 on timeout, with the logs written so far in the results', () => {
+    const job = writeJob(
+      'spin.yaml',
+      `Tasks:
+  - Engine: {Type: wasm, Params: {EntryModule: main.wasm}}
+    Timeouts: {ExecutionTimeout: 1}
+    InputSources:
+      - {Target: main.wasm, Source: {Type: localDirectory, Params: {SourcePath: wasm/spin.wasm}}}
+`,
+    );
+    const out = brine('run', job, '--output-dir', 'spin-results');
+    expect(out.status).toBe(124);
+    expect(out.stderr).toContain('timedOut');
+    expect(readFileSync(join(dir, 'spin-results/stdout'), 'utf8')).toBe('spinning\n');
+  });
+
+  it('a ReadWrite local mount is copy-on-write: host files unchanged, final state in the results', () => {
+    const job = writeJob(
+      'rw.yaml',
+      `Tasks:
+  - Engine: {Type: wasm, Params: {EntryModule: main.wasm, Parameters: [/work/new.txt, "1", "1024"]}}
+    InputSources:
+      - {Target: main.wasm, Source: {Type: localDirectory, Params: {SourcePath: wasm/write_file.wasm}}}
+      - {Target: /work, Source: {Type: localDirectory, Params: {SourcePath: inputs, ReadWrite: true}}}
+`,
+    );
+    const before = readdirSync(join(dir, 'inputs')).sort();
+    const out = brine('run', job, '--output-dir', 'rw-results');
+    expect(out.status).toBe(0);
+    expect(readdirSync(join(dir, 'inputs')).sort()).toEqual(before);
+    expect(readFileSync(join(dir, 'rw-results/work/new.txt')).byteLength).toBe(1024 * 1024);
+    expect(readFileSync(join(dir, 'rw-results/work/horses.csv'), 'utf8')).toBe(readFileSync(join(dir, 'inputs/horses.csv'), 'utf8'));
+  });
+
+  it('rejects a bad job with the typed error and exit 125', () => {
+    const out = brine('run', writeJob('bad.yaml', 'Tasks:\n  - Engine: {Type: docker}\n'));
+    expect(out.status).toBe(125);
+    expect(out.stderr).toContain('SpecError: invalid WASM spec: invalid wasm engine type. expected wasm, but received: docker');
+  });
+
+  it('prints usage for bad arguments', () => {
+    const out = brine('frobnicate');
+    expect(out.status).toBe(2);
+    expect(out.stderr).toContain('usage: brine run JOB.yaml');
+  });
+});
