@@ -1,6 +1,7 @@
 // What the guest sees: mounts (read-only inputs, writable outputs), stdin, argv, preopens, clocks.
 import { describe, expect, it } from 'vitest';
 import { directory, file, listFiles } from '../src/fs/tree.js';
+import { encodeInline } from '../src/spec/inline.js';
 import { fixture, job, memoryInput, outputText, run } from './helpers.js';
 
 describe('mounts', () => {
@@ -153,5 +154,47 @@ describe('clocks and randomness', () => {
     expect(a.stdout).toBe(b.stdout);
     expect(a.stdout).toContain('time=946684800');
     expect(/random=(\w+)/.exec(a.stdout)?.[1]).not.toBe(/random=(\w+)/.exec(c.stdout)?.[1]);
+  });
+});
+
+describe('WASI calls the shim gets wrong', () => {
+  it('sockets and proc_raise return errnos; poll_oneoff takes several subscriptions; stat timestamps are right', async () => {
+    const result = await run(
+      job(fixture('c/wasi_errnos.wasm'), {
+        outputs: [{ name: 'out', path: '/out' }],
+        parameters: ['/out'],
+        brine: { argv0: '', preopens: [], seed: 7 },
+      }),
+    );
+    expect(result.stdout).toBe(
+      [
+        'sock_recv=57', // ENOTSOCK: fd 1 is not a socket
+        'sock_send=8', // EBADF: fd 99 is not open
+        'sock_shutdown=57',
+        'sock_accept=57',
+        'proc_raise=52', // ENOSYS
+        'poll_two_clocks=0 events=1 first=11', // the 1 ms clock fires first; the 10 s one does not
+        'poll_stdin=0 events=1 type=1', // stdin is ready at once (EVENTTYPE_FD_READ)
+        'file_size=8',
+        'file_mtime=946684800', // the seeded clock's epoch, read at preview1's offsets
+        '',
+      ].join('\n'),
+    );
+  });
+});
+
+describe('inline sources', () => {
+  it('a gzip data URL becomes a directory', async () => {
+    const url = encodeInline(directory({ 'a.txt': file('from a tarball\n'), sub: directory({ 'b.txt': file('b\n') }) }));
+    expect(url).toMatch(/^data:application\/gzip;base64,/);
+    const j = job(fixture('c/cat.wasm'), { parameters: ['/data/a.txt', '/data/sub/b.txt'] });
+    j.inputs.push({ target: '/data', source: { type: 'inline', url } });
+    expect((await run(j)).stdout).toBe('from a tarball\nb\n');
+  });
+
+  it('a plain data URL becomes a file', async () => {
+    const j = job(fixture('c/cat.wasm'), { parameters: ['/note.txt'] });
+    j.inputs.push({ target: '/note.txt', source: { type: 'inline', url: 'data:text/plain,hello%20there' } });
+    expect((await run(j)).stdout).toBe('hello there');
   });
 });

@@ -107,6 +107,32 @@ describe('wait, logs and release', () => {
   });
 });
 
+describe('compile once, log in batches', () => {
+  it('compiles a module once per content and memory limit, and reuses it', async () => {
+    const ex = executor();
+    const hello = fixture('c/hello.wasm');
+    await ex.run({ executionId: newId(), job: job(hello) });
+    await ex.run({ executionId: newId(), job: job(new Uint8Array(hello)) }); // same bytes, another buffer
+    expect(ex.cachedModules).toBe(1);
+    await ex.run({ executionId: newId(), job: job(hello, { memory: '1MiB' }) });
+    expect(ex.cachedModules).toBe(2);
+  });
+
+  it('many small writes reach the caller in a few batches, live and in order', async () => {
+    const batches: number[] = [];
+    const ex = executor({
+      onEvent: (event) => {
+        if (event.type === 'logs') batches.push(event.events.length);
+      },
+    });
+    const result = await ex.run({ executionId: newId(), job: job(fixture('c/printf_lines.wasm'), { parameters: ['100000'] }) });
+    expect(result.logStats.stdout.written).toBe(Array.from({ length: 100000 }, (_, i) => `line ${i}\n`).join('').length);
+    // stdout is a pipe, so libc writes 1 KiB at a time: ~1300 writes arrive in far fewer messages.
+    console.info(`100000 printf lines: ${batches.length} messages`);
+    expect(batches.length).toBeLessThan(200);
+  });
+});
+
 describe('many executions', () => {
   it('runs more jobs than workers, each with its own result, and the gauge returns to 0', async () => {
     const ex = executor({ maxWorkers: 2 });

@@ -96,6 +96,11 @@ export class Executor {
     return this.active;
   }
 
+  /** Compiled modules kept for reuse (one per module content and memory limit). */
+  get cachedModules(): number {
+    return this.cache.size;
+  }
+
   isInstalled(): boolean {
     return true;
   }
