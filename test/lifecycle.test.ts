@@ -1,7 +1,7 @@
 // start / wait / run / cancel / getLogStream / release and the gauge, on Node worker_threads.
 import { describe, expect, it } from 'vitest';
 import type { LogEvent } from '../src/logs/types.js';
-import { executor, fixture, job, newId, run } from './helpers.js';
+import { executor, fixture, job, memoryInput, newId, run } from './helpers.js';
 
 const decode = (events: LogEvent[]) => events.map((e) => new TextDecoder().decode(e.data)).join('');
 
@@ -130,6 +130,39 @@ describe('compile once, log in batches', () => {
     // stdout is a pipe, so libc writes 1 KiB at a time: ~1300 writes arrive in far fewer messages.
     console.info(`100000 printf lines: ${batches.length} messages`);
     expect(batches.length).toBeLessThan(200);
+  });
+});
+
+describe('progress events', () => {
+  it('reports states and the import graph as the loader resolves it', async () => {
+    const events: string[] = [];
+    const ex = executor({
+      onEvent: (event) => {
+        if (event.type === 'state') events.push(`state:${event.state}`);
+        if (event.type === 'graph' && event.event.type === 'node') events.push(`node:${event.event.node.id}:${event.event.node.status}`);
+        if (event.type === 'graph' && event.event.type === 'edge') events.push(`edge:${event.event.edge.from}->${event.event.edge.to}`);
+      },
+    });
+    await ex.run({
+      executionId: newId(),
+      job: job(fixture('c/dynamic.wasm'), { inputs: [memoryInput('input.wasm', fixture('c/easter.wasm'))] }),
+    });
+    expect(events).toEqual([
+      'state:queued',
+      'state:loading',
+      'node:main.wasm:resolving',
+      'node:main.wasm:compiling',
+      'node:input.wasm:resolving',
+      'node:input.wasm:compiling',
+      'node:input.wasm:ready',
+      'edge:main.wasm->input.wasm',
+      'node:wasi_snapshot_preview1:ready',
+      'edge:main.wasm->wasi_snapshot_preview1',
+      'node:main.wasm:ready',
+      'state:linking',
+      'state:running',
+      'state:completed',
+    ]);
   });
 });
 

@@ -1,6 +1,7 @@
 import { parentPort } from 'node:worker_threads';
 import { expose } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import { services } from './services.js';
+import { createServices } from './services.js';
 
-expose(services, nodeEndpoint(parentPort!));
+const port = parentPort!;
+expose(createServices((message, transfer) => port.postMessage(message, transfer)), nodeEndpoint(port));

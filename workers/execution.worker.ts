@@ -1,4 +1,4 @@
 import { expose } from 'comlink';
-import { services } from './services.js';
+import { createServices } from './services.js';
 
-expose(services);
+expose(createServices((message, transfer) => self.postMessage(message, transfer)));

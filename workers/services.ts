@@ -1,25 +1,25 @@
 import { transfer } from 'comlink';
 import { treeBuffers } from '../src/fs/tree.js';
-import type { RunOutcome, RunRequest } from '../src/runtime/protocol.js';
+import type { RunEvent, RunOutcome, RunRequest } from '../src/runtime/protocol.js';
 import { runExecution } from '../src/runtime/run.js';
 
-/**
- * What a worker offers. The host posts a request and a MessagePort; the worker posts log and
- * phase events on the port as the guest runs and returns the outcome, with buffers transferred.
- */
-export const services = {
-  run(request: RunRequest, events: MessagePort): RunOutcome & { eventsPosted: number } {
-    let eventsPosted = 0;
-    const outcome = runExecution(request, (event, buffers) => {
-      events.postMessage(event, buffers);
-      eventsPosted++;
-    });
-    events.close();
-    const buffers = new Set<ArrayBuffer>();
-    for (const output of outcome.outputs) treeBuffers(output.tree, buffers);
-    return transfer({ ...outcome, eventsPosted }, [...buffers]);
-  },
-};
+/** How a worker entry posts run events to its host, beside Comlink's own messages. */
+export type PostEvent = (message: { brineEvent: RunEvent }, transfer: ArrayBuffer[]) => void;
 
-/** The whole Comlink contract between host and worker. */
-export type RemoteServices = typeof services;
+/**
+ * What a worker offers. While the guest runs, log and phase events are posted on the worker's
+ * own port (so they arrive before the outcome); the outcome's buffers are transferred.
+ */
+export function createServices(post: PostEvent) {
+  return {
+    run(request: RunRequest): RunOutcome {
+      const outcome = runExecution(request, (event, buffers) => post({ brineEvent: event }, buffers));
+      const buffers = new Set<ArrayBuffer>();
+      for (const output of outcome.outputs) treeBuffers(output.tree, buffers);
+      return transfer(outcome, [...buffers]);
+    },
+  };
+}
+
+/** The whole Comlink contract between host and worker (events are `{ brineEvent }` messages). */
+export type RemoteServices = ReturnType<typeof createServices>;

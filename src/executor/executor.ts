@@ -1,4 +1,3 @@
-import { transfer } from 'comlink';
 import { BrineError, errors, errorText, isBrineError } from '../errors/index.js';
 import { MountTable } from '../fs/mount-table.js';
 import { normalizePath } from '../fs/paths.js';
@@ -300,36 +299,26 @@ export class Executor {
   }
 
   /**
-   * Runs the request on the worker: events arrive on a MessagePort while the guest runs.
-   * Resolves with the outcome once every posted event has been received, or null if the
-   * execution was stopped; rejects with WorkerCrash if the worker died.
+   * Runs the request on the worker. Events arrive on the worker's port ahead of the outcome.
+   * Resolves with the outcome, or null if the execution was stopped; rejects with WorkerCrash
+   * if the worker died.
    */
   private runOnWorker(execution: Execution, worker: WorkerHandle, request: RunRequest): Promise<RunOutcome | null> {
-    const { port1, port2 } = new MessageChannel();
     return new Promise<RunOutcome | null>((resolve, reject) => {
-      let received = 0;
-      let outcome: (RunOutcome & { eventsPosted: number }) | null = null;
-      const settle = (value: RunOutcome | null, error?: WorkerCrash) => {
-        port1.close();
-        unsubscribe();
+      const unsubscribe = [
+        worker.onEvent((event) => this.onRunEvent(execution, event)),
+        worker.onCrash((reason) => settle(() => reject(new WorkerCrash(reason)))),
+      ];
+      const stopped = () => settle(() => resolve(null));
+      const settle = (end: () => void) => {
+        for (const stop of unsubscribe) stop();
         execution.abort.signal.removeEventListener('abort', stopped);
-        if (error) reject(error);
-        else resolve(value);
+        end();
       };
-      const stopped = () => settle(null);
-      port1.onmessage = (message: MessageEvent<RunEvent>) => {
-        received++;
-        this.onRunEvent(execution, message.data);
-        if (outcome !== null && received >= outcome.eventsPosted) settle(outcome);
-      };
-      const unsubscribe = worker.onCrash((reason) => settle(null, new WorkerCrash(reason)));
       execution.abort.signal.addEventListener('abort', stopped, { once: true });
-      worker.services.run(request, transfer(port2, [port2] as Transferable[]) as unknown as MessagePort).then(
-        (result) => {
-          outcome = result;
-          if (received >= result.eventsPosted) settle(result);
-        },
-        (error: unknown) => settle(null, new WorkerCrash(errorText(error))),
+      worker.services.run(request).then(
+        (outcome) => settle(() => resolve(outcome)),
+        (error: unknown) => settle(() => reject(new WorkerCrash(errorText(error)))),
       );
     });
   }

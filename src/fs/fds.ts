@@ -40,6 +40,18 @@ export class FileFd extends Fd {
     private fdflags: number,
   ) {
     super();
+    node.openFds++;
+  }
+
+  private closed = false;
+
+  override fd_close(): number {
+    if (!this.closed) {
+      this.closed = true;
+      this.node.openFds--;
+      this.node.releaseIfUnused();
+    }
+    return wasi.ERRNO_SUCCESS;
   }
 
   override fd_fdstat_get() {
@@ -176,27 +188,35 @@ export class DirFd extends Fd {
   }
 
   override fd_readdir_single(cookie: bigint) {
-    const index = Number(cookie);
-    if (index === 0) return { ret: 0, dirent: new wasi.Dirent(1n, this.node.ino, '.', wasi.FILETYPE_DIRECTORY) };
-    if (index === 1) {
+    if (cookie === 0n) return { ret: 0, dirent: new wasi.Dirent(1n, this.node.ino, '.', wasi.FILETYPE_DIRECTORY) };
+    if (cookie === 1n) {
       const parentIno = (this.node.parent ?? this.node).ino;
       return { ret: 0, dirent: new wasi.Dirent(2n, parentIno, '..', wasi.FILETYPE_DIRECTORY) };
     }
-    const entry = this.entryAt(index - 2);
+    // Entries carry their own cookies (2 and up, increasing): resume at the first not yet seen.
+    const listing = this.listing();
+    let lo = 0;
+    let hi = listing.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (listing[mid]![0] < cookie) lo = mid + 1;
+      else hi = mid;
+    }
+    const entry = listing[lo];
     if (entry === undefined) return { ret: 0, dirent: null };
-    const [name, node] = entry;
-    return { ret: 0, dirent: new wasi.Dirent(cookie + 1n, node.ino, name, node.filetype) };
+    const [at, name, node] = entry;
+    return { ret: 0, dirent: new wasi.Dirent(at + 1n, node.ino, name, node.filetype) };
   }
 
-  // Readdir walks entries by index; the array is rebuilt only when the directory changed.
-  private listing: [string, Node][] | null = null;
-  private listingTime = -1n;
-  private entryAt(index: number): [string, Node] | undefined {
-    if (this.listing === null || this.listingTime !== this.node.mtim) {
-      this.listing = [...this.node.entries];
-      this.listingTime = this.node.mtim;
+  // The sorted listing is rebuilt only when the directory changed.
+  private cached: [bigint, string, Node][] | null = null;
+  private cachedVersion = -1;
+  private listing(): [bigint, string, Node][] {
+    if (this.cached === null || this.cachedVersion !== this.node.version) {
+      this.cached = [...this.node.entries].map(([name, node]) => [this.node.cookies.get(name)!, name, node]);
+      this.cachedVersion = this.node.version;
     }
-    return this.listing[index];
+    return this.cached;
   }
 
   override path_open(
@@ -345,9 +365,9 @@ export class DirFd extends Fd {
     }
     if (to.node === moving) return wasi.ERRNO_SUCCESS;
     if (to.node !== null) to.parent.unlink(to.name);
-    from.parent.entries.delete(from.name);
+    from.parent.remove(from.name);
     from.parent.touch();
-    to.parent.entries.set(to.name, moving);
+    to.parent.add(to.name, moving);
     to.parent.touch();
     if (moving instanceof DirNode) moving.parent = to.parent;
     moving.ctim = moving.ctx.now();

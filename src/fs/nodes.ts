@@ -74,6 +74,8 @@ export class FileNode extends Node {
   private length: number;
   /** False while `buf` is the caller's buffer: the first change copies it (copy-on-write). */
   private owned: boolean;
+  /** Open fds on the file: like POSIX, an unlinked file keeps its bytes until the last one closes. */
+  openFds = 0;
 
   constructor(ctx: FsContext, readonly_: boolean, data: Uint8Array = new Uint8Array(0)) {
     super(ctx, readonly_);
@@ -118,8 +120,12 @@ export class FileNode extends Node {
     return ret;
   }
 
-  /** Gives the quota back when the last link goes. */
-  release(): void {
+  /** Frees the bytes (and gives the quota back) once no link and no open fd is left. */
+  releaseIfUnused(): void {
+    if (this.nlink === 0n && this.openFds === 0) this.release();
+  }
+
+  private release(): void {
     if (!this.readonly) this.ctx.usedBytes -= this.length;
     this.buf = new Uint8Array(0);
     this.length = 0;
@@ -148,6 +154,15 @@ export class FileNode extends Node {
 export class DirNode extends Node {
   readonly filetype = wasi.FILETYPE_DIRECTORY;
   readonly entries = new Map<string, Node>();
+  /**
+   * Each entry's readdir cookie, given when the entry is added and kept while it stays, so a
+   * listing resumed after entries were added or removed neither skips nor repeats the others.
+   * `entries` iterates in increasing cookie order (every add appends).
+   */
+  readonly cookies = new Map<string, bigint>();
+  private nextCookie = 2n;
+  /** Bumped by every change of `entries` (timestamps may repeat, or be set by the guest). */
+  version = 0;
   parent: DirNode | null = null;
 
   get size(): bigint {
@@ -156,7 +171,7 @@ export class DirNode extends Node {
 
   /** Links `node` under `name` (replacing nothing: callers check first). */
   link(name: string, node: Node): void {
-    this.entries.set(name, node);
+    this.add(name, node);
     node.nlink++;
     if (node instanceof DirNode) node.parent = this;
     this.touch();
@@ -165,11 +180,26 @@ export class DirNode extends Node {
   unlink(name: string): Node | undefined {
     const node = this.entries.get(name);
     if (node === undefined) return undefined;
-    this.entries.delete(name);
+    this.remove(name);
     node.nlink--;
-    if (node.nlink === 0n && node instanceof FileNode) node.release();
+    if (node instanceof FileNode) node.releaseIfUnused();
     this.touch();
     return node;
+  }
+
+  /** Adds an entry without counting a link (see rename); `link` is the usual way. */
+  add(name: string, node: Node): void {
+    this.entries.delete(name);
+    this.entries.set(name, node);
+    this.cookies.set(name, this.nextCookie++);
+    this.version++;
+  }
+
+  /** Removes an entry without counting a link (see rename); `unlink` is the usual way. */
+  remove(name: string): void {
+    this.entries.delete(name);
+    this.cookies.delete(name);
+    this.version++;
   }
 
   /** True if `this` is `other` or one of its ancestors. */

@@ -37,9 +37,9 @@ export function walk(base: DirNode, path: string, followFinal: boolean): Walked 
 
   for (;;) {
     const component = pending.pop()!;
-    while (pending.length > 0 && (pending[pending.length - 1] === '' || pending[pending.length - 1] === '.')) {
-      pending.pop();
-    }
+    // Empty components (from "//" and a trailing "/") are skipped. A "." is not: "file/." must
+    // be ENOTDIR and "dir/." names the directory itself (as "."), not its entry in the parent.
+    while (pending.length > 0 && pending[pending.length - 1] === '') pending.pop();
     const last = pending.length === 0;
     const dir = dirs[dirs.length - 1]!;
 

@@ -1,6 +1,6 @@
 import { wrap } from 'comlink';
 import type { RemoteServices } from '../../workers/services.js';
-import { crashReporter, type WorkerFactory } from './types.js';
+import { crashReporter, runEventOf, type WorkerFactory } from './types.js';
 
 /** Web Workers, bundled by Vite from workers/execution.worker.ts. */
 export const createBrowserWorker: WorkerFactory = () => {
@@ -17,6 +17,14 @@ export const createBrowserWorker: WorkerFactory = () => {
       worker.terminate();
     },
     onCrash: crashes.subscribe,
+    onEvent: (listener) => {
+      const onMessage = (message: MessageEvent) => {
+        const event = runEventOf(message.data);
+        if (event !== undefined) listener(event);
+      };
+      worker.addEventListener('message', onMessage);
+      return () => worker.removeEventListener('message', onMessage);
+    },
     setIdle: () => {},
   };
 };

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { wrap } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { RemoteServices } from '../../workers/services.js';
-import { crashReporter, type WorkerFactory } from './types.js';
+import { crashReporter, runEventOf, type WorkerFactory } from './types.js';
 
 // Built code runs dist/workers/execution.node.js; sources (tests) load the .ts through tsx.
 const fromSource = import.meta.url.endsWith('.ts');
@@ -22,6 +22,14 @@ export const createNodeWorker: WorkerFactory = () => {
       void worker.terminate();
     },
     onCrash: crashes.subscribe,
+    onEvent: (listener) => {
+      const onMessage = (data: unknown) => {
+        const event = runEventOf(data);
+        if (event !== undefined) listener(event);
+      };
+      worker.on('message', onMessage);
+      return () => worker.off('message', onMessage);
+    },
     setIdle: (idle) => (idle ? worker.unref() : worker.ref()),
   };
 };

@@ -1,5 +1,6 @@
 import type { Remote } from 'comlink';
 import type { RemoteServices } from '../../workers/services.js';
+import type { RunEvent } from '../runtime/protocol.js';
 
 /**
  * One worker running executions, one at a time. The executor sees only this seam; the browser
@@ -11,11 +12,18 @@ export interface WorkerHandle {
   terminate(): void;
   /** Calls `listener` if the worker dies on its own (an uncaught error, an out-of-memory kill). Returns an unsubscribe. */
   onCrash(listener: (reason: string) => void): () => void;
+  /** Listens to the run events the worker posts while a guest runs. Returns an unsubscribe. */
+  onEvent(listener: (event: RunEvent) => void): () => void;
   /** Node: an idle worker must not keep the process alive. Browser: nothing to do. */
   setIdle(idle: boolean): void;
 }
 
 export type WorkerFactory = () => WorkerHandle;
+
+/** Picks Brine's run events out of a worker's messages (the rest are Comlink's). */
+export function runEventOf(data: unknown): RunEvent | undefined {
+  return typeof data === 'object' && data !== null && 'brineEvent' in data ? (data.brineEvent as RunEvent) : undefined;
+}
 
 /** The crash bookkeeping both adapters share: listeners hear of the first unexpected end only. */
 export function crashReporter() {

@@ -36,7 +36,8 @@ export interface RunRequest {
   logs: BatchOptions;
 }
 
-export type Phase = 'linking' | 'running';
+/** The host marks 'linking' when it sends the request; the worker reports when the guest starts. */
+export type Phase = 'running';
 
 export type RunEvent =
   | { type: 'logs'; events: LogEvent[]; memoryPages: number }

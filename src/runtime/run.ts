@@ -39,7 +39,6 @@ export function runExecution(request: RunRequest, post: (event: RunEvent, transf
   let end: RunEnd;
   const linkStart = performance.now();
   let runStart = linkStart;
-  post({ type: 'phase', phase: 'linking', at: Date.now() }, []);
   try {
     const entry = link(request, fds, entropy, memories, () => logs.flushIfStale());
     const fn = entry.exports[request.entrypoint];
