@@ -269,6 +269,7 @@ export class Executor {
         env: guestEnv(job, execution.id, jobId),
         stdin: job.brine.stdin ?? new Uint8Array(0),
         mounts: mounts.mounts,
+        rootPreopen: job.brine.rootPreopen !== false,
         preopens: job.brine.preopens.map(normalizePath),
         fsQuotaBytes: this.options.fsQuotaBytes ?? DEFAULT_FS_QUOTA,
         logs: { batchBytes: LOG_BATCH_BYTES, flushMs: LOG_FLUSH_MS, capBytes: execution.logs.capBytes },
@@ -468,16 +469,18 @@ function memoryReport(
   return report;
 }
 
-/** Task.Env plus the system variables a compute node adds (they win), sorted by name. */
+/** Brine.Env, then Task.Env, then the system variables a compute node adds (they win), sorted by name. */
 function guestEnv(job: Job, executionId: string, jobId: string): string[] {
-  const env: Record<string, string> = {
-    ...job.env,
-    BACALHAU_EXECUTION_ID: executionId,
-    BACALHAU_JOB_ID: jobId,
-    BACALHAU_JOB_TYPE: job.type,
-    BACALHAU_PARTITION_INDEX: '0',
-    BACALHAU_PARTITION_COUNT: String(job.count),
-  };
+  const env: Record<string, string> = { ...job.brine.env, ...job.env };
+  if (job.brine.systemEnv !== false) {
+    Object.assign(env, {
+      BACALHAU_EXECUTION_ID: executionId,
+      BACALHAU_JOB_ID: jobId,
+      BACALHAU_JOB_TYPE: job.type,
+      BACALHAU_PARTITION_INDEX: '0',
+      BACALHAU_PARTITION_COUNT: String(job.count),
+    });
+  }
   return Object.keys(env)
     .sort()
     .map((name) => `${name}=${env[name]}`);

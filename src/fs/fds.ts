@@ -8,11 +8,53 @@ import { walk, type Walked } from './walk.js';
  * (rename, symlink) for `BrineWasi` to call.
  */
 
-const RIGHTS_READ = BigInt(wasi.RIGHTS_FD_READ | wasi.RIGHTS_FD_READDIR);
-const RIGHTS_WRITE = BigInt(wasi.RIGHTS_FD_WRITE);
-/** Everything preview1 defines (29 bits). */
-const RIGHTS_ALL = (1n << 29n) - 1n;
+const rights = (...bits: number[]) => BigInt(bits.reduce((all, bit) => all | bit, 0));
+const RIGHTS_READ = rights(wasi.RIGHTS_FD_READ);
+const RIGHTS_WRITE = rights(wasi.RIGHTS_FD_WRITE);
+/** What a file fd can be granted. */
+export const FILE_RIGHTS = rights(
+  wasi.RIGHTS_FD_DATASYNC, wasi.RIGHTS_FD_READ, wasi.RIGHTS_FD_SEEK, wasi.RIGHTS_FD_FDSTAT_SET_FLAGS,
+  wasi.RIGHTS_FD_SYNC, wasi.RIGHTS_FD_TELL, wasi.RIGHTS_FD_WRITE, wasi.RIGHTS_FD_ADVISE, wasi.RIGHTS_FD_ALLOCATE,
+  wasi.RIGHTS_FD_FILESTAT_GET, wasi.RIGHTS_FD_FILESTAT_SET_SIZE, wasi.RIGHTS_FD_FILESTAT_SET_TIMES,
+  wasi.RIGHTS_POLL_FD_READWRITE,
+);
+/** What a directory fd can be granted (as in wasmtime: no read, write or seek of its own). */
+export const DIRECTORY_RIGHTS = rights(
+  wasi.RIGHTS_PATH_CREATE_DIRECTORY, wasi.RIGHTS_PATH_CREATE_FILE, wasi.RIGHTS_PATH_LINK_SOURCE,
+  wasi.RIGHTS_PATH_LINK_TARGET, wasi.RIGHTS_PATH_OPEN, wasi.RIGHTS_FD_READDIR, wasi.RIGHTS_PATH_READLINK,
+  wasi.RIGHTS_PATH_RENAME_SOURCE, wasi.RIGHTS_PATH_RENAME_TARGET, wasi.RIGHTS_PATH_FILESTAT_GET,
+  wasi.RIGHTS_PATH_FILESTAT_SET_SIZE, wasi.RIGHTS_PATH_FILESTAT_SET_TIMES, wasi.RIGHTS_FD_FILESTAT_GET,
+  wasi.RIGHTS_FD_FILESTAT_SET_TIMES, wasi.RIGHTS_PATH_SYMLINK, wasi.RIGHTS_PATH_REMOVE_DIRECTORY,
+  wasi.RIGHTS_PATH_UNLINK_FILE,
+);
 const LOOKUP_FOLLOW = 1;
+
+/**
+ * Rights are capabilities an fd carries: reported by fd_fdstat_get, only ever dropped by
+ * fd_fdstat_set_rights, and handed down (masked by the directory's inheriting rights) by path_open.
+ */
+abstract class RightsFd extends Fd {
+  constructor(
+    protected base: bigint,
+    protected inheriting: bigint,
+  ) {
+    super();
+  }
+
+  protected fdstat(filetype: number, flags: number) {
+    const stat = new wasi.Fdstat(filetype, flags);
+    stat.fs_rights_base = this.base;
+    stat.fs_rights_inherited = this.inheriting;
+    return { ret: wasi.ERRNO_SUCCESS, fdstat: stat };
+  }
+
+  override fd_fdstat_set_rights(base: bigint, inheriting: bigint): number {
+    if (base & ~this.base || inheriting & ~this.inheriting) return wasi.ERRNO_NOTCAPABLE;
+    this.base = base;
+    this.inheriting = inheriting;
+    return wasi.ERRNO_SUCCESS;
+  }
+}
 
 /** Applies fd_filestat_set_times / path_filestat_set_times flags to a node. */
 function setTimes(node: Node, atim: bigint, mtim: bigint, flags: number): number {
@@ -30,17 +72,24 @@ function setTimes(node: Node, atim: bigint, mtim: bigint, flags: number): number
   return wasi.ERRNO_SUCCESS;
 }
 
-export class FileFd extends Fd {
+export class FileFd extends RightsFd {
   position = 0;
 
   constructor(
     readonly node: FileNode,
-    readonly readable: boolean,
-    readonly writable: boolean,
+    granted: bigint,
     private fdflags: number,
   ) {
-    super();
+    super(granted, 0n);
     node.openFds++;
+  }
+
+  get readable(): boolean {
+    return (this.base & RIGHTS_READ) !== 0n;
+  }
+
+  get writable(): boolean {
+    return (this.base & RIGHTS_WRITE) !== 0n;
   }
 
   private closed = false;
@@ -55,10 +104,7 @@ export class FileFd extends Fd {
   }
 
   override fd_fdstat_get() {
-    const stat = new wasi.Fdstat(wasi.FILETYPE_REGULAR_FILE, this.fdflags);
-    stat.fs_rights_base = RIGHTS_ALL & ~(this.readable ? 0n : RIGHTS_READ) & ~(this.writable ? 0n : RIGHTS_WRITE);
-    stat.fs_rights_inherited = RIGHTS_ALL;
-    return { ret: wasi.ERRNO_SUCCESS, fdstat: stat };
+    return this.fdstat(wasi.FILETYPE_REGULAR_FILE, this.fdflags);
   }
 
   override fd_fdstat_set_flags(flags: number): number {
@@ -131,16 +177,17 @@ export class FileFd extends Fd {
   }
 }
 
-export class DirFd extends Fd {
-  constructor(readonly node: DirNode) {
-    super();
+export class DirFd extends RightsFd {
+  constructor(
+    readonly node: DirNode,
+    base = DIRECTORY_RIGHTS,
+    inheriting = DIRECTORY_RIGHTS | FILE_RIGHTS,
+  ) {
+    super(base, inheriting);
   }
 
   override fd_fdstat_get() {
-    const stat = new wasi.Fdstat(wasi.FILETYPE_DIRECTORY, 0);
-    stat.fs_rights_base = RIGHTS_ALL;
-    stat.fs_rights_inherited = RIGHTS_ALL;
-    return { ret: wasi.ERRNO_SUCCESS, fdstat: stat };
+    return this.fdstat(wasi.FILETYPE_DIRECTORY, 0);
   }
 
   override fd_fdstat_set_flags(): number {
@@ -224,10 +271,12 @@ export class DirFd extends Fd {
     path: string,
     oflags: number,
     rightsBase: bigint,
-    _rightsInheriting: bigint,
+    rightsInheriting: bigint,
     fdflags: number,
   ) {
     const fail = (ret: number) => ({ ret, fd_obj: null });
+    const truncate = (oflags & wasi.OFLAGS_TRUNC) !== 0;
+    if (truncate && !(this.base & rights(wasi.RIGHTS_PATH_FILESTAT_SET_SIZE))) return fail(wasi.ERRNO_NOTCAPABLE);
     const found = walk(this.node, path, (dirflags & LOOKUP_FOLLOW) !== 0);
     if (found.ret !== wasi.ERRNO_SUCCESS) return fail(found.ret);
     const wantsDirectory = (oflags & wasi.OFLAGS_DIRECTORY) !== 0;
@@ -247,20 +296,18 @@ export class DirFd extends Fd {
 
     if (node instanceof SymlinkNode) return fail(wantsDirectory ? wasi.ERRNO_NOTDIR : wasi.ERRNO_LOOP);
     if (node instanceof DirNode) {
-      if (writable || oflags & wasi.OFLAGS_TRUNC) return fail(wasi.ERRNO_ISDIR);
-      return { ret: wasi.ERRNO_SUCCESS, fd_obj: new DirFd(node) };
+      if (writable || truncate) return fail(wasi.ERRNO_ISDIR);
+      const base = rightsBase & DIRECTORY_RIGHTS & this.inheriting;
+      return { ret: wasi.ERRNO_SUCCESS, fd_obj: new DirFd(node, base, rightsInheriting & this.inheriting) };
     }
     if (wantsDirectory) return fail(wasi.ERRNO_NOTDIR);
     const file = node as FileNode;
-    const truncate = (oflags & wasi.OFLAGS_TRUNC) !== 0;
     if (file.readonly && (writable || truncate)) return fail(wasi.ERRNO_ROFS);
     if (truncate) {
       const ret = file.truncate(0);
       if (ret !== wasi.ERRNO_SUCCESS) return fail(ret);
     }
-    // Callers that ask for no read or write right at all get a readable fd.
-    const readable = (rightsBase & RIGHTS_READ) !== 0n || !writable;
-    return { ret: wasi.ERRNO_SUCCESS, fd_obj: new FileFd(file, readable, writable, fdflags) };
+    return { ret: wasi.ERRNO_SUCCESS, fd_obj: new FileFd(file, rightsBase & FILE_RIGHTS & this.inheriting, fdflags) };
   }
 
   override path_create_directory(path: string): number {
@@ -336,6 +383,8 @@ export class DirFd extends Fd {
 
   /** path_symlink: creates `path` pointing at `target` (kept as written). */
   symlink(target: string, path: string): number {
+    // An absolute target could never resolve inside the sandbox.
+    if (target.startsWith('/')) return wasi.ERRNO_NOTCAPABLE;
     const found = walk(this.node, path, false);
     if (found.ret !== wasi.ERRNO_SUCCESS) return found.ret;
     if (found.node !== null) return wasi.ERRNO_EXIST;

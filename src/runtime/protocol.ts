@@ -29,7 +29,9 @@ export interface RunRequest {
   env: string[];
   stdin: Uint8Array;
   mounts: Mount[];
-  /** Named preopens after "/" (fd 3): normalised directory paths, fd 4 onwards. */
+  /** Whether "/" is preopened at fd 3 (Bacalhau's only preopen). */
+  rootPreopen: boolean;
+  /** Named preopens, after "/": normalised directory paths. */
   preopens: string[];
   seed?: number;
   fsQuotaBytes: number;

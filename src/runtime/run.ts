@@ -32,7 +32,7 @@ export function runExecution(request: RunRequest, post: (event: RunEvent, transf
     new StdinFd(request.stdin),
     new OutputFd('stdout', (stream, data) => logs.write(stream, data)),
     new OutputFd('stderr', (stream, data) => logs.write(stream, data)),
-    new PreopenFd(root, '/'),
+    ...(request.rootPreopen ? [new PreopenFd(root, '/')] : []),
     ...request.preopens.map((path) => new PreopenFd(nodeAt(root, path) as DirNode, path)),
   ];
 

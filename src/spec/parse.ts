@@ -134,11 +134,17 @@ function parseBrine(brine: Fields | undefined): Job['brine'] {
     }
   }
   const seed = brine?.int('Seed');
+  const env = brine?.stringMap('Env') ?? {};
+  const rootPreopen = brine?.bool('RootPreopen');
+  const systemEnv = brine?.bool('SystemEnv');
   return {
     ...(stdin ? { stdin } : {}),
     argv0: brine?.string('Argv0') ?? '',
+    ...(Object.keys(env).length > 0 ? { env } : {}),
     preopens: (brine?.strings('Preopens') ?? []).map(normalizePath),
     ...(seed === undefined ? {} : { seed }),
+    ...(rootPreopen === undefined ? {} : { rootPreopen }),
+    ...(systemEnv === undefined ? {} : { systemEnv }),
   };
 }
 

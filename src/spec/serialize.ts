@@ -17,8 +17,11 @@ function brineToObject(brine: BrineOptions): Obj | undefined {
     }
   }
   if (brine.argv0 !== '') out.Argv0 = brine.argv0;
+  if (brine.env !== undefined) out.Env = { ...brine.env };
   if (brine.preopens.length > 0) out.Preopens = [...brine.preopens];
   if (brine.seed !== undefined) out.Seed = brine.seed;
+  if (brine.rootPreopen !== undefined) out.RootPreopen = brine.rootPreopen;
+  if (brine.systemEnv !== undefined) out.SystemEnv = brine.systemEnv;
   return Object.keys(out).length > 0 ? out : undefined;
 }
 

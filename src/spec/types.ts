@@ -45,12 +45,21 @@ export interface BrineOptions {
   /** argv[0]; Bacalhau passes "" */
   argv0: string;
   /**
+   * Guest environment variables free of Bacalhau's naming rules (Brine.Env), e.g. lower-case
+   * names. Task.Env and the BACALHAU_* system variables win over them.
+   */
+  env?: Record<string, string>;
+  /**
    * Extra preopened directories, after the root "/" (fd 3): each is a directory path of the
    * mounted filesystem, preopened under that name (wasi-testsuite needs e.g. "fs-tests.dir").
    */
   preopens: string[];
   /** When set, clocks and random_get are deterministic, derived from this seed. */
   seed?: number;
+  /** False: no "/" preopen at fd 3, so the named preopens start there (as wasmtime gives only the dirs asked for). */
+  rootPreopen?: boolean;
+  /** False: no BACALHAU_* variables, the guest sees exactly Task.Env and Brine.Env. */
+  systemEnv?: boolean;
 }
 
 export interface InputSource {

@@ -1,0 +1,29 @@
+// harness.html: a page without UI for automation (Playwright and other drivers).
+// window.brine.run(jobJson) runs a job (see src/spec/json.ts) on Brine's browser executor and
+// returns the result's JSON-safe fields, with the full stdout and stderr text.
+import { Executor } from '../src/executor/executor.js';
+import { createBrowserWorker } from '../src/host/browser.js';
+import { jobFromJson } from '../src/spec/json.js';
+
+const executor = new Executor({ createWorker: createBrowserWorker, maxWorkers: 2 });
+let next = 0;
+
+async function run(jobJson: unknown) {
+  const executionId = `harness-${next++}`;
+  const result = await executor.run({ executionId, job: jobFromJson(jobJson) });
+  const text = (stream: 'stdout' | 'stderr') => {
+    const decoder = new TextDecoder();
+    return result.logs.map((e) => (e.stream === stream ? decoder.decode(e.data, { stream: true }) : '')).join('') + decoder.decode();
+  };
+  executor.release(executionId);
+  const { state, exitCode, errorMsg, error, memory, timings } = result;
+  return { state, exitCode, errorMsg, error, memory, timings, stdout: text('stdout'), stderr: text('stderr') };
+}
+
+declare global {
+  interface Window {
+    brine: { run: typeof run };
+  }
+}
+window.brine = { run };
+document.body.dataset['ready'] = 'true';
