@@ -1,5 +1,7 @@
 import { BrineError, errors, errorText } from '../errors/index.js';
 import type { MountTable } from '../fs/mount-table.js';
+import { normalizePath } from '../fs/paths.js';
+import type { FileTree } from '../fs/tree.js';
 import type { PlannedModule } from '../runtime/protocol.js';
 import { formatBytes, WASM_PAGE_SIZE } from '../spec/memory.js';
 import { PREVIEW1_FUNCTIONS } from '../wasi/brine-wasi.js';
@@ -170,7 +172,7 @@ class Loader {
         '"wasi_unstable" is WASI preview 0, which Brine (like Bacalhau) does not provide. Rebuild the module for wasm32-wasi (wasi_snapshot_preview1).',
       );
     }
-    if (!this.registry.has(moduleName) && this.request.mounts.lookup(moduleName) === undefined) {
+    if (!this.registry.has(moduleName) && this.lookup(moduleName) === undefined) {
       this.missing(moduleName, edge);
       throw errors.unknownModule(moduleName, { importer });
     }
@@ -195,9 +197,14 @@ class Loader {
     }
   }
 
+  /** What a module name points at in the mounts; a name that cleans to the root ("", "/", "..") names nothing. */
+  private lookup(name: string): FileTree | undefined {
+    return normalizePath(name) === '' ? undefined : this.request.mounts.lookup(name);
+  }
+
   /** Bacalhau's resolveModulePath: a file, or a directory holding exactly one .wasm file. */
   private resolve(name: string, notFound: () => BrineError): { path: string; bytes: Uint8Array } {
-    const found = this.request.mounts.lookup(name);
+    const found = this.lookup(name);
     if (found?.kind === 'file') return { path: name, bytes: found.data };
     if (found?.kind === 'directory') {
       const wasm = Object.entries(found.entries).filter(([n, e]) => e.kind === 'file' && n.endsWith('.wasm'));

@@ -120,8 +120,10 @@ function call(fn: () => unknown): RunEnd {
   } catch (error) {
     if (error instanceof WASIProcExit) return { kind: 'exit', code: error.code >>> 0 };
     if (error instanceof WebAssembly.RuntimeError) return { kind: 'trap', message: error.message };
-    // V8 reports a guest stack overflow as a RangeError.
-    if (error instanceof RangeError) return { kind: 'trap', message: `stack overflow: ${error.message}` };
+    // V8 reports a guest stack overflow as a RangeError; other RangeErrors are the host running out (of memory).
+    if (error instanceof RangeError && /call stack/i.test(error.message)) {
+      return { kind: 'trap', message: `stack overflow: ${error.message}` };
+    }
     return { kind: 'error', error: errors.workerCrashed(errorText(error)).toJSON() };
   }
 }
