@@ -1,5 +1,6 @@
 import { BrineError, errors, errorText, isBrineError } from '../errors/index.js';
 import { MountTable } from '../fs/mount-table.js';
+import { DEFAULT_MAX_NODES } from '../fs/nodes.js';
 import { normalizePath } from '../fs/paths.js';
 import type { FileTree } from '../fs/tree.js';
 import { WorkerPool, Slots } from '../host/pool.js';
@@ -33,6 +34,8 @@ export interface ExecutorOptions {
   logCapBytes?: number;
   /** Bytes the writable mounts of one execution may hold. Default 1 GiB. */
   fsQuotaBytes?: number;
+  /** Writable files, directories and links one execution may have at once. Default 250,000. */
+  fsMaxNodes?: number;
   /** Reads a host file or directory for localDirectory sources (the CLI provides it). */
   readLocal?: (sourcePath: string) => Promise<FileTree>;
   /** Everything that happens, for UIs: states, graph progress, logs, memory, results. */
@@ -272,6 +275,7 @@ export class Executor {
         rootPreopen: job.brine.rootPreopen !== false,
         preopens: job.brine.preopens.map(normalizePath),
         fsQuotaBytes: this.options.fsQuotaBytes ?? DEFAULT_FS_QUOTA,
+        fsMaxNodes: this.options.fsMaxNodes ?? DEFAULT_MAX_NODES,
         logs: { batchBytes: LOG_BATCH_BYTES, flushMs: LOG_FLUSH_MS, capBytes: execution.logs.capBytes },
         ...(job.brine.seed === undefined ? {} : { seed: job.brine.seed }),
       });

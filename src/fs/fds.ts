@@ -288,6 +288,7 @@ export class DirFd extends RightsFd {
       if (wantsDirectory || found.trailingSlash) return fail(wasi.ERRNO_ISDIR);
       const parent = found.parent!;
       if (parent.readonly) return fail(wasi.ERRNO_ROFS);
+      if (parent.ctx.full) return fail(wasi.ERRNO_NOSPC);
       node = new FileNode(parent.ctx, false);
       parent.link(found.name, node);
     } else if (oflags & wasi.OFLAGS_CREAT && oflags & wasi.OFLAGS_EXCL) {
@@ -316,6 +317,7 @@ export class DirFd extends RightsFd {
     if (found.node !== null) return wasi.ERRNO_EXIST;
     const parent = found.parent!;
     if (parent.readonly) return wasi.ERRNO_ROFS;
+    if (parent.ctx.full) return wasi.ERRNO_NOSPC;
     parent.link(found.name, new DirNode(parent.ctx, false));
     return wasi.ERRNO_SUCCESS;
   }
@@ -391,6 +393,7 @@ export class DirFd extends RightsFd {
     if (found.trailingSlash) return wasi.ERRNO_NOENT;
     const parent = found.parent!;
     if (parent.readonly) return wasi.ERRNO_ROFS;
+    if (parent.ctx.full) return wasi.ERRNO_NOSPC;
     parent.link(found.name, new SymlinkNode(parent.ctx, false, target));
     return wasi.ERRNO_SUCCESS;
   }

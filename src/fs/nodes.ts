@@ -6,15 +6,26 @@ import { Inode, wasi } from '@bjorn3/browser_wasi_shim';
  * depth, real timestamps and link counts, symlinks, amortised O(1) appends and a byte quota.
  */
 
+/** Writable files, directories and links one execution may have at once (each costs host memory). */
+export const DEFAULT_MAX_NODES = 250_000;
+
 /** The filesystem state shared by every node of one execution. */
 export class FsContext {
   usedBytes = 0;
+  /** Writable nodes alive now. */
+  nodes = 0;
   constructor(
     /** Current time in nanoseconds (real, or deterministic when the job has a seed). */
     readonly now: () => bigint,
     /** Bytes writable files may hold in total; past it writes fail with ENOSPC. */
     readonly quotaBytes: number,
+    /** Writable nodes allowed; past it creating one fails with ENOSPC (as when a disk runs out of inodes). */
+    readonly maxNodes = DEFAULT_MAX_NODES,
   ) {}
+
+  get full(): boolean {
+    return this.nodes >= this.maxNodes;
+  }
 }
 
 /** The shim's Filestat writes atim/mtim/ctim at offsets 38/46/52; preview1 puts them at 40/48/56. */
@@ -44,6 +55,7 @@ export abstract class Node extends Inode {
   ) {
     super();
     this.atim = this.mtim = this.ctim = ctx.now();
+    if (!readonly) ctx.nodes++;
   }
 
   abstract readonly filetype: number;
@@ -60,6 +72,11 @@ export abstract class Node extends Inode {
 
   touch(): void {
     this.mtim = this.ctim = this.ctx.now();
+  }
+
+  /** Its last link is gone: it stops counting against the node limit. */
+  unlinked(): void {
+    if (!this.readonly) this.ctx.nodes--;
   }
 
   /** Not used: Brine's directory fds open nodes themselves (see fds.ts). */
@@ -122,10 +139,18 @@ export class FileNode extends Node {
 
   /** Frees the bytes (and gives the quota back) once no link and no open fd is left. */
   releaseIfUnused(): void {
-    if (this.nlink === 0n && this.openFds === 0) this.release();
+    if (this.nlink === 0n && this.openFds === 0 && !this.released) this.release();
   }
 
+  override unlinked(): void {
+    this.releaseIfUnused();
+  }
+
+  private released = false;
+
   private release(): void {
+    this.released = true;
+    super.unlinked();
     if (!this.readonly) this.ctx.usedBytes -= this.length;
     this.buf = new Uint8Array(0);
     this.length = 0;
@@ -182,7 +207,7 @@ export class DirNode extends Node {
     if (node === undefined) return undefined;
     this.remove(name);
     node.nlink--;
-    if (node instanceof FileNode) node.releaseIfUnused();
+    if (node.nlink === 0n) node.unlinked();
     this.touch();
     return node;
   }

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { wrap } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import type { RemoteServices } from '../../workers/services.js';
@@ -9,9 +9,10 @@ const fromSource = import.meta.url.endsWith('.ts');
 const workerUrl = new URL(`../../workers/execution.node.${fromSource ? 'ts' : 'js'}`, import.meta.url);
 const sourceBootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })`;
 
-/** Node worker_threads running the same worker code as the browser. */
-export const createNodeWorker: WorkerFactory = () => {
-  const worker = fromSource ? new Worker(sourceBootstrap, { eval: true }) : new Worker(workerUrl);
+/** Node worker_threads running the same worker code as the browser, with optional V8 heap limits. */
+export const nodeWorkerFactory = (resourceLimits?: ResourceLimits): WorkerFactory => () => {
+  const options = resourceLimits === undefined ? {} : { resourceLimits };
+  const worker = fromSource ? new Worker(sourceBootstrap, { eval: true, ...options }) : new Worker(workerUrl, options);
   const crashes = crashReporter();
   worker.on('error', (error) => crashes.crashed(error.message));
   worker.on('exit', (code) => crashes.crashed(`the worker exited with code ${code}`));
@@ -33,3 +34,5 @@ export const createNodeWorker: WorkerFactory = () => {
     setIdle: (idle) => (idle ? worker.unref() : worker.ref()),
   };
 };
+
+export const createNodeWorker = nodeWorkerFactory();

@@ -35,6 +35,8 @@ export interface RunRequest {
   preopens: string[];
   seed?: number;
   fsQuotaBytes: number;
+  /** Writable files, directories and links allowed at once. */
+  fsMaxNodes: number;
   logs: BatchOptions;
 }
 

@@ -19,7 +19,7 @@ const PAGE = 65536;
  */
 export function runExecution(request: RunRequest, post: (event: RunEvent, transfer: ArrayBuffer[]) => void): RunOutcome {
   const entropy: Entropy = request.seed === undefined ? realEntropy() : seededEntropy(request.seed);
-  const root = buildRoot(new FsContext(() => entropy.realtime(), request.fsQuotaBytes), request.mounts);
+  const root = buildRoot(new FsContext(() => entropy.realtime(), request.fsQuotaBytes, request.fsMaxNodes), request.mounts);
   const memories: WebAssembly.Memory[] = [];
   const memoryPages = () => memories.map((m) => m.buffer.byteLength / PAGE);
 
@@ -95,11 +95,17 @@ function link(
     for (const memory of own) if (!memories.includes(memory)) memories.push(memory);
     if (wasi !== null) {
       // WASI calls read and write the calling module's memory: its own, or the one it imports.
+      // A module without one can still make the calls that need none (proc_exit, sched_yield).
       const memory = instance.exports['memory'] ?? own[0] ?? importedMemory(imports);
-      if (!(memory instanceof WebAssembly.Memory)) {
-        throw errors.moduleLoad(planned.name, 'the module imports WASI but has no memory for it to use');
-      }
-      wasi.inst = { exports: { memory } };
+      const name = planned.name;
+      wasi.inst = {
+        exports: {
+          get memory(): WebAssembly.Memory {
+            if (memory instanceof WebAssembly.Memory) return memory;
+            throw new WebAssembly.RuntimeError(`"${name}" has no memory for this WASI call to use`);
+          },
+        },
+      };
     }
   }
   return instances[request.entry]!;
