@@ -163,7 +163,12 @@ export class FileNode extends Node {
     if (!this.owned || size > this.buf.byteLength) {
       // Writes grow the capacity by doubling, so n appends cost O(n) in total (the shim's File is O(n²)).
       const doubled = forWrite ? Math.min(this.buf.byteLength * 2, this.ctx.quotaBytes) : 0;
-      const grown = new Uint8Array(Math.max(size, doubled));
+      let grown: Uint8Array;
+      try {
+        grown = new Uint8Array(Math.max(size, doubled));
+      } catch {
+        return wasi.ERRNO_NOSPC; // the host could not allocate it
+      }
       grown.set(this.buf.subarray(0, Math.min(this.length, size)));
       this.buf = grown;
       this.owned = true;

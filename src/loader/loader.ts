@@ -4,7 +4,7 @@ import { normalizePath } from '../fs/paths.js';
 import type { FileTree } from '../fs/tree.js';
 import type { PlannedModule } from '../runtime/protocol.js';
 import { formatBytes, WASM_PAGE_SIZE } from '../spec/memory.js';
-import { PREVIEW1_FUNCTIONS } from '../wasi/brine-wasi.js';
+import { preview1Signature } from '../wasi/brine-wasi.js';
 import type { CompileCache, InspectedModule } from './compile-cache.js';
 import type { GraphEdge, GraphEvent, GraphNode, ImportGraph } from './graph.js';
 import { type ImportDesc, WasmFormatError } from './wasm-binary.js';
@@ -152,9 +152,18 @@ class Loader {
     if (moduleName === WASI_MODULE) {
       this.setNode({ id: WASI_MODULE, kind: 'wasi', imports: [], exports: [], memories: [], status: 'ready' });
       this.addEdge(edge);
-      const unknown = imports.find((i) => i.kind !== 'function' || !PREVIEW1_FUNCTIONS.has(i.name));
-      if (unknown !== undefined) {
-        throw errors.wasi(`${WASI_MODULE} has no ${unknown.kind} "${unknown.name}" (imported by "${importer}")`);
+      for (const wanted of imports) {
+        const defined = wanted.kind === 'function' ? preview1Signature(wanted.name) : undefined;
+        if (defined === undefined) {
+          throw errors.wasi(`${WASI_MODULE} has no ${wanted.kind} "${wanted.name}" (imported by "${importer}")`);
+        }
+        if (wanted.type !== defined) {
+          throw errors.moduleLoad(
+            importer,
+            `import "${WASI_MODULE}"."${wanted.name}" (function): the import expects ${wanted.type} but WASI preview1 defines ${defined}`,
+            { import: wanted },
+          );
+        }
       }
       return 'wasi';
     }

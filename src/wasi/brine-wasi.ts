@@ -3,17 +3,32 @@ import { DirFd, FileFd } from '../fs/fds.js';
 import type { Entropy } from './clock.js';
 import { StdinFd } from './stdio.js';
 
-/** Every function of wasi_snapshot_preview1; an import of any other name is a WASIError. */
-export const PREVIEW1_FUNCTIONS: ReadonlySet<string> = new Set([
-  'args_get', 'args_sizes_get', 'environ_get', 'environ_sizes_get', 'clock_res_get', 'clock_time_get',
-  'fd_advise', 'fd_allocate', 'fd_close', 'fd_datasync', 'fd_fdstat_get', 'fd_fdstat_set_flags',
-  'fd_fdstat_set_rights', 'fd_filestat_get', 'fd_filestat_set_size', 'fd_filestat_set_times', 'fd_pread',
-  'fd_prestat_get', 'fd_prestat_dir_name', 'fd_pwrite', 'fd_read', 'fd_readdir', 'fd_renumber', 'fd_seek',
-  'fd_sync', 'fd_tell', 'fd_write', 'path_create_directory', 'path_filestat_get', 'path_filestat_set_times',
-  'path_link', 'path_open', 'path_readlink', 'path_remove_directory', 'path_rename', 'path_symlink',
-  'path_unlink_file', 'poll_oneoff', 'proc_exit', 'proc_raise', 'sched_yield', 'random_get', 'sock_accept',
-  'sock_recv', 'sock_send', 'sock_shutdown',
-]);
+/**
+ * Every function of wasi_snapshot_preview1 with its signature, written compactly (i: i32, I: i64,
+ * params:results). An import of another name is a WASIError; one with another signature is a link error.
+ */
+const PREVIEW1_SIGNATURES: Record<string, string> = {
+  args_get: 'ii:i', args_sizes_get: 'ii:i', environ_get: 'ii:i', environ_sizes_get: 'ii:i',
+  clock_res_get: 'ii:i', clock_time_get: 'iIi:i', fd_advise: 'iIIi:i', fd_allocate: 'iII:i', fd_close: 'i:i',
+  fd_datasync: 'i:i', fd_fdstat_get: 'ii:i', fd_fdstat_set_flags: 'ii:i', fd_fdstat_set_rights: 'iII:i',
+  fd_filestat_get: 'ii:i', fd_filestat_set_size: 'iI:i', fd_filestat_set_times: 'iIIi:i', fd_pread: 'iiiIi:i',
+  fd_prestat_get: 'ii:i', fd_prestat_dir_name: 'iii:i', fd_pwrite: 'iiiIi:i', fd_read: 'iiii:i',
+  fd_readdir: 'iiiIi:i', fd_renumber: 'ii:i', fd_seek: 'iIii:i', fd_sync: 'i:i', fd_tell: 'ii:i', fd_write: 'iiii:i',
+  path_create_directory: 'iii:i', path_filestat_get: 'iiiii:i', path_filestat_set_times: 'iiiiIIi:i',
+  path_link: 'iiiiiii:i', path_open: 'iiiiiIIii:i', path_readlink: 'iiiiii:i', path_remove_directory: 'iii:i',
+  path_rename: 'iiiiii:i', path_symlink: 'iiiii:i', path_unlink_file: 'iii:i', poll_oneoff: 'iiii:i',
+  proc_exit: 'i:', proc_raise: 'i:i', sched_yield: ':i', random_get: 'ii:i', sock_accept: 'iii:i',
+  sock_recv: 'iiiiii:i', sock_send: 'iiiii:i', sock_shutdown: 'ii:i',
+};
+
+/** The signature of a preview1 function in the loader's notation, e.g. "(i32, i64) -> (i32)"; undefined if none. */
+export function preview1Signature(name: string): string | undefined {
+  const compact = Object.hasOwn(PREVIEW1_SIGNATURES, name) ? PREVIEW1_SIGNATURES[name] : undefined;
+  if (compact === undefined) return undefined;
+  const types = (letters: string) => [...letters].map((l) => (l === 'I' ? 'i64' : 'i32')).join(', ');
+  const [params, results] = compact.split(':') as [string, string];
+  return `(${types(params)}) -> (${types(results)})`;
+}
 
 const SUBSCRIPTION_SIZE = 48;
 const EVENT_SIZE = 32;
@@ -27,6 +42,7 @@ const EVENT_SIZE = 32;
  * - path_symlink, path_rename and path_readlink go to Brine's filesystem;
  * - args_sizes_get counts UTF-8 bytes (the shim counts UTF-16 units);
  * - fd_write hands the fd one buffer per call, not one per iovec, so a write is never split.
+ * - a pointer outside the guest's memory gives EFAULT (the shim throws a RangeError).
  * `onHostCall` runs before every other syscall (the log batcher uses it to send held-back output).
  * One instance serves one module instance (its memory); modules of a job share `fds`.
  */
@@ -193,17 +209,24 @@ export class BrineWasi extends WASI {
       },
     });
 
-    if (onHostCall !== undefined) {
-      for (const [name, call] of Object.entries(this.wasiImport)) {
-        if (name === 'fd_write') continue;
-        this.wasiImport[name] = (...args: unknown[]) => {
-          onHostCall();
+    for (const [name, call] of Object.entries(this.wasiImport)) {
+      const before = name === 'fd_write' ? undefined : onHostCall;
+      this.wasiImport[name] = (...args: unknown[]) => {
+        before?.();
+        try {
           return call(...args);
-        };
-      }
+        } catch (error) {
+          // A pointer or length outside the guest's memory is the guest's fault: EFAULT, as in wazero.
+          if (error instanceof RangeError && OUT_OF_BOUNDS.test(error.message)) return wasi.ERRNO_FAULT;
+          throw error;
+        }
+      };
     }
   }
 }
+
+/** V8's messages for a DataView or typed-array access outside its buffer. */
+const OUT_OF_BOUNDS = /outside the bounds|invalid typed array length|out of range/i;
 
 function readClock(entropy: Entropy, id: number): bigint | null {
   switch (id) {
