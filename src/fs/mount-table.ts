@@ -16,10 +16,14 @@ export interface Mount {
   role: 'input' | 'output';
 }
 
-const overlaps = (a: string, b: string) => a === b || a.startsWith(`${b}/`) || b.startsWith(`${a}/`);
+/** "a/b/c" → ["a", "a/b", "a/b/c"] */
+const prefixes = (path: string) => path.split('/').map((_, i, parts) => parts.slice(0, i + 1).join('/'));
 
 export class MountTable {
   readonly mounts: Mount[] = [];
+  private readonly byTarget = new Map<string, Mount>();
+  /** The names directly inside each virtual directory ("" is the root), so lookups cost O(depth). */
+  private readonly children = new Map<string, Set<string>>();
 
   /** Adds an input mount; InputConfigError if its target is empty or overlaps another input. */
   addInput(rawTarget: string, tree: FileTree, writable: boolean): void {
@@ -29,7 +33,7 @@ export class MountTable {
         target: rawTarget,
       });
     }
-    const clash = this.mounts.find((m) => overlaps(m.target, target));
+    const clash = this.clash(target);
     if (clash !== undefined) {
       const reason =
         clash.target === target
@@ -37,7 +41,7 @@ export class MountTable {
           : `"${clash.target}" and "${target}" overlap: a mount cannot sit inside another`;
       throw errors.inputConfig(`failed to mount input "${rawTarget}": ${reason}`, { target: rawTarget });
     }
-    this.mounts.push({ target, tree, writable, role: 'input' });
+    this.add({ target, tree, writable, role: 'input' });
   }
 
   /** Adds an empty writable output mounted at its Name, as Bacalhau's WASM executor does. */
@@ -46,14 +50,14 @@ export class MountTable {
     if (target === '') {
       throw errors.outputConfig(`output name "${name}" must name a path below "/"`, { name });
     }
-    const clash = this.mounts.find((m) => overlaps(m.target, target));
+    const clash = this.clash(target);
     if (clash?.role === 'input' && clash.target === target) {
       throw errors.outputConfig(`output name "${name}" conflicts with input target`, { name });
     }
     if (clash !== undefined) {
       throw errors.filesystem(name, `cannot mount "${target}": it overlaps the mount at "${clash.target}"`);
     }
-    this.mounts.push({ target, tree: { kind: 'directory', entries: {} }, writable: true, role: 'output' });
+    this.add({ target, tree: { kind: 'directory', entries: {} }, writable: true, role: 'output' });
   }
 
   /**
@@ -62,30 +66,48 @@ export class MountTable {
    */
   lookup(path: string): FileTree | undefined {
     const clean = normalizePath(path);
-    if (clean === '') return this.virtualDirectory('');
-    for (const mount of this.mounts) {
-      if (clean === mount.target) return mount.tree;
-      if (clean.startsWith(`${mount.target}/`)) {
-        let node: FileTree | undefined = mount.tree;
-        for (const part of clean.slice(mount.target.length + 1).split('/')) {
-          node = node.kind === 'directory' ? node.entries[part] : undefined;
-          if (node === undefined) return undefined;
-        }
-        return node;
+    for (const prefix of clean === '' ? [] : prefixes(clean)) {
+      const mount = this.byTarget.get(prefix);
+      if (mount === undefined) continue;
+      let node: FileTree | undefined = mount.tree;
+      for (const part of clean === prefix ? [] : clean.slice(prefix.length + 1).split('/')) {
+        node = node.kind === 'directory' ? node.entries[part] : undefined;
+        if (node === undefined) return undefined;
       }
+      return node;
     }
-    return this.virtualDirectory(clean);
+    const names = this.children.get(clean);
+    if (names === undefined) return clean === '' ? { kind: 'directory', entries: {} } : undefined;
+    const entries: { [name: string]: FileTree } = {};
+    for (const name of names) entries[name] = this.lookup(clean === '' ? name : `${clean}/${name}`)!;
+    return { kind: 'directory', entries };
   }
 
-  /** A directory made only of mount points below `prefix`, or undefined if none is. */
-  private virtualDirectory(prefix: string): FileTree | undefined {
-    const entries: { [name: string]: FileTree } = {};
-    const start = prefix === '' ? 0 : prefix.length + 1;
-    for (const mount of this.mounts) {
-      if (prefix !== '' && !mount.target.startsWith(`${prefix}/`)) continue;
-      const name = mount.target.slice(start).split('/')[0]!;
-      entries[name] ??= this.lookup(prefix === '' ? name : `${prefix}/${name}`)!;
+  /** A mount at, above or below `target`. */
+  private clash(target: string): Mount | undefined {
+    for (const prefix of prefixes(target)) {
+      const mount = this.byTarget.get(prefix);
+      if (mount !== undefined) return mount;
     }
-    return prefix === '' || Object.keys(entries).length > 0 ? { kind: 'directory', entries } : undefined;
+    // Something is mounted below `target`: follow the virtual directories down to it.
+    let below = target;
+    for (let names = this.children.get(below); names !== undefined; names = this.children.get(below)) {
+      below = `${below}/${names.values().next().value}`;
+      const mount = this.byTarget.get(below);
+      if (mount !== undefined) return mount;
+    }
+    return undefined;
+  }
+
+  private add(mount: Mount): void {
+    this.mounts.push(mount);
+    this.byTarget.set(mount.target, mount);
+    const parts = mount.target.split('/');
+    parts.forEach((name, i) => {
+      const parent = parts.slice(0, i).join('/');
+      let names = this.children.get(parent);
+      if (names === undefined) this.children.set(parent, (names = new Set()));
+      names.add(name);
+    });
   }
 }

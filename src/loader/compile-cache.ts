@@ -5,6 +5,9 @@ export interface InspectedModule {
   info: ModuleInfo;
 }
 
+/** Modules up to this size are compiled synchronously. */
+const SYNC_COMPILE_BYTES = 64 * 1024;
+
 /** Modules kept compiled; the oldest unused ones are dropped past this. */
 const DEFAULT_CAPACITY = 128;
 
@@ -36,7 +39,13 @@ export class CompileCache {
     const key = `${module.sha256}:${limitPages}`;
     let compiled = this.compiled.get(key);
     if (compiled === undefined) {
-      compiled = WebAssembly.compile(capMemories(bytes, limitPages) as Uint8Array<ArrayBuffer>);
+      const capped = capMemories(bytes, limitPages) as Uint8Array<ArrayBuffer>;
+      // Small modules compile at once (well under a millisecond, no pause a page would notice);
+      // the async compile's round trip would cost more than the compile itself.
+      compiled =
+        capped.byteLength <= SYNC_COMPILE_BYTES
+          ? new Promise((resolve) => resolve(new WebAssembly.Module(capped)))
+          : WebAssembly.compile(capped);
       this.remember(this.compiled, key, compiled);
     } else {
       // Refresh its place in the eviction order.
