@@ -294,9 +294,9 @@ describe('path resolution stays inside the directory fd', () => {
     const { root, dir } = setup();
     dir.path_create_directory('a');
     const a = root.entries.get('a') as DirNode;
-    expect(walk(root, 'a/new', false)).toMatchObject({ ret: 0, parent: a, name: 'new', node: null, trailingSlash: false });
-    expect(walk(root, 'a/', false)).toMatchObject({ ret: 0, parent: root, name: 'a', node: a, trailingSlash: true });
-    expect(walk(root, 'a/..', false)).toMatchObject({ ret: 0, parent: null, node: root });
+    expect(walk(root, 'a/new', 'nofollow')).toMatchObject({ ret: 0, parent: a, name: 'new', node: null, trailingSlash: false });
+    expect(walk(root, 'a/', 'nofollow')).toMatchObject({ ret: 0, parent: root, name: 'a', node: a, trailingSlash: true });
+    expect(walk(root, 'a/..', 'nofollow')).toMatchObject({ ret: 0, parent: null, node: root });
   });
 });
 

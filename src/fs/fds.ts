@@ -1,6 +1,6 @@
 import { Fd, wasi } from '@bjorn3/browser_wasi_shim';
 import { DirNode, FileNode, type Node, SymlinkNode } from './nodes.js';
-import { walk, type Walked } from './walk.js';
+import { type FinalLink, walk, type Walked } from './walk.js';
 
 /**
  * File descriptors over Brine's nodes. They implement the shim's `Fd` methods, so the shim's
@@ -28,6 +28,7 @@ export const DIRECTORY_RIGHTS = rights(
   wasi.RIGHTS_PATH_UNLINK_FILE,
 );
 const LOOKUP_FOLLOW = 1;
+const followFlag = (lookupflags: number): FinalLink => ((lookupflags & LOOKUP_FOLLOW) !== 0 ? 'follow' : 'nofollow');
 
 /**
  * Rights are capabilities an fd carries: reported by fd_fdstat_get, only ever dropped by
@@ -277,7 +278,9 @@ export class DirFd extends RightsFd {
     const fail = (ret: number) => ({ ret, fd_obj: null });
     const truncate = (oflags & wasi.OFLAGS_TRUNC) !== 0;
     if (truncate && !(this.base & rights(wasi.RIGHTS_PATH_FILESTAT_SET_SIZE))) return fail(wasi.ERRNO_NOTCAPABLE);
-    const found = walk(this.node, path, (dirflags & LOOKUP_FOLLOW) !== 0);
+    // O_CREAT|O_EXCL never follows the final link: a link there, even a dangling one, exists.
+    const exclusive = (oflags & wasi.OFLAGS_CREAT) !== 0 && (oflags & wasi.OFLAGS_EXCL) !== 0;
+    const found = walk(this.node, path, exclusive ? 'entry' : followFlag(dirflags));
     if (found.ret !== wasi.ERRNO_SUCCESS) return fail(found.ret);
     const wantsDirectory = (oflags & wasi.OFLAGS_DIRECTORY) !== 0;
     const writable = (rightsBase & RIGHTS_WRITE) !== 0n;
@@ -312,7 +315,7 @@ export class DirFd extends RightsFd {
   }
 
   override path_create_directory(path: string): number {
-    const found = walk(this.node, path, false);
+    const found = walk(this.node, path, 'entry');
     if (found.ret !== wasi.ERRNO_SUCCESS) return found.ret;
     if (found.node !== null) return wasi.ERRNO_EXIST;
     const parent = found.parent!;
@@ -323,20 +326,20 @@ export class DirFd extends RightsFd {
   }
 
   override path_filestat_get(flags: number, path: string) {
-    const found = this.existing(path, (flags & LOOKUP_FOLLOW) !== 0);
+    const found = this.existing(path, followFlag(flags));
     if (found.node === null) return { ret: found.ret, filestat: null };
     return { ret: wasi.ERRNO_SUCCESS, filestat: found.node.stat() };
   }
 
   override path_filestat_set_times(flags: number, path: string, atim: bigint, mtim: bigint, fstFlags: number) {
-    const found = this.existing(path, (flags & LOOKUP_FOLLOW) !== 0);
+    const found = this.existing(path, followFlag(flags));
     if (found.node === null) return found.ret;
     return setTimes(found.node, atim, mtim, fstFlags);
   }
 
   /** For path_link: the node to link (files and symlinks only). */
   override path_lookup(path: string, dirflags: number) {
-    const found = this.existing(path, (dirflags & LOOKUP_FOLLOW) !== 0);
+    const found = this.existing(path, followFlag(dirflags));
     if (found.node === null) return { ret: found.ret, inode_obj: null };
     if (found.node instanceof DirNode) return { ret: wasi.ERRNO_PERM, inode_obj: null };
     return { ret: wasi.ERRNO_SUCCESS, inode_obj: found.node };
@@ -344,7 +347,7 @@ export class DirFd extends RightsFd {
 
   /** For path_link: adds a hard link to `inode` at `path`. */
   override path_link(path: string, inode: Node): number {
-    const found = walk(this.node, path, false);
+    const found = walk(this.node, path, 'entry');
     if (found.ret !== wasi.ERRNO_SUCCESS) return found.ret;
     if (found.node !== null) return wasi.ERRNO_EXIST;
     if (found.trailingSlash) return wasi.ERRNO_NOENT;
@@ -356,14 +359,14 @@ export class DirFd extends RightsFd {
   }
 
   override path_readlink(path: string) {
-    const found = this.existing(path, false);
+    const found = this.existing(path, 'nofollow');
     if (found.node === null) return { ret: found.ret, data: null };
     if (!(found.node instanceof SymlinkNode)) return { ret: wasi.ERRNO_INVAL, data: null };
     return { ret: wasi.ERRNO_SUCCESS, data: found.node.target };
   }
 
   override path_remove_directory(path: string): number {
-    const found = this.existing(path, false);
+    const found = this.existing(path, 'entry');
     if (found.node === null) return found.ret;
     if (found.parent === null) return found.name === '.' ? wasi.ERRNO_INVAL : wasi.ERRNO_NOTEMPTY;
     if (!(found.node instanceof DirNode)) return wasi.ERRNO_NOTDIR;
@@ -374,7 +377,7 @@ export class DirFd extends RightsFd {
   }
 
   override path_unlink_file(path: string): number {
-    const found = this.existing(path, false);
+    const found = this.existing(path, 'entry');
     if (found.node === null) return found.ret;
     if (found.node instanceof DirNode) return wasi.ERRNO_ISDIR;
     if (found.trailingSlash) return wasi.ERRNO_NOTDIR;
@@ -385,9 +388,10 @@ export class DirFd extends RightsFd {
 
   /** path_symlink: creates `path` pointing at `target` (kept as written). */
   symlink(target: string, path: string): number {
-    // An absolute target could never resolve inside the sandbox.
+    // An absolute target could never resolve inside the sandbox; an empty one names nothing (as Linux).
     if (target.startsWith('/')) return wasi.ERRNO_NOTCAPABLE;
-    const found = walk(this.node, path, false);
+    if (target === '') return wasi.ERRNO_NOENT;
+    const found = walk(this.node, path, 'entry');
     if (found.ret !== wasi.ERRNO_SUCCESS) return found.ret;
     if (found.node !== null) return wasi.ERRNO_EXIST;
     if (found.trailingSlash) return wasi.ERRNO_NOENT;
@@ -400,9 +404,9 @@ export class DirFd extends RightsFd {
 
   /** path_rename, done in one step (the shim unlinks then relinks, which loses on failure). */
   rename(oldPath: string, target: DirFd, newPath: string): number {
-    const from = this.existing(oldPath, false);
+    const from = this.existing(oldPath, 'entry');
     if (from.node === null) return from.ret;
-    const to = walk(target.node, newPath, false);
+    const to = walk(target.node, newPath, 'entry');
     if (to.ret !== wasi.ERRNO_SUCCESS) return to.ret;
     if (from.parent === null || to.parent === null) return wasi.ERRNO_BUSY;
     if (from.parent.readonly || to.parent.readonly) return wasi.ERRNO_ROFS;
@@ -426,8 +430,8 @@ export class DirFd extends RightsFd {
     return wasi.ERRNO_SUCCESS;
   }
 
-  private existing(path: string, follow: boolean): Walked {
-    const found = walk(this.node, path, follow);
+  private existing(path: string, final: FinalLink): Walked {
+    const found = walk(this.node, path, final);
     if (found.ret === wasi.ERRNO_SUCCESS && found.node === null) return { ...found, ret: wasi.ERRNO_NOENT };
     return found;
   }

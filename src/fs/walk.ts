@@ -16,14 +16,23 @@ export interface Walked {
   trailingSlash: boolean;
 }
 
+/** What to do when the final component is a symlink. */
+export type FinalLink =
+  /** Follow it (LOOKUPFLAGS_SYMLINK_FOLLOW). */
+  | 'follow'
+  /** Do not, unless the path ends in "/" (a lookup: stat, open, readlink). */
+  | 'nofollow'
+  /** Never: the operation acts on the directory entry itself (mkdir, rmdir, unlink, rename, link, symlink). */
+  | 'entry';
+
 const failed = (ret: number): Walked => ({ ret, parent: null, name: '', node: null, trailingSlash: false });
 
 /**
  * Resolves `path` relative to `base`, WASI-style: absolute paths and ".." above `base` are
  * ENOTCAPABLE, so no path escapes the directory it is resolved from. Intermediate symlinks
- * are always followed, the final one only when `followFinal` (or a trailing slash) asks.
+ * are always followed, the final one as `final` says.
  */
-export function walk(base: DirNode, path: string, followFinal: boolean): Walked {
+export function walk(base: DirNode, path: string, final: FinalLink): Walked {
   if (path === '') return failed(wasi.ERRNO_NOENT);
   if (path.includes('\0')) return failed(wasi.ERRNO_INVAL);
   if (path.startsWith('/')) return failed(wasi.ERRNO_NOTCAPABLE);
@@ -60,7 +69,7 @@ export function walk(base: DirNode, path: string, followFinal: boolean): Walked 
       if (!last) return failed(wasi.ERRNO_NOENT);
       return { ret: wasi.ERRNO_SUCCESS, parent: dir, name: component, node: null, trailingSlash };
     }
-    if (child instanceof SymlinkNode && (!last || followFinal || trailingSlash)) {
+    if (child instanceof SymlinkNode && (!last || final === 'follow' || (final === 'nofollow' && trailingSlash))) {
       if (++hops > MAX_SYMLINK_HOPS) return failed(wasi.ERRNO_LOOP);
       if (child.target.startsWith('/')) return failed(wasi.ERRNO_NOTCAPABLE);
       if (child.target === '') return failed(wasi.ERRNO_NOENT);
@@ -69,7 +78,10 @@ export function walk(base: DirNode, path: string, followFinal: boolean): Walked 
       continue;
     }
     if (last) {
-      if (trailingSlash && !(child instanceof DirNode)) return failed(wasi.ERRNO_NOTDIR);
+      // As on Linux, rmdir("link/") is ENOTDIR and mkdir("dangling/") EEXIST: never an act on the target.
+      if (trailingSlash && !(child instanceof DirNode) && !(final === 'entry' && child instanceof SymlinkNode)) {
+        return failed(wasi.ERRNO_NOTDIR);
+      }
       return { ret: wasi.ERRNO_SUCCESS, parent: dir, name: component, node: child, trailingSlash };
     }
     if (!(child instanceof DirNode)) return failed(wasi.ERRNO_NOTDIR);
