@@ -1,0 +1,33 @@
+import { Header } from './components/Header';
+import { ImportGraph } from './components/ImportGraph';
+import { JobFields } from './components/JobFields';
+import { LogPane } from './components/LogPane';
+import { ModuleList } from './components/ModuleList';
+import { MountList } from './components/MountList';
+import { OutputFiles } from './components/OutputFiles';
+import { OutputPaths } from './components/OutputPaths';
+import { ResultPanel } from './components/ResultPanel';
+import { YamlView } from './components/YamlView';
+
+export function App() {
+  return (
+    <>
+      <Header />
+      <main className="layout">
+        <div className="column job-column" aria-label="Job">
+          <ModuleList />
+          <MountList />
+          <OutputPaths />
+          <JobFields />
+          <YamlView />
+        </div>
+        <div className="column run-column" aria-label="Execution">
+          <ResultPanel />
+          <ImportGraph />
+          <LogPane />
+          <OutputFiles />
+        </div>
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,105 @@
+import { useState } from 'react';
+import { cancelRun, startRun } from '../executor';
+import { formatBytes } from '../lib/format';
+import { formToYaml } from '../lib/jobForm';
+import { encodeShareHash, SHARE_LIMIT_BYTES } from '../lib/share';
+import { loadDemo } from '../state/demos';
+import { newJob } from '../state/form';
+import { isActive } from '../state/run';
+import { setNotice, store, useApp } from '../state/store';
+
+function DemoMenu() {
+  const demos = useApp((s) => s.demos);
+  const demoId = useApp((s) => s.demoId);
+  return (
+    <label className="inline-field">
+      Demo
+      <select
+        data-testid="demo-select"
+        value={demoId}
+        onChange={(event) => {
+          setNotice(null);
+          void loadDemo(event.target.value);
+        }}
+      >
+        <option value="" disabled>
+          (your job)
+        </option>
+        {demos.map((demo) => (
+          <option key={demo.id} value={demo.id} title={demo.description}>
+            {demo.title}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
+/** Puts the job in the page's URL and copies the link; refuses jobs too large for a link. */
+function ShareButton() {
+  const [link, setLink] = useState<string | null>(null);
+  const share = () => {
+    let hash: string | null;
+    try {
+      const { yaml, placeholders } = formToYaml(store.getState().form, SHARE_LIMIT_BYTES);
+      hash = placeholders.length === 0 ? encodeShareHash(yaml) : null;
+      if (hash === null) {
+        setLink(null);
+        setNotice(`The job's files are too large for a link (over ${formatBytes(SHARE_LIMIT_BYTES)} of YAML): download the YAML instead.`);
+        return;
+      }
+    } catch (error) {
+      setNotice(`The job cannot be shared yet: ${String(error)}`);
+      return;
+    }
+    history.replaceState(null, '', hash);
+    setLink(location.href);
+    navigator.clipboard.writeText(location.href).then(
+      () => setNotice('Link copied: it reproduces this job.'),
+      () => setNotice('The link is in the address bar (the browser did not allow copying).'),
+    );
+  };
+  return (
+    <>
+      <button type="button" onClick={share}>
+        Share
+      </button>
+      {link !== null && <input className="share-link" aria-label="Shareable link" data-testid="share-link" readOnly value={link} onFocus={(event) => event.target.select()} />}
+    </>
+  );
+}
+
+function Notice() {
+  const notice = useApp((s) => s.notice);
+  if (notice === null) return null;
+  return (
+    <p className="notice" role="status" data-testid="notice">
+      {notice}{' '}
+      <button type="button" className="small" onClick={() => setNotice(null)}>
+        Dismiss
+      </button>
+    </p>
+  );
+}
+
+export function Header() {
+  const active = useApp((s) => isActive(s.run.state));
+  return (
+    <header className="app-header">
+      <h1>Brine</h1>
+      <span className="tagline muted">WebAssembly jobs, Bacalhau-style, in your browser</span>
+      <DemoMenu />
+      <button type="button" onClick={newJob}>
+        New job
+      </button>
+      <button type="button" className="primary" data-testid="run" disabled={active} onClick={() => void startRun()}>
+        Run
+      </button>
+      <button type="button" className="danger" data-testid="cancel" disabled={!active} onClick={cancelRun}>
+        Cancel
+      </button>
+      <ShareButton />
+      <Notice />
+    </header>
+  );
+}

@@ -1,0 +1,189 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { StreamName } from '../../src/logs/types';
+import { currentLogBytes } from '../executor';
+import { type AnsiSegment, parseAnsi, stripAnsi } from '../lib/ansi';
+import { download } from '../lib/download';
+import { plural } from '../lib/format';
+import { LogFilter, logIndex, MAX_LINES } from '../state/logIndex';
+import { setNotice, useApp } from '../state/store';
+
+const ROW_HEIGHT = 18;
+/**
+ * The virtualizer lays out blocks of this many lines, not single lines: it re-measures every item
+ * whenever the count changes, and a million items would make that a long task on every frame.
+ */
+const BLOCK_LINES = 16;
+/** Longer lines are cut when shown (the download has them whole). */
+const MAX_SHOWN_CHARS = 4000;
+/** Time per frame spent filtering, so that filtering never blocks the page. */
+const FILTER_SLICE_MS = 8;
+
+type StreamSelection = Record<StreamName, boolean>;
+
+/**
+ * The rows to show: every line, or the lines matching the search and stream selection, found a
+ * slice per frame. Re-renders when lines arrive (logVersion) or the filter finds more.
+ */
+function useLogRows(query: string, streams: StreamSelection) {
+  const version = useApp((s) => s.logVersion);
+  const lines = useApp((s) => s.logCount);
+  const runId = useApp((s) => s.run.id);
+  const [found, setFound] = useState(0);
+  const filter = useMemo(() => {
+    const needle = query.toLowerCase();
+    if (needle === '' && streams.stdout && streams.stderr) return null;
+    return new LogFilter(logIndex, (line) => streams[line.stream] && (needle === '' || stripAnsi(line.text).toLowerCase().includes(needle)));
+    // runId: a new run empties the index, so the filter starts over.
+  }, [query, streams, runId]);
+  useEffect(() => {
+    if (filter === null) return;
+    let frame = 0;
+    const step = () => {
+      const done = filter.scan(FILTER_SLICE_MS);
+      setFound(filter.count);
+      if (!done) frame = requestAnimationFrame(step);
+    };
+    step();
+    return () => cancelAnimationFrame(frame);
+  }, [filter, version]);
+  return filter === null
+    ? { count: lines, lineAt: (row: number) => row }
+    : { count: Math.min(found, filter.count), lineAt: (row: number) => filter.lineAt(row) };
+}
+
+function segmentClass(segment: AnsiSegment): string | undefined {
+  const classes = [segment.colour === null ? '' : `ansi-${segment.colour}`, segment.bold ? 'ansi-bold' : ''].filter(Boolean);
+  return classes.length > 0 ? classes.join(' ') : undefined;
+}
+
+/** One line; unchanged rows are not re-rendered as lines stream in. */
+const LogRow = memo(function LogRow({ line, text, stream }: { line: number; text: string; stream: StreamName }) {
+  const cut = text.length > MAX_SHOWN_CHARS;
+  return (
+    <div className="log-line" data-stream={stream} data-line={line + 1}>
+      {parseAnsi(cut ? text.slice(0, MAX_SHOWN_CHARS) : text).map((segment, i) => (
+        <span key={i} className={segmentClass(segment)}>
+          {segment.text}
+        </span>
+      ))}
+      {cut && <span className="log-cut"> … {(text.length - MAX_SHOWN_CHARS).toLocaleString('en-US')} more characters</span>}
+    </div>
+  );
+});
+
+function LogToolbar({
+  query,
+  setQuery,
+  streams,
+  setStreams,
+  follow,
+  setFollow,
+  onCopy,
+  shown,
+}: {
+  query: string;
+  setQuery: (query: string) => void;
+  streams: StreamSelection;
+  setStreams: (streams: StreamSelection) => void;
+  follow: boolean;
+  setFollow: (follow: boolean) => void;
+  onCopy: () => void;
+  shown: number;
+}) {
+  const hidden = logIndex.hiddenLines; // re-read whenever the pane renders for new lines
+  const truncated = useApp((s) => s.run.result !== null && (s.run.result.logStats.stdout.truncated || s.run.result.logStats.stderr.truncated));
+  return (
+    <div className="log-toolbar">
+      <input type="search" aria-label="Search the logs" placeholder="Search…" value={query} onChange={(event) => setQuery(event.target.value)} />
+      {(['stdout', 'stderr'] as const).map((stream) => (
+        <label key={stream} className={`inline-check stream-${stream}`}>
+          <input type="checkbox" checked={streams[stream]} onChange={(event) => setStreams({ ...streams, [stream]: event.target.checked })} />
+          {stream}
+        </label>
+      ))}
+      <button type="button" className="small" aria-pressed={follow} onClick={() => setFollow(!follow)}>
+        {follow ? 'Pause' : 'Follow'}
+      </button>
+      <button type="button" className="small" onClick={onCopy}>
+        Copy
+      </button>
+      <button
+        type="button"
+        className="small"
+        onClick={() => void currentLogBytes().then((parts) => download('logs.txt', parts, 'text/plain'))}
+      >
+        Download
+      </button>
+      <span className="muted" data-testid="log-count">
+        {plural(shown, 'line')}
+      </span>
+      {hidden > 0 && <span className="problem">Only the first {MAX_LINES.toLocaleString('en-US')} lines are shown; download for all.</span>}
+      {truncated && <span className="problem">The log passed the executor's cap; its tail was dropped.</span>}
+    </div>
+  );
+}
+
+/** The live log: both streams in write order, virtualized, with ANSI colours. */
+export function LogPane() {
+  const [query, setQuery] = useState('');
+  const [streams, setStreams] = useState<StreamSelection>({ stdout: true, stderr: true });
+  const [follow, setFollow] = useState(true);
+  const { count, lineAt } = useLogRows(query, streams);
+  const scroller = useRef<HTMLDivElement>(null);
+  /** Where we last scrolled to, so our own scrolling is not taken for the person's. */
+  const ownScrollTop = useRef(-1);
+  const rowsIn = (block: number) => Math.min(BLOCK_LINES, count - block * BLOCK_LINES);
+  // A new key function when lines arrive makes the virtualizer re-measure the (partly filled) last block.
+  const blockKey = useCallback((block: number) => block, [count]);
+  const virtualizer = useVirtualizer({
+    count: Math.ceil(count / BLOCK_LINES),
+    getScrollElement: () => scroller.current,
+    estimateSize: (block) => rowsIn(block) * ROW_HEIGHT,
+    getItemKey: blockKey,
+    overscan: 1,
+    // Scrolling renders with the next frame, batched, instead of synchronously inside the scroll event.
+    useFlushSync: false,
+  });
+
+  useLayoutEffect(() => {
+    const element = scroller.current;
+    if (!follow || element === null) return;
+    element.scrollTop = element.scrollHeight;
+    ownScrollTop.current = element.scrollTop;
+  }, [follow, count]);
+
+  const onScroll = () => {
+    const element = scroller.current!;
+    if (Math.abs(element.scrollTop - ownScrollTop.current) < 1) return;
+    const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < ROW_HEIGHT;
+    if (atBottom !== follow) setFollow(atBottom);
+  };
+
+  const copy = () => {
+    const text = Array.from({ length: count }, (_, row) => stripAnsi(logIndex.line(lineAt(row)).text)).join('\n');
+    navigator.clipboard.writeText(text).then(
+      () => setNotice(`Copied ${plural(count, 'log line')}.`),
+      () => setNotice('The browser did not allow copying to the clipboard.'),
+    );
+  };
+
+  return (
+    <section className="panel log-panel" aria-labelledby="logs-title">
+      <h2 id="logs-title">Logs</h2>
+      <LogToolbar query={query} setQuery={setQuery} streams={streams} setStreams={setStreams} follow={follow} setFollow={setFollow} onCopy={copy} shown={count} />
+      <div className="log-scroll" ref={scroller} onScroll={onScroll} data-testid="log-pane" tabIndex={0} aria-label="Log lines">
+        <div className="log-rows" style={{ height: virtualizer.getTotalSize() }}>
+          {virtualizer.getVirtualItems().map((block) => (
+            <div key={block.key} className="log-block" style={{ transform: `translateY(${block.start}px)` }}>
+              {Array.from({ length: rowsIn(block.index) }, (_, i) => {
+                const line = lineAt(block.index * BLOCK_LINES + i);
+                return <LogRow key={i} line={line} {...logIndex.line(line)} />;
+              })}
+            </div>
+          ))}
+        </div>
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,90 @@
+import type { Timings } from '../../src/executor/types';
+import { formatMs, formatPages } from '../lib/format';
+import { explainLimitReached, explainMemoryError } from '../lib/memory';
+import { isActive } from '../state/run';
+import { useApp } from '../state/store';
+import { ErrorBox } from './ErrorBox';
+
+const PHASES = [
+  ['compile', 'compileMs'],
+  ['link', 'linkMs'],
+  ['run', 'runMs'],
+] as const satisfies readonly (readonly [string, keyof Timings])[];
+
+function Timeline({ timings }: { timings: Timings }) {
+  const total = Math.max(timings.totalMs, 1);
+  return (
+    <div className="timeline" aria-label="Phases" data-testid="timeline">
+      {PHASES.map(([phase, key]) => (
+        <div key={phase} className="timeline-row">
+          <span className="timeline-label">{phase}</span>
+          <span className="timeline-track">
+            <span className={`timeline-bar phase-${phase}`} style={{ width: `${Math.max((timings[key] / total) * 100, 0.5)}%` }} />
+          </span>
+          <span className="timeline-value">{formatMs(timings[key])}</span>
+        </div>
+      ))}
+      <div className="timeline-row total">
+        <span className="timeline-label">total</span>
+        <span className="timeline-track" />
+        <span className="timeline-value">{formatMs(timings.totalMs)}</span>
+      </div>
+    </div>
+  );
+}
+
+function MemoryGauge() {
+  const live = useApp((s) => s.run.memoryPages);
+  const memory = useApp((s) => s.run.result?.memory);
+  if (memory === undefined) return live > 0 ? <p className="muted">Memory: {formatPages(live)}</p> : null;
+  return (
+    <div className="memory-gauge">
+      <label>
+        Peak memory {formatPages(memory.peakPages)} of {formatPages(memory.limitPages)} per memory
+        <meter min={0} max={memory.limitPages} value={memory.peakPages} high={memory.limitPages * 0.9} />
+      </label>
+    </div>
+  );
+}
+
+function MemoryExplanation() {
+  const error = useApp((s) => s.run.result?.error ?? s.run.refusal);
+  const memory = useApp((s) => s.run.result?.memory);
+  const text = explainMemoryError(error) ?? (memory === undefined ? null : explainLimitReached(memory));
+  if (text === null) return null;
+  return (
+    <p className="memory-explain" data-testid="memory-explain">
+      {text}
+    </p>
+  );
+}
+
+/** How the execution ended: state, exit code, typed error with hint, phases and memory. */
+export function ResultPanel() {
+  const state = useApp((s) => s.run.state);
+  const result = useApp((s) => s.run.result);
+  const refusal = useApp((s) => s.run.refusal);
+  const error = result?.error ?? refusal;
+  return (
+    <section className="panel result-panel" aria-labelledby="result-title">
+      <h2 id="result-title">Result</h2>
+      <p className="result-line">
+        State:{' '}
+        <strong className={`state state-${state}${isActive(state) ? ' active' : ''}`} data-testid="status">
+          {state}
+        </strong>
+        {result !== null && (
+          <>
+            {' '}
+            · Exit code: <strong data-testid="exit-code">{result.exitCode}</strong>
+          </>
+        )}
+        {refusal !== null && <span className="muted"> · refused before it ran</span>}
+      </p>
+      {error !== null && <ErrorBox error={error} message={result?.errorMsg || error.message} />}
+      <MemoryExplanation />
+      {result !== null && <Timeline timings={result.timings} />}
+      <MemoryGauge />
+    </section>
+  );
+}

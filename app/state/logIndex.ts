@@ -1,0 +1,197 @@
+/**
+ * The live log, kept outside React: decoded text in chunks (one per batch) and, per line, its chunk,
+ * start and end offsets and stream in typed arrays. Batches are queued as they arrive and indexed
+ * a time slice at a time, so a flood of output never makes a long task; the view reads only the
+ * lines it shows.
+ */
+import type { LogEvent, StreamName } from '../../src/logs/types';
+
+/** Lines shown at most (the page's height limit allows about two million rows); downloads keep all. */
+export const MAX_LINES = 2_000_000;
+/** A line without a newline is broken here, as a terminal would wrap it. */
+const MAX_PENDING_CHARS = 1 << 20;
+
+const STREAMS: readonly StreamName[] = ['stdout', 'stderr'];
+
+/** `array` copied into a new one of `size` entries (the growth step of the columns below). */
+function grown<T extends Uint32Array | Uint8Array>(array: T, size: number): T {
+  const next = new (array.constructor as new (length: number) => T)(size);
+  next.set(array);
+  return next;
+}
+
+const nextCapacity = (length: number) => Math.min(length * 2, MAX_LINES);
+
+export interface LogLine {
+  text: string;
+  stream: StreamName;
+}
+
+export class LogIndex {
+  private chunks: string[] = [];
+  // Per line: its chunk, its start and end in the chunk, and its stream (0 stdout, 1 stderr).
+  private chunkOf = new Uint32Array(4096);
+  private startOf = new Uint32Array(4096);
+  private endOf = new Uint32Array(4096);
+  private streamOf = new Uint8Array(4096);
+  private complete = 0;
+  private decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+  /** Text after each stream's last newline, shown as a trailing row until its line ends. */
+  private pending = { stdout: '', stderr: '' };
+  private queue: LogEvent[] = [];
+  private queued = 0;
+  private ended = false;
+  /** Lines past MAX_LINES that are not shown. */
+  hiddenLines = 0;
+  /** Bumped on every change, for the view to notice. */
+  version = 0;
+
+  reset(): void {
+    this.chunks = [];
+    this.chunkOf = new Uint32Array(4096);
+    this.startOf = new Uint32Array(4096);
+    this.endOf = new Uint32Array(4096);
+    this.streamOf = new Uint8Array(4096);
+    this.complete = 0;
+    this.decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+    this.pending = { stdout: '', stderr: '' };
+    this.queue = [];
+    this.queued = 0;
+    this.ended = false;
+    this.hiddenLines = 0;
+    this.version++;
+  }
+
+  /** Lines that have ended (with a newline, or with the run). */
+  get completeCount(): number {
+    return this.complete;
+  }
+
+  /** Complete lines, then the streams' unfinished lines. */
+  get count(): number {
+    return this.complete + STREAMS.filter((stream) => this.pending[stream] !== '').length;
+  }
+
+  /** Queues a batch of output, to be indexed by `drain`. */
+  enqueue(events: readonly LogEvent[]): void {
+    this.queue.push(...events);
+  }
+
+  /** The run ended: once the queue is drained, the unfinished lines end too. */
+  end(): void {
+    this.ended = true;
+  }
+
+  /** Indexes queued output for about `budgetMs`; true when nothing is left to do. */
+  drain(budgetMs: number): boolean {
+    const deadline = performance.now() + budgetMs;
+    while (this.queued < this.queue.length && performance.now() < deadline) {
+      const { stream, data } = this.queue[this.queued++]!;
+      this.addText(stream, this.decoders[stream].decode(data, { stream: true }));
+    }
+    this.version++;
+    if (this.queued < this.queue.length) return false;
+    this.queue = [];
+    this.queued = 0;
+    if (this.ended) this.endLines();
+    return true;
+  }
+
+  private endLines(): void {
+    for (const stream of STREAMS) {
+      const rest = this.pending[stream] + this.decoders[stream].decode();
+      this.pending[stream] = '';
+      if (rest !== '') this.addText(stream, `${rest}\n`);
+    }
+  }
+
+  line(index: number): LogLine {
+    if (index >= this.complete) {
+      const stream = STREAMS.filter((s) => this.pending[s] !== '')[index - this.complete] ?? 'stdout';
+      return { text: this.pending[stream], stream };
+    }
+    const chunk = this.chunks[this.chunkOf[index]!]!;
+    return { text: chunk.slice(this.startOf[index], this.endOf[index]), stream: STREAMS[this.streamOf[index]!]! };
+  }
+
+  private addText(stream: StreamName, decoded: string): void {
+    // Only the new text is searched, so a long unfinished line is not rescanned per batch.
+    const firstNewline = decoded.indexOf('\n');
+    if (firstNewline === -1 && this.pending[stream].length + decoded.length < MAX_PENDING_CHARS) {
+      this.pending[stream] += decoded;
+      return;
+    }
+    const text = this.pending[stream] + decoded;
+    const offset = this.pending[stream].length;
+    const chunk = this.chunks.push(text) - 1;
+    const streamCode = STREAMS.indexOf(stream);
+    let start = 0;
+    for (let nl = firstNewline; nl !== -1; nl = decoded.indexOf('\n', nl + 1)) {
+      this.addLine(chunk, start, offset + nl, streamCode);
+      start = offset + nl + 1;
+    }
+    if (text.length - start >= MAX_PENDING_CHARS) {
+      this.addLine(chunk, start, text.length, streamCode);
+      start = text.length;
+    }
+    this.pending[stream] = text.slice(start);
+  }
+
+  private addLine(chunk: number, start: number, end: number, stream: number): void {
+    if (this.complete >= MAX_LINES) {
+      this.hiddenLines++;
+      return;
+    }
+    const at = this.complete++;
+    if (at === this.startOf.length) {
+      const size = nextCapacity(at);
+      this.chunkOf = grown(this.chunkOf, size);
+      this.startOf = grown(this.startOf, size);
+      this.endOf = grown(this.endOf, size);
+      this.streamOf = grown(this.streamOf, size);
+    }
+    this.chunkOf[at] = chunk;
+    this.startOf[at] = start;
+    this.endOf[at] = end;
+    this.streamOf[at] = stream;
+  }
+}
+
+/**
+ * The lines matching a test, found a time slice at a time so that filtering a million lines never
+ * blocks the page. Unfinished lines are not filtered until they end.
+ */
+export class LogFilter {
+  private matches = new Uint32Array(1024);
+  private scanned = 0;
+  count = 0;
+
+  constructor(
+    private readonly index: LogIndex,
+    private readonly test: (line: LogLine) => boolean,
+  ) {}
+
+  /** Tests more lines for at most `budgetMs`; true once every complete line has been tested. */
+  scan(budgetMs: number): boolean {
+    const deadline = performance.now() + budgetMs;
+    const end = this.index.completeCount;
+    while (this.scanned < end) {
+      const stop = Math.min(end, this.scanned + 2048);
+      for (; this.scanned < stop; this.scanned++) {
+        if (!this.test(this.index.line(this.scanned))) continue;
+        if (this.count === this.matches.length) this.matches = grown(this.matches, nextCapacity(this.count));
+        this.matches[this.count++] = this.scanned;
+      }
+      if (performance.now() > deadline) break;
+    }
+    return this.scanned >= end;
+  }
+
+  /** The index-line number of the i-th match. */
+  lineAt(i: number): number {
+    return this.matches[i]!;
+  }
+}
+
+/** The one log index of the current execution. */
+export const logIndex = new LogIndex();

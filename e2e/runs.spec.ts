@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { chooseDemo, fixture, logLines, newJob, openApp, runJob } from './helpers';
+
+test('several jobs run one after another, each with a fresh log, graph and result', async ({ page }) => {
+  await openApp(page);
+  await chooseDemo(page, 'spin');
+  await page.getByTestId('run').click();
+  await expect(logLines(page, 'stdout')).toHaveText(['spinning']);
+  await expect(page.getByTestId('run')).toBeDisabled();
+  await page.getByTestId('cancel').click();
+  await expect(page.getByTestId('status')).toHaveText('cancelled');
+  await expect(page.getByTestId('cancel')).toBeDisabled();
+
+  await chooseDemo(page, 'hello');
+  await runJob(page, 'completed');
+  await expect(logLines(page, 'stdout')).toHaveText(['Hello, world!']);
+  await expect(page.getByTestId('error')).toHaveCount(0);
+
+  await chooseDemo(page, 'csv');
+  await runJob(page, 'completed');
+  await expect(logLines(page, 'stdout')).toHaveText(['wrote 24 rows']);
+  await runJob(page, 'completed');
+  await expect(page.getByTestId('output-file')).toHaveCount(1);
+});
+
+test('a folder picked with the folder picker is mounted with its files', async ({ page }) => {
+  await openApp(page);
+  await newJob(page);
+  await page.getByTestId('module-input').setInputFiles(fixture('c/cat.wasm'));
+  await page.getByLabel('Add a folder').setInputFiles(fixture('data'));
+  await expect(page.getByTestId('mount-target')).toHaveValue('/data');
+  await expect(page.getByText('2 files, 2.12 KiB')).toBeVisible();
+  await page.getByTestId('args-input').fill('/data/horses.csv');
+  await runJob(page, 'completed');
+  await expect(logLines(page, 'stdout').first()).toHaveText('name,sire,dam');
+  await expect(page.getByTestId('log-count')).toHaveText('13 lines');
+});
+
+test('a .wasm dropped on the modules zone becomes the entry module', async ({ page }) => {
+  await openApp(page);
+  await newJob(page);
+  const bytes = [...readFileSync(fixture('c/hello.wasm'))];
+  const dataTransfer = await page.evaluateHandle((data) => {
+    const transfer = new DataTransfer();
+    transfer.items.add(new File([new Uint8Array(data)], 'hello.wasm', { type: 'application/wasm' }));
+    return transfer;
+  }, bytes);
+  await page.getByText('Drop .wasm files here').dispatchEvent('drop', { dataTransfer });
+  await expect(page.getByTestId('module-target')).toHaveValue('main.wasm');
+  await runJob(page, 'completed');
+  await expect(logLines(page, 'stdout')).toHaveText(['Hello, world!']);
+});
