@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { unzipSync } from 'fflate';
-import { chooseDemo, graphNode, logLines, openApp, runJob } from './helpers';
+import { chooseDemo, graphNode, logLines, openApp, runJob } from './helpers.js';
 
 test.beforeEach(async ({ page }) => {
   await openApp(page);

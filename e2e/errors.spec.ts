@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { fixture, graphNode, logLines, newJob, openApp, runJob } from './helpers';
+import { fixture, graphNode, logLines, newJob, openApp, runJob } from './helpers.js';
 
 test.beforeEach(async ({ page }) => {
   await openApp(page);

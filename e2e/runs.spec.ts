@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { chooseDemo, fixture, logLines, newJob, openApp, runJob } from './helpers';
+import { chooseDemo, fixture, logLines, newJob, openApp, runJob } from './helpers.js';
 
 test('several jobs run one after another, each with a fresh log, graph and result', async ({ page }) => {
   await openApp(page);

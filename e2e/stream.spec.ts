@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { fixture, newJob, openApp, runJob } from './helpers';
+import { fixture, newJob, openApp, runJob } from './helpers.js';
 
 declare global {
   interface Window {

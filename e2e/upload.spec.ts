@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { zipSync } from 'fflate';
-import { fixture, graphNode, logLines, newJob, openApp, runJob } from './helpers';
+import { fixture, graphNode, logLines, newJob, openApp, runJob } from './helpers.js';
 
 test.beforeEach(async ({ page }) => {
   await openApp(page);

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { chooseDemo, fixture, logLines, newJob, openApp, runJob } from './helpers';
+import { chooseDemo, fixture, logLines, newJob, openApp, runJob } from './helpers.js';
 
 const dataUrl = (file: string) => `data:application/wasm;base64,${readFileSync(fixture(file)).toString('base64')}`;
 

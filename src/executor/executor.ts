@@ -12,8 +12,8 @@ import { LogStore, type LogStreamOptions } from '../logs/store.js';
 import { DEFAULT_LOG_CAP_BYTES, type LogEvent } from '../logs/types.js';
 import type { RunEnd, RunEvent, RunOutcome, RunRequest } from '../runtime/protocol.js';
 import { decodeInline } from '../spec/inline.js';
-import { checkMemoryLimit, parseBytes, WASM_MAX_PAGES, WASM_PAGE_SIZE } from '../spec/memory.js';
-import { DEFAULT_MEMORY, type Job } from '../spec/types.js';
+import { jobMemoryLimitPages, WASM_PAGE_SIZE } from '../spec/memory.js';
+import type { Job } from '../spec/types.js';
 import { validateJob } from '../spec/validate.js';
 import type {
   BidResponse,
@@ -126,7 +126,7 @@ export class Executor {
     const { executionId: id, job } = request;
     const existing = this.executions.get(id);
     if (existing !== undefined) throw existing.finished ? errors.alreadyComplete(id) : errors.alreadyStarted(id);
-    const limitPages = memoryLimitPages(job);
+    const limitPages = jobMemoryLimitPages(job.memory);
     validateJob(job);
     const network = offlineNetworkProblem(job);
     if (network !== null) throw errors.spec(network, 'Tasks[0].Network.Type');
@@ -287,6 +287,7 @@ export class Executor {
       if (execution.finished) return;
       if (error instanceof LoadFailure) {
         execution.graph = error.graph;
+        execution.timings.compileMs = error.compileMs;
         this.finish(execution, 'failed', -1, error.cause, error.message);
       } else if (error instanceof WorkerCrash) {
         execution.worker = null;
@@ -402,8 +403,9 @@ export class Executor {
       graph: execution.graph,
     };
     execution.result = result;
-    this.setState(execution, state);
+    // The result first, so a listener that sees the final state can read it.
     this.emit({ executionId: execution.id, type: 'result', result });
+    this.setState(execution, state);
     execution.resolveDone(result);
   }
 
@@ -434,18 +436,6 @@ function classify(end: RunEnd): [FinalState, number, BrineError | null, string] 
       return ['failed', -1, error, error.message];
     }
   }
-}
-
-/** Bacalhau's page rounding: Resources.Memory (default 512Mb) up to 64 KiB pages; 0 means no limit. */
-function memoryLimitPages(job: Job): number {
-  let bytes: number;
-  try {
-    bytes = parseBytes(job.memory ?? DEFAULT_MEMORY);
-  } catch (error) {
-    throw isBrineError(error) ? error : errors.spec(errorText(error), 'Tasks[0].Resources.Memory');
-  }
-  const pages = checkMemoryLimit(bytes);
-  return pages === 0 ? WASM_MAX_PAGES : pages;
 }
 
 /**

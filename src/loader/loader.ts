@@ -38,6 +38,8 @@ export class LoadFailure extends Error {
     readonly context: string,
     override readonly cause: BrineError,
     readonly graph: ImportGraph,
+    /** Time spent loading until it failed. */
+    readonly compileMs: number,
   ) {
     super(context === '' ? cause.message : `${context}: ${cause.message}`);
   }
@@ -71,7 +73,7 @@ export async function loadModules(request: LoadRequest): Promise<LoadedModules> 
     return { modules: loader.modules, entry, graph: loader.graph(), compileMs: performance.now() - started };
   } catch (error) {
     const cause = error instanceof BrineError ? error : errors.moduleLoad(request.entryModule, errorText(error));
-    throw new LoadFailure(context, cause, loader.graph());
+    throw new LoadFailure(context, cause, loader.graph(), performance.now() - started);
   }
 }
 
@@ -173,17 +175,19 @@ class Loader {
       throw errors.moduleLoad(importer, `import cycle: ${cycle.join(' -> ')}`, { cycle });
     }
     if (moduleName === 'wasi_unstable') {
-      this.missing(moduleName, edge);
-      throw new BrineError(
-        'UnknownModuleError',
-        `unknown module "${moduleName}"`,
-        { name: moduleName, importer },
-        '"wasi_unstable" is WASI preview 0, which Brine (like Bacalhau) does not provide. Rebuild the module for wasm32-wasi (wasi_snapshot_preview1).',
+      throw this.missing(
+        moduleName,
+        edge,
+        new BrineError(
+          'UnknownModuleError',
+          `unknown module "${moduleName}"`,
+          { name: moduleName, importer },
+          '"wasi_unstable" is WASI preview 0, which Brine (like Bacalhau) does not provide. Rebuild the module for wasm32-wasi (wasi_snapshot_preview1).',
+        ),
       );
     }
     if (!this.registry.has(moduleName) && this.lookup(moduleName) === undefined) {
-      this.missing(moduleName, edge);
-      throw errors.unknownModule(moduleName, { importer });
+      throw this.missing(moduleName, edge, errors.unknownModule(moduleName, { importer }));
     }
     const provider = await this.instantiate(moduleName, 'import');
     this.addEdge(edge);
@@ -254,9 +258,11 @@ class Loader {
     });
   }
 
-  private missing(id: string, edge: GraphEdge): void {
-    this.setNode({ id, kind: 'import', imports: [], exports: [], memories: [], status: 'missing' });
+  /** Shows a module nobody provides in the graph, with the error it causes, and returns that error. */
+  private missing(id: string, edge: GraphEdge, error: BrineError): BrineError {
+    this.setNode({ id, kind: 'import', imports: [], exports: [], memories: [], status: 'missing', error: error.toJSON() });
     this.addEdge(edge);
+    return error;
   }
 
   private setNode(node: GraphNode): GraphNode {

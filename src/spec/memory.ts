@@ -1,4 +1,5 @@
 import { errors } from '../errors/index.js';
+import { DEFAULT_MEMORY } from './types.js';
 
 export const WASM_PAGE_SIZE = 65536;
 export const WASM_MAX_PAGES = 65536;
@@ -61,4 +62,14 @@ export function formatBytes(bytes: number): string {
   if (exact) return `${bytes / exact[1]} ${exact[0]}`;
   const si = [...SI_DISPLAY].reverse().find(([, size]) => bytes >= size);
   return si ? `${(bytes / si[1]).toFixed(1)} ${si[0]}` : `${bytes} B`;
+}
+
+/**
+ * A job's per-memory limit in pages: Resources.Memory (the 512Mb job default when unset) rounded
+ * up to 64 KiB pages, or WebAssembly's 65536 when it is 0. SpecError if unreadable,
+ * MemoryLimitError over 4 GiB.
+ */
+export function jobMemoryLimitPages(memory: string | undefined): number {
+  const pages = checkMemoryLimit(parseBytes(memory ?? DEFAULT_MEMORY));
+  return pages === 0 ? WASM_MAX_PAGES : pages;
 }
