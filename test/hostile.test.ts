@@ -156,6 +156,16 @@ describe('malformed and hostile modules', () => {
   });
 });
 
+describe('no network', () => {
+  it("a module importing Bacalhau's HTTP host module gets unknown module (wasm_no_networking)", async () => {
+    const importer = wat(`(module (import "wasi:http/requests" "http_request"
+      (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32))) (func (export "_start")))`);
+    const result = await run(job(importer));
+    expect(result).toMatchObject({ state: 'failed', errorMsg: 'failed to load entry module main.wasm: unknown module "wasi:http/requests"' });
+    expect(result.error?.code).toBe('UnknownModuleError');
+  });
+});
+
 describe('hostile filesystem use', () => {
   it('symlinks in a mounted tree cannot lead out of the sandbox, and the inputs stay byte-identical', async () => {
     const input = directory({
