@@ -1,0 +1,3 @@
+import { serveShim } from './shim.mjs';
+
+serveShim(self);
