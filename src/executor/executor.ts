@@ -46,6 +46,8 @@ const LOG_BATCH_BYTES = 64 * 1024;
 const LOG_FLUSH_MS = 5;
 const DEFAULT_FS_QUOTA = 1024 * 1024 * 1024;
 const BID_REASON = 'not place additional requirements on WASM jobs';
+/** The abort reason of every ended execution (made once: a fresh DOMException per run costs ~20 µs). */
+const ENDED = new Error('the execution has ended');
 
 /** One execution's bookkeeping on the host side. */
 class Execution {
@@ -357,7 +359,7 @@ export class Executor {
   /** Ends an execution that has not ended yet: terminates its worker and reports `state`. */
   private stop(execution: Execution, state: 'cancelled' | 'timedOut'): void {
     if (execution.finished) return;
-    execution.abort.abort();
+    execution.abort.abort(ENDED);
     if (execution.worker !== null) {
       this.pool.discard(execution.worker);
       execution.worker = null;
@@ -377,7 +379,7 @@ export class Executor {
   ): void {
     if (execution.finished) return;
     clearTimeout(execution.timer);
-    execution.abort.abort();
+    execution.abort.abort(ENDED);
     execution.timings.totalMs = performance.now() - execution.startedAt;
     const { logs, limitPages, memoryPages: peakPages } = execution;
     logs.close();

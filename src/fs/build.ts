@@ -46,9 +46,9 @@ export function nodeAt(root: DirNode, target: string): Node | undefined {
   return node;
 }
 
-/** A plain-data copy of a node (file bytes copied to exact size, ready to transfer). */
+/** A node as plain data at the end of a run: file bytes at exact size, ready to transfer. */
 export function snapshot(node: Node): FileTree {
-  if (node instanceof FileNode) return { kind: 'file', data: node.data.slice() };
+  if (node instanceof FileNode) return { kind: 'file', data: node.contents() };
   if (node instanceof SymlinkNode) return { kind: 'symlink', target: node.target };
   const entries: { [name: string]: FileTree } = {};
   for (const [name, child] of (node as DirNode).entries) entries[name] = snapshot(child);

@@ -157,7 +157,7 @@ describe('copy-on-write', () => {
     expect([...other.data.subarray(3)]).toEqual(Array(8).fill(0));
   });
 
-  it('a writable mount does not change the tree it was built from; snapshot copies', () => {
+  it('a writable mount does not change the tree it was built from; the snapshot is exact-size and transferable', () => {
     const ctx = new FsContext(() => 0n, 1 << 20);
     const data = enc('abc');
     const tree = { kind: 'directory' as const, entries: { f: { kind: 'file' as const, data } } };
@@ -168,13 +168,23 @@ describe('copy-on-write', () => {
     expect(dec(data)).toBe('abc');
     const snap = snapshot(root.entries.get('out')!);
     expect(snap).toEqual({ kind: 'directory', entries: { f: { kind: 'file', data: enc('abcdef') } } });
-    // The snapshot is a copy at exact size.
     const snapFile = snap.kind === 'directory' ? snap.entries.f : undefined;
     if (snapFile?.kind !== 'file') throw new Error('expected a file');
-    const snapData = snapFile.data;
-    expect(snapData.buffer.byteLength).toBe(6);
-    (fd_obj as FileFd).fd_pwrite(enc('X'), 0n);
-    expect(dec(snapData)).toBe('abcdef');
+    expect(snapFile.data.buffer.byteLength).toBe(6);
+  });
+
+  it('a big file grows in place in a resizable buffer and is handed over at its exact size', () => {
+    const ctx = new FsContext(() => 0n, 1 << 30);
+    const node = new FileNode(ctx, false);
+    const chunk = new Uint8Array(4096).fill(7);
+    for (let at = 0; at < 3 << 20; at += chunk.byteLength) expect(node.write(at, chunk)).toBe(0);
+    const buffer = node.data.buffer as ArrayBuffer;
+    expect(buffer.resizable).toBe(true);
+    expect(buffer.maxByteLength).toBeLessThanOrEqual(4 * buffer.byteLength);
+    const contents = node.contents();
+    expect(contents.buffer).toBe(buffer); // no copy
+    expect(contents.buffer.byteLength).toBe(3 << 20);
+    expect(contents.every((b) => b === 7)).toBe(true);
   });
 
   it('reads return copies, not views of the file', () => {

@@ -6,6 +6,9 @@ import { Inode, wasi } from '@bjorn3/browser_wasi_shim';
  * depth, real timestamps and link counts, symlinks, amortised O(1) appends and a byte quota.
  */
 
+/** Files grow in place in a resizable buffer from this size on (smaller ones by doubling copies). */
+const RESIZABLE_FROM = 1 << 20;
+
 /** Writable files, directories and links one execution may have at once (each costs host memory). */
 export const DEFAULT_MAX_NODES = 250_000;
 
@@ -163,15 +166,7 @@ export class FileNode extends Node {
     if (!this.owned || size > this.buf.byteLength) {
       // Writes grow the capacity by doubling, so n appends cost O(n) in total (the shim's File is O(n²)).
       const doubled = forWrite ? Math.min(this.buf.byteLength * 2, this.ctx.quotaBytes) : 0;
-      let grown: Uint8Array;
-      try {
-        grown = new Uint8Array(Math.max(size, doubled));
-      } catch {
-        return wasi.ERRNO_NOSPC; // the host could not allocate it
-      }
-      grown.set(this.buf.subarray(0, Math.min(this.length, size)));
-      this.buf = grown;
-      this.owned = true;
+      if (!this.reserve(Math.max(size, doubled), size)) return wasi.ERRNO_NOSPC;
     } else if (size < this.length) {
       this.buf.fill(0, size, this.length);
     }
@@ -179,6 +174,41 @@ export class FileNode extends Node {
     this.length = size;
     return wasi.ERRNO_SUCCESS;
   }
+
+  /**
+   * Makes room for `capacity` bytes, keeping the first `keep` of the current ones. Big files live
+   * in a resizable buffer that grows in place (no copy), reserving at most 4 times what they need.
+   * False if the host cannot allocate it.
+   */
+  private reserve(capacity: number, keep: number): boolean {
+    const buffer = this.buf.buffer as ArrayBuffer;
+    try {
+      if (this.owned && buffer.resizable && capacity <= buffer.maxByteLength) {
+        buffer.resize(capacity); // `buf` tracks the buffer's length
+        return true;
+      }
+      const maxByteLength = Math.min(Math.max(this.ctx.quotaBytes, capacity), capacity * 4);
+      const next =
+        capacity >= RESIZABLE_FROM ? new Uint8Array(new ArrayBuffer(capacity, { maxByteLength })) : new Uint8Array(capacity);
+      next.set(this.buf.subarray(0, Math.min(this.length, keep)));
+      this.buf = next;
+      this.owned = true;
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The bytes at their exact size, to hand over at the end of a run (without a copy where possible). */
+  contents(): Uint8Array {
+    const buffer = this.buf.buffer as ArrayBuffer;
+    if (this.owned && buffer.resizable) {
+      buffer.resize(this.length);
+      return this.buf;
+    }
+    return this.owned && this.buf.byteLength === this.length ? this.buf : this.buf.slice(0, this.length);
+  }
+
 }
 
 export class DirNode extends Node {

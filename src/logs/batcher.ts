@@ -18,7 +18,8 @@ export interface BatchOptions {
 export class LogBatcher {
   private staged: LogEvent[] = [];
   private stagedBytes = 0;
-  private staging: Uint8Array;
+  /** Allocated at the first small write: many runs write nothing, or only a little. */
+  private staging = new Uint8Array(0);
   private stagingUsed = 0;
   private lastFlush = Number.NEGATIVE_INFINITY;
   private readonly sent: Record<StreamName, number> = { stdout: 0, stderr: 0 };
@@ -29,26 +30,28 @@ export class LogBatcher {
     private readonly send: (events: LogEvent[]) => void,
     private readonly now: () => number,
   ) {
-    this.staging = new Uint8Array(options.batchBytes);
   }
 
-  /** Takes ownership of `data` (the caller must not reuse it). */
+  /** Copies what it keeps: `data` may be a view of guest memory. */
   write(stream: StreamName, data: Uint8Array): void {
     const room = this.options.capBytes - this.sent[stream];
     if (data.byteLength > room) {
       this.dropped[stream] += data.byteLength - Math.max(room, 0);
       if (room <= 0) return;
-      data = data.slice(0, room); // a copy, so the dropped rest is not posted along
+      data = data.subarray(0, room);
     }
     this.sent[stream] += data.byteLength;
     const time = this.now();
 
     if (data.byteLength >= this.options.batchBytes / 2) {
       this.closeStaging();
-      this.staged.push({ stream, data, timestamp: time });
+      this.staged.push({ stream, data: data.slice(), timestamp: time });
       this.stagedBytes += data.byteLength;
     } else {
-      if (this.stagingUsed + data.byteLength > this.staging.byteLength) this.closeStaging();
+      if (this.stagingUsed + data.byteLength > this.staging.byteLength) {
+        this.closeStaging();
+        if (this.staging.byteLength === 0) this.staging = new Uint8Array(this.options.batchBytes);
+      }
       const last = this.staged[this.staged.length - 1];
       const start = this.stagingUsed;
       this.staging.set(data, start);
@@ -95,7 +98,7 @@ export class LogBatcher {
     if (this.stagingUsed === 0) return;
     const buffer = this.staging.buffer;
     if (this.stagingUsed >= this.staging.byteLength / 4) {
-      this.staging = new Uint8Array(this.options.batchBytes);
+      this.staging = new Uint8Array(0); // handed over whole; the next small write allocates anew
     } else {
       const copy = this.staging.slice(0, this.stagingUsed);
       for (const event of this.staged) {

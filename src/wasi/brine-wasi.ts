@@ -93,8 +93,9 @@ export class BrineWasi extends WASI {
           parts.push(bytes().subarray(ptr, ptr + len));
           total += len;
         }
+        // One iovec is passed as a view of guest memory: fds copy what they keep.
         let data: Uint8Array;
-        if (parts.length === 1) data = parts[0]!.slice();
+        if (parts.length === 1) data = parts[0]!;
         else {
           data = new Uint8Array(total);
           let at = 0;

@@ -29,9 +29,8 @@ export class OutputFd extends Fd {
   }
 
   override fd_write(data: Uint8Array) {
-    const nwritten = data.byteLength; // read first: the sink may transfer (detach) the buffer
     this.sink(this.stream, data);
-    return { ret: wasi.ERRNO_SUCCESS, nwritten };
+    return { ret: wasi.ERRNO_SUCCESS, nwritten: data.byteLength };
   }
 
   override fd_seek() {
