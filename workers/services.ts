@@ -1,6 +1,7 @@
 import { transfer } from 'comlink';
 import { treeBuffers } from '../src/fs/tree.js';
 import type { RunEvent, RunOutcome, RunRequest } from '../src/runtime/protocol.js';
+import { FileCache } from '../src/runtime/file-cache.js';
 import { runExecution } from '../src/runtime/run.js';
 
 /** How a worker entry posts run events to its host, beside Comlink's own messages. */
@@ -8,15 +9,18 @@ export type PostEvent = (message: { brineEvent: RunEvent }, transfer: ArrayBuffe
 
 /**
  * What a worker offers. While the guest runs, log and phase events are posted on the worker's
- * own port (so they arrive before the outcome); the outcome's buffers are transferred.
+ * own port (so they arrive before the outcome); the outcome's buffers are transferred. Big input
+ * files are kept between runs, so the host sends them once.
  */
 export function createServices(post: PostEvent) {
+  const files = new FileCache();
   return {
     run(request: RunRequest): RunOutcome {
-      const outcome = runExecution(request, (event, buffers) => post({ brineEvent: event }, buffers));
+      const resolved = { ...request, mounts: files.resolve(request.mounts) };
+      const outcome = runExecution(resolved, (event, buffers) => post({ brineEvent: event }, buffers));
       const buffers = new Set<ArrayBuffer>();
       for (const output of outcome.outputs) treeBuffers(output.tree, buffers);
-      return transfer(outcome, [...buffers]);
+      return transfer({ ...outcome, heldFiles: files.held }, [...buffers]);
     },
   };
 }

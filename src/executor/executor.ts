@@ -10,6 +10,7 @@ import type { ImportGraph } from '../loader/graph.js';
 import { LoadFailure, loadModules } from '../loader/loader.js';
 import { LogStore, type LogStreamOptions } from '../logs/store.js';
 import { DEFAULT_LOG_CAP_BYTES, type LogEvent } from '../logs/types.js';
+import { mountsForWorker } from '../runtime/file-cache.js';
 import type { RunEnd, RunEvent, RunOutcome, RunRequest } from '../runtime/protocol.js';
 import { decodeInline } from '../spec/inline.js';
 import { jobMemoryLimitPages, WASM_PAGE_SIZE } from '../spec/memory.js';
@@ -87,6 +88,8 @@ export class Executor {
   private readonly cache = new CompileCache();
   private readonly pool: WorkerPool;
   private readonly slots: Slots;
+  /** Hashes of the big files each worker keeps (see runtime/file-cache.ts). */
+  private readonly heldFiles = new WeakMap<WorkerHandle, Set<string>>();
   private active = 0;
 
   constructor(private readonly options: ExecutorOptions) {
@@ -273,7 +276,7 @@ export class Executor {
         args: [job.brine.argv0, ...job.parameters],
         env: guestEnv(job, execution.id, jobId),
         stdin: job.brine.stdin ?? new Uint8Array(0),
-        mounts: mounts.mounts,
+        mounts: await mountsForWorker(mounts.mounts, this.heldFiles.get(worker) ?? new Set(), this.cache.hashes),
         rootPreopen: job.brine.rootPreopen !== false,
         preopens: job.brine.preopens.map(normalizePath),
         fsQuotaBytes: this.options.fsQuotaBytes ?? DEFAULT_FS_QUOTA,
@@ -282,6 +285,7 @@ export class Executor {
         ...(job.brine.seed === undefined ? {} : { seed: job.brine.seed }),
       });
       if (outcome === null) return; // stopped (cancel, timeout) while running
+      this.heldFiles.set(worker, new Set(outcome.heldFiles));
       execution.worker = null;
       this.pool.release(worker);
       this.finishWithOutcome(execution, outcome);
@@ -312,6 +316,7 @@ export class Executor {
    * if the worker died.
    */
   private runOnWorker(execution: Execution, worker: WorkerHandle, request: RunRequest): Promise<RunOutcome | null> {
+    if (execution.abort.signal.aborted) return Promise.resolve(null);
     return new Promise<RunOutcome | null>((resolve, reject) => {
       const unsubscribe = [
         worker.onEvent((event) => this.onRunEvent(execution, event)),

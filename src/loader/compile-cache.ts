@@ -1,3 +1,4 @@
+import { ContentHashes } from '../fs/content-hash.js';
 import { capMemories, type ModuleInfo, parseModule } from './wasm-binary.js';
 
 export interface InspectedModule {
@@ -17,15 +18,18 @@ const DEFAULT_CAPACITY = 128;
  * compiling); the same buffer seen again skips even the hash.
  */
 export class CompileCache {
-  private readonly hashes = new WeakMap<Uint8Array, Promise<string>>();
+
   private readonly inspected = new Map<string, ModuleInfo>();
   private readonly compiled = new Map<string, Promise<WebAssembly.Module>>();
 
-  constructor(private readonly capacity = DEFAULT_CAPACITY) {}
+  constructor(
+    readonly hashes = new ContentHashes(),
+    private readonly capacity = DEFAULT_CAPACITY,
+  ) {}
 
   /** Parses the module's structure (throws WasmFormatError when malformed). */
   async inspect(bytes: Uint8Array): Promise<InspectedModule> {
-    const sha256 = await this.hash(bytes);
+    const sha256 = await this.hashes.of(bytes);
     let info = this.inspected.get(sha256);
     if (info === undefined) {
       info = parseModule(bytes);
@@ -57,17 +61,6 @@ export class CompileCache {
 
   get size(): number {
     return this.compiled.size;
-  }
-
-  private hash(bytes: Uint8Array): Promise<string> {
-    let hash = this.hashes.get(bytes);
-    if (hash === undefined) {
-      hash = crypto.subtle.digest('SHA-256', bytes as Uint8Array<ArrayBuffer>).then((digest) =>
-        Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join(''),
-      );
-      this.hashes.set(bytes, hash);
-    }
-    return hash;
   }
 
   private remember<T>(map: Map<string, T>, key: string, value: T): void {

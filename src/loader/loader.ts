@@ -122,7 +122,13 @@ class Loader {
       const module = await this.compile(path, inspected, bytes);
 
       const providers: PlannedModule['providers'] = {};
-      for (const [moduleName, imports] of groupByModule(info.imports)) {
+      const groups = groupByModule(info.imports);
+      // Hash the providers' files concurrently; loading them one by one below finds the digests ready.
+      for (const moduleName of groups.keys()) {
+        const found = this.lookup(moduleName);
+        if (found?.kind === 'file') void this.request.cache.hashes.of(found.data);
+      }
+      for (const [moduleName, imports] of groups) {
         providers[moduleName] = await this.provide(name, moduleName, imports);
       }
       const index = this.modules.push({ name, module, providers }) - 1;

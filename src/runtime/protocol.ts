@@ -1,5 +1,6 @@
 import type { SerializedError } from '../errors/index.js';
 import type { Mount } from '../fs/mount-table.js';
+import type { WireMount } from './file-cache.js';
 import type { FileTree } from '../fs/tree.js';
 import type { BatchOptions } from '../logs/batcher.js';
 import type { LogEvent, StreamName } from '../logs/types.js';
@@ -28,7 +29,8 @@ export interface RunRequest {
   /** "NAME=value", sorted by name. */
   env: string[];
   stdin: Uint8Array;
-  mounts: Mount[];
+  /** Big files the worker already holds are sent by hash (see file-cache.ts). */
+  mounts: WireMount[];
   /** Whether "/" is preopened at fd 3 (Bacalhau's only preopen). */
   rootPreopen: boolean;
   /** Named preopens, after "/": normalised directory paths. */
@@ -63,7 +65,12 @@ export interface RunOutcome {
   droppedLogBytes: Record<StreamName, number>;
   linkMs: number;
   runMs: number;
+  /** Hashes of the big files the worker keeps for later runs. */
+  heldFiles: string[];
 }
+
+/** A request with every file present, as runExecution takes it. */
+export type ResolvedRunRequest = Omit<RunRequest, 'mounts'> & { mounts: Mount[] };
 
 /** The callback object the worker posts events to (a Comlink proxy of the host's sink). */
 export interface RunEventSink {

@@ -8,7 +8,7 @@ import type { LogEvent } from '../logs/types.js';
 import { BrineWasi } from '../wasi/brine-wasi.js';
 import { type Entropy, realEntropy, seededEntropy } from '../wasi/clock.js';
 import { OutputFd, StdinFd } from '../wasi/stdio.js';
-import type { RunEnd, RunEvent, RunOutcome, RunRequest } from './protocol.js';
+import type { ResolvedRunRequest, RunEnd, RunEvent, RunOutcome } from './protocol.js';
 
 const PAGE = 65536;
 
@@ -17,7 +17,10 @@ const PAGE = 65536;
  * WASI, calls the entrypoint and classifies how it ended. Logs and phase marks are posted to
  * `post` as they happen; the outcome carries the writable mounts' final state.
  */
-export function runExecution(request: RunRequest, post: (event: RunEvent, transfer: ArrayBuffer[]) => void): RunOutcome {
+export function runExecution(
+  request: ResolvedRunRequest,
+  post: (event: RunEvent, transfer: ArrayBuffer[]) => void,
+): Omit<RunOutcome, 'heldFiles'> {
   const entropy: Entropy = request.seed === undefined ? realEntropy() : seededEntropy(request.seed);
   const root = buildRoot(new FsContext(() => entropy.realtime(), request.fsQuotaBytes, request.fsMaxNodes), request.mounts);
   const memories: WebAssembly.Memory[] = [];
@@ -66,7 +69,7 @@ export function runExecution(request: RunRequest, post: (event: RunEvent, transf
 
 /** Instantiates the planned modules in order; returns the entry instance. */
 function link(
-  request: RunRequest,
+  request: ResolvedRunRequest,
   fds: Fd[],
   entropy: Entropy,
   memories: WebAssembly.Memory[],
