@@ -1,16 +1,9 @@
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from '@playwright/test';
+import { openBuiltPage } from '../conformance/built-page.js';
 import type { Files } from './files.js';
 import type { BrineSample, BrineSpec, Host, ShimSample, WorkerSpec } from './runner.js';
 
 type Page = { benchBrowser: Omit<Host, 'name'> };
 
-const built = fileURLToPath(new URL('../dist-app/', import.meta.url));
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
 /** Cross-origin isolation gives the page 5 µs timers instead of 100 µs ones. */
 const isolated = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
@@ -19,23 +12,11 @@ const isolated = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-em
  * Playwright as conformance/chromium.ts does. Modules come from `files` at /bench-files/<name>.
  */
 export async function chromiumHost(files: Files): Promise<Host & { version: string }> {
-  const server = createServer(async (request, response) => {
-    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^\/+/, '');
-    try {
-      const body = path.startsWith('bench-files/') ? files.get(path.slice('bench-files/'.length)) : await readFile(join(built, path));
-      response.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream', ...isolated }).end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
+  const { page, browser, close } = await openBuiltPage('bench.html', {
+    headers: isolated,
+    extraFile: (path) => (path.startsWith('bench-files/') ? files.get(path.slice('bench-files/'.length)) : undefined),
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  const page = await browser.newPage();
   page.on('pageerror', (error) => console.error(`bench page: ${error.message}`));
-  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/bench.html`);
   await page.waitForFunction(() => 'benchBrowser' in globalThis);
   const call = <T>(method: Exclude<keyof Host, 'name' | 'close'>, arg: BrineSpec | WorkerSpec | string) =>
     page.evaluate(
@@ -52,9 +33,6 @@ export async function chromiumHost(files: Files): Promise<Host & { version: stri
     shim: (spec) => call<ShimSample>('shim', spec),
     worker: (spec) => call<ShimSample>('worker', spec),
     dispose: (key) => call<void>('dispose', key),
-    close: async () => {
-      await browser.close();
-      server.close();
-    },
+    close,
   };
 }

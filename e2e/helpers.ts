@@ -42,3 +42,19 @@ export async function runJob(page: Page, state: 'completed' | 'failed' | 'cancel
 export const logLines = (page: Page, stream: 'stdout' | 'stderr') => page.getByTestId('log-pane').locator(`[data-stream="${stream}"]`);
 
 export const graphNode = (page: Page, module: string) => page.locator(`[data-testid="graph-node"][data-module="${module}"]`);
+
+declare global {
+  interface Window {
+    longTasks: number[];
+  }
+}
+
+/** Records every long task of the page from its start in `window.longTasks` (durations in ms). */
+export async function observeLongTasks(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    window.longTasks = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) window.longTasks.push(entry.duration);
+    }).observe({ type: 'longtask', buffered: true });
+  });
+}

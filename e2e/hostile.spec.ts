@@ -1,20 +1,9 @@
 // Issue #5 in the page: a stdout flood and binary output never freeze or break the page.
 import { expect, test } from '@playwright/test';
-import { fixture, logLines, newJob, openApp, runJob } from './helpers.js';
-
-declare global {
-  interface Window {
-    longTasks: number[];
-  }
-}
+import { fixture, logLines, newJob, observeLongTasks, openApp, runJob } from './helpers.js';
 
 test.beforeEach(async ({ page }) => {
-  await page.addInitScript(() => {
-    window.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.longTasks.push(entry.duration);
-    }).observe({ type: 'longtask', buffered: true });
-  });
+  await observeLongTasks(page);
   await openApp(page);
   await newJob(page);
 });

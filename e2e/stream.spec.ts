@@ -1,20 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { fixture, newJob, openApp, runJob } from './helpers.js';
-
-declare global {
-  interface Window {
-    longTasks: number[];
-  }
-}
+import { fixture, newJob, observeLongTasks, openApp, runJob } from './helpers.js';
 
 test('streams 1,000,000 log lines without freezing the page', async ({ page }) => {
   test.setTimeout(180_000);
-  await page.addInitScript(() => {
-    window.longTasks = [];
-    new PerformanceObserver((list) => {
-      for (const entry of list.getEntries()) window.longTasks.push(entry.duration);
-    }).observe({ type: 'longtask', buffered: true });
-  });
+  await observeLongTasks(page);
   await openApp(page);
   await newJob(page);
   await page.getByTestId('module-input').setInputFiles(fixture('c/printf_lines.wasm'));

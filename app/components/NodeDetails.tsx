@@ -31,30 +31,28 @@ export function NodeDetails() {
         </ul>
       )}
       <h4>Imports ({node.imports.length})</h4>
-      <table className="desc-table">
-        <tbody>
-          {node.imports.map((desc, i) => (
-            <tr key={i}>
-              <td>{desc.module}</td>
-              <td>{desc.name}</td>
-              <td>{desc.kind}</td>
-              <td className="mono">{desc.type ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DescTable rows={node.imports.map((d) => [d.module, d.name, d.kind, d.type ?? ''])} />
       <h4>Exports ({node.exports.length})</h4>
-      <table className="desc-table">
-        <tbody>
-          {node.exports.map((desc, i) => (
-            <tr key={i}>
-              <td>{desc.name}</td>
-              <td>{desc.kind}</td>
-              <td className="mono">{desc.type ?? ''}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <DescTable rows={node.exports.map((d) => [d.name, d.kind, d.type ?? ''])} />
     </div>
+  );
+}
+
+/** Import or export descriptions, one row each; the last column (the type) in monospace. */
+function DescTable({ rows }: { rows: string[][] }) {
+  return (
+    <table className="desc-table">
+      <tbody>
+        {rows.map((cells, i) => (
+          <tr key={i}>
+            {cells.map((cell, j) => (
+              <td key={j} className={j === cells.length - 1 ? 'mono' : undefined}>
+                {cell}
+              </td>
+            ))}
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

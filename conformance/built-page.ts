@@ -1,0 +1,49 @@
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from '@playwright/test';
+
+const built = fileURLToPath(new URL('../dist-app/', import.meta.url));
+const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
+
+export interface BuiltPageOptions {
+  /** Files served beside the build, by path (e.g. "bench-files/x.wasm"); undefined: from dist-app/. */
+  extraFile?: (path: string) => Uint8Array | undefined;
+  headers?: Record<string, string>;
+}
+
+/**
+ * Serves the built app (dist-app/, from `vite build`) on a loopback port and opens one of its
+ * pages (harness.html, bench.html) in Debian's Chromium with Playwright.
+ */
+export async function openBuiltPage(
+  pagePath: string,
+  { extraFile, headers = {} }: BuiltPageOptions = {},
+): Promise<{ page: Page; browser: Browser; close(): Promise<void> }> {
+  const server = createServer(async (request, response) => {
+    const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^\/+/, '');
+    try {
+      const body = extraFile?.(path) ?? (await readFile(join(built, path)));
+      response.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream', ...headers }).end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const browser = await chromium.launch({
+    executablePath: '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  const page = await browser.newPage();
+  await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/${pagePath}`);
+  return {
+    page,
+    browser,
+    close: async () => {
+      await browser.close();
+      server.close();
+    },
+  };
+}
