@@ -3,6 +3,7 @@
 // returns the result's JSON-safe fields, with the full stdout and stderr text.
 import { Executor } from '../src/executor/executor.js';
 import { createBrowserWorker } from '../src/host/browser.js';
+import { streamText } from '../src/logs/types.js';
 import { jobFromJson } from '../src/spec/json.js';
 
 const executor = new Executor({ createWorker: createBrowserWorker, maxWorkers: 2 });
@@ -11,13 +12,9 @@ let next = 0;
 async function run(jobJson: unknown) {
   const executionId = `harness-${next++}`;
   const result = await executor.run({ executionId, job: jobFromJson(jobJson) });
-  const text = (stream: 'stdout' | 'stderr') => {
-    const decoder = new TextDecoder();
-    return result.logs.map((e) => (e.stream === stream ? decoder.decode(e.data, { stream: true }) : '')).join('') + decoder.decode();
-  };
   executor.release(executionId);
   const { state, exitCode, errorMsg, error, memory, timings } = result;
-  return { state, exitCode, errorMsg, error, memory, timings, stdout: text('stdout'), stderr: text('stderr') };
+  return { state, exitCode, errorMsg, error, memory, timings, stdout: streamText(result.logs, 'stdout'), stderr: streamText(result.logs, 'stderr') };
 }
 
 declare global {

@@ -65,10 +65,3 @@ export function outputText(result: ExecutionResult, name: string, path: string):
   const found = mount && listFiles(mount.tree).find((f) => f.path === path);
   return found && new TextDecoder().decode(found.data);
 }
-
-/** The concatenated text of one stream of a result's logs. */
-export function logText(result: ExecutionResult, stream: 'stdout' | 'stderr'): string {
-  const decoder = new TextDecoder();
-  const parts = result.logs.filter((e) => e.stream === stream).map((e) => decoder.decode(e.data, { stream: true }));
-  return parts.join('') + decoder.decode();
-}

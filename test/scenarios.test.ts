@@ -1,7 +1,8 @@
 // Bacalhau's WASM scenario tests (pkg/test/scenario), as Brine's own programs.
 import { describe, expect, it } from 'vitest';
 import { directory, file } from '../src/fs/tree.js';
-import { fixture, job, logText, memoryInput, outputText, run } from './helpers.js';
+import { streamText } from '../src/logs/types.js';
+import { fixture, job, memoryInput, outputText, run } from './helpers.js';
 
 describe('Bacalhau scenarios', () => {
   it('wasm_hello_world: prints Hello, world!', async () => {
@@ -79,7 +80,7 @@ describe('Bacalhau scenarios', () => {
       }),
     );
     expect(result.state).toBe('completed');
-    expect(logText(result, 'stdout') + logText(result, 'stderr')).toContain('https://www.gutenberg.org');
+    expect(streamText(result.logs, 'stdout') + streamText(result.logs, 'stderr')).toContain('https://www.gutenberg.org');
     // Every line, in file order, on the stream its length picks.
     const lines = text.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '');
     const received = result.logs.flatMap((e) =>

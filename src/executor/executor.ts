@@ -223,10 +223,7 @@ export class Executor {
           writable = source.readWrite;
           break;
         case 'other':
-          throw errors.inputConfig(
-            `input source type "${source.sourceType}" needs the network, and the sandbox is offline`,
-            { target: input.target, sourceType: source.sourceType },
-          );
+          throw errors.inputConfig(needsNetwork(source.sourceType), { target: input.target, sourceType: source.sourceType });
       }
       table.addInput(input.target, tree, writable);
     }
@@ -240,7 +237,8 @@ export class Executor {
   }
 
   private async execute(execution: Execution, mounts: MountTable, jobId: string): Promise<void> {
-    const { job, signal } = { job: execution.job, signal: execution.abort.signal };
+    const { job } = execution;
+    const { signal } = execution.abort;
     let worker: WorkerHandle | null = null;
     try {
       await this.slots.acquire(signal);
@@ -494,10 +492,10 @@ function offlineNetworkProblem(job: Job): string | null {
     : `network type "${job.network}" is not available: the sandbox is offline (use None)`;
 }
 
+const needsNetwork = (sourceType: string) => `input source type "${sourceType}" needs the network, and the sandbox is offline`;
+
 function offlineProblem(job: Job): string | null {
   const remote = job.inputs.find((input) => input.source.type === 'other');
-  if (remote !== undefined && remote.source.type === 'other') {
-    return `input source type "${remote.source.sourceType}" needs the network, and the sandbox is offline`;
-  }
+  if (remote !== undefined && remote.source.type === 'other') return needsNetwork(remote.source.sourceType);
   return offlineNetworkProblem(job);
 }

@@ -57,24 +57,8 @@ export class LogStore {
     this.notify();
   }
 
-  get isClosed(): boolean {
-    return this.closed;
-  }
-
   statsOf(stream: StreamName): StreamStats {
     return { ...this.stats[stream] };
-  }
-
-  /** All kept bytes of one stream. */
-  bytes(stream: StreamName): Uint8Array {
-    const out = new Uint8Array(this.stats[stream].kept);
-    let at = 0;
-    for (const event of this.events) {
-      if (event.stream !== stream) continue;
-      out.set(event.data, at);
-      at += event.data.byteLength;
-    }
-    return out;
   }
 
   /** Bacalhau's summary: the first `limit` bytes of the stream, and whether it held more. */

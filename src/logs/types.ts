@@ -13,6 +13,14 @@ export const DEFAULT_LOG_CAP_BYTES = 64 * 1024 * 1024;
 /** Bacalhau's MaxStdoutReturnLength / MaxStderrReturnLength: the result summary. */
 export const SUMMARY_BYTES = 2048;
 
+/** The text of one stream of a log (invalid UTF-8 becomes U+FFFD; a character split across events is kept whole). */
+export function streamText(events: readonly LogEvent[], stream: StreamName): string {
+  const decoder = new TextDecoder();
+  let text = '';
+  for (const event of events) if (event.stream === stream) text += decoder.decode(event.data, { stream: true });
+  return text + decoder.decode();
+}
+
 /**
  * Bacalhau's (Docker-style) log frame: [stream tag, 0, 0, 0, size as u32 big-endian] then the
  * data; the tag is 1 for stdout and 2 for stderr.
