@@ -96,6 +96,18 @@ test('standard input from the form reaches the guest', async ({ page }) => {
   await expect(logLines(page, 'stdout')).toHaveText(['stdin: piped text']);
 });
 
+test('an ANSI colour carries over to the next lines until it is reset, as in a terminal', async ({ page }) => {
+  await page.getByTestId('module-input').setInputFiles(fixture('c/stdin_echo.wasm'));
+  await page.getByLabel('Standard input').fill('\u001b[1;33mwarm\nstill warm\u001b[0m\nplain');
+  await runJob(page, 'completed');
+  const lines = logLines(page, 'stdout');
+  await expect(lines).toHaveText(['stdin: warm', 'still warm', 'plain']);
+  await expect(lines.nth(0).locator('span.ansi-3.ansi-bold')).toHaveText('warm');
+  await expect(lines.nth(1).locator('span.ansi-3.ansi-bold')).toHaveText('still warm');
+  await expect(lines.nth(2).locator('span')).toHaveText('plain');
+  await expect(lines.nth(2).locator('span')).not.toHaveAttribute('class', /ansi/);
+});
+
 test('log text and file names are shown as text, never as HTML', async ({ page }) => {
   const name = '<img src=x onerror="window.pwned=1">.txt';
   await page.getByTestId('module-input').setInputFiles(fixture('c/cat.wasm'));

@@ -2,7 +2,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { StreamName } from '../../src/logs/types';
 import { currentLogBytes } from '../executor';
-import { type AnsiSegment, parseAnsi, stripAnsi } from '../lib/ansi';
+import { type AnsiSegment, type PackedStyle, parseAnsi, stripAnsi } from '../lib/ansi';
 import { download } from '../lib/download';
 import { plural } from '../lib/format';
 import { LogFilter, logIndex, MAX_LINES } from '../state/logIndex';
@@ -58,11 +58,11 @@ function segmentClass(segment: AnsiSegment): string | undefined {
 }
 
 /** One line; unchanged rows are not re-rendered as lines stream in. */
-const LogRow = memo(function LogRow({ line, text, stream }: { line: number; text: string; stream: StreamName }) {
+const LogRow = memo(function LogRow({ line, text, stream, style }: { line: number; text: string; stream: StreamName; style: PackedStyle }) {
   const cut = text.length > MAX_SHOWN_CHARS;
   return (
     <div className="log-line" data-stream={stream} data-line={line + 1}>
-      {parseAnsi(cut ? text.slice(0, MAX_SHOWN_CHARS) : text).map((segment, i) => (
+      {parseAnsi(cut ? text.slice(0, MAX_SHOWN_CHARS) : text, style).map((segment, i) => (
         <span key={i} className={segmentClass(segment)}>
           {segment.text}
         </span>

@@ -10,7 +10,20 @@ export interface AnsiSegment {
 // CSI sequences: ESC [ params final-byte. Only SGR ("m") changes the style; the others are dropped.
 const CSI = /\x1b\[([0-9;]*)([@-~])/g;
 
-function applySgr(params: string, style: { colour: number | null; bold: boolean }): void {
+type Style = Omit<AnsiSegment, 'text'>;
+
+/**
+ * A style packed in a byte, so the log index can keep one per line: the palette index (16 for
+ * the default colour) and 32 for bold. Styles carry over from one line to the next, as in a terminal.
+ */
+export type PackedStyle = number;
+export const DEFAULT_STYLE: PackedStyle = 16;
+const BOLD = 32;
+
+const unpack = (packed: PackedStyle): Style => ({ colour: (packed & 31) === 16 ? null : packed & 15, bold: (packed & BOLD) !== 0 });
+const pack = (style: Style): PackedStyle => (style.colour ?? 16) | (style.bold ? BOLD : 0);
+
+function applySgr(params: string, style: Style): void {
   const codes = params === '' ? [0] : params.split(';').map(Number);
   for (const code of codes) {
     if (code === 0) {
@@ -24,11 +37,11 @@ function applySgr(params: string, style: { colour: number | null; bold: boolean 
   }
 }
 
-/** One line's segments; each line starts with the default style. */
-export function parseAnsi(line: string): AnsiSegment[] {
-  if (!line.includes('\x1b')) return [{ text: line, colour: null, bold: false }];
+/** A line's segments, starting in `start` (the style the previous lines of its stream left). */
+export function parseAnsi(line: string, start: PackedStyle = DEFAULT_STYLE): AnsiSegment[] {
+  if (!line.includes('\x1b')) return [{ text: line, ...unpack(start) }];
   const segments: AnsiSegment[] = [];
-  const style = { colour: null as number | null, bold: false };
+  const style = unpack(start);
   let at = 0;
   const push = (text: string) => {
     if (text !== '') segments.push({ text, ...style });
@@ -40,6 +53,14 @@ export function parseAnsi(line: string): AnsiSegment[] {
   }
   push(line.slice(at));
   return segments;
+}
+
+/** The style in effect after `line`, which started in `start`. */
+export function styleAfter(line: string, start: PackedStyle): PackedStyle {
+  if (!line.includes('\x1b')) return start;
+  const style = unpack(start);
+  for (const match of line.matchAll(CSI)) if (match[2] === 'm') applySgr(match[1]!, style);
+  return pack(style);
 }
 
 /** The line without escape sequences (for search and copy). */

@@ -5,6 +5,7 @@
  * lines it shows.
  */
 import type { LogEvent, StreamName } from '../../src/logs/types';
+import { DEFAULT_STYLE, type PackedStyle, styleAfter } from '../lib/ansi';
 
 /** Lines shown at most (the page's height limit allows about two million rows); downloads keep all. */
 export const MAX_LINES = 2_000_000;
@@ -25,15 +26,20 @@ const nextCapacity = (length: number) => Math.min(length * 2, MAX_LINES);
 export interface LogLine {
   text: string;
   stream: StreamName;
+  /** The ANSI style the line starts in (left by the earlier lines of its stream). */
+  style: PackedStyle;
 }
 
 export class LogIndex {
   private chunks: string[] = [];
-  // Per line: its chunk, its start and end in the chunk, and its stream (0 stdout, 1 stderr).
+  // Per line: its chunk, its start and end in the chunk, its stream (0 stdout, 1 stderr) and the style it starts in.
   private chunkOf = new Uint32Array(4096);
   private startOf = new Uint32Array(4096);
   private endOf = new Uint32Array(4096);
   private streamOf = new Uint8Array(4096);
+  private styleOf = new Uint8Array(4096);
+  /** Each stream's style after its last complete line. */
+  private styles = { stdout: DEFAULT_STYLE, stderr: DEFAULT_STYLE };
   private complete = 0;
   private decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
   /** Text after each stream's last newline, shown as a trailing row until its line ends. */
@@ -52,6 +58,8 @@ export class LogIndex {
     this.startOf = new Uint32Array(4096);
     this.endOf = new Uint32Array(4096);
     this.streamOf = new Uint8Array(4096);
+    this.styleOf = new Uint8Array(4096);
+    this.styles = { stdout: DEFAULT_STYLE, stderr: DEFAULT_STYLE };
     this.complete = 0;
     this.decoders = { stdout: new TextDecoder(), stderr: new TextDecoder() };
     this.pending = { stdout: '', stderr: '' };
@@ -108,10 +116,14 @@ export class LogIndex {
   line(index: number): LogLine {
     if (index >= this.complete) {
       const stream = STREAMS.filter((s) => this.pending[s] !== '')[index - this.complete] ?? 'stdout';
-      return { text: this.pending[stream], stream };
+      return { text: this.pending[stream], stream, style: this.styles[stream] };
     }
     const chunk = this.chunks[this.chunkOf[index]!]!;
-    return { text: chunk.slice(this.startOf[index], this.endOf[index]), stream: STREAMS[this.streamOf[index]!]! };
+    return {
+      text: chunk.slice(this.startOf[index], this.endOf[index]),
+      stream: STREAMS[this.streamOf[index]!]!,
+      style: this.styleOf[index]!,
+    };
   }
 
   private addText(stream: StreamName, decoded: string): void {
@@ -124,20 +136,26 @@ export class LogIndex {
     const text = this.pending[stream] + decoded;
     const offset = this.pending[stream].length;
     const chunk = this.chunks.push(text) - 1;
-    const streamCode = STREAMS.indexOf(stream);
+    // Only text with escape sequences changes styles: plain floods skip the per-line check.
+    const styled = text.includes('\x1b');
+    const add = (end: number) => {
+      const style = this.styles[stream];
+      if (styled) this.styles[stream] = styleAfter(text.slice(start, end), style);
+      this.addLine(chunk, start, end, stream, style);
+    };
     let start = 0;
     for (let nl = firstNewline; nl !== -1; nl = decoded.indexOf('\n', nl + 1)) {
-      this.addLine(chunk, start, offset + nl, streamCode);
+      add(offset + nl);
       start = offset + nl + 1;
     }
     if (text.length - start >= MAX_PENDING_CHARS) {
-      this.addLine(chunk, start, text.length, streamCode);
+      add(text.length);
       start = text.length;
     }
     this.pending[stream] = text.slice(start);
   }
 
-  private addLine(chunk: number, start: number, end: number, stream: number): void {
+  private addLine(chunk: number, start: number, end: number, stream: StreamName, style: PackedStyle): void {
     if (this.complete >= MAX_LINES) {
       this.hiddenLines++;
       return;
@@ -149,11 +167,13 @@ export class LogIndex {
       this.startOf = grown(this.startOf, size);
       this.endOf = grown(this.endOf, size);
       this.streamOf = grown(this.streamOf, size);
+      this.styleOf = grown(this.styleOf, size);
     }
     this.chunkOf[at] = chunk;
     this.startOf[at] = start;
     this.endOf[at] = end;
-    this.streamOf[at] = stream;
+    this.streamOf[at] = STREAMS.indexOf(stream);
+    this.styleOf[at] = style;
   }
 }
 
