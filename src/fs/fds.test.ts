@@ -557,6 +557,35 @@ describe('readdir', () => {
   });
 });
 
+describe('directory link counts', () => {
+  it('count the entry in the parent, "." and each subdirectory\'s "..", through mkdir, rename and rmdir', () => {
+    const { dir } = setup();
+    expect(stat(dir, '.').nlink).toBe(2n);
+    dir.path_create_directory('a');
+    dir.path_create_directory('a/b');
+    dir.path_create_directory('a/c');
+    writeFile(dir, 'a/f', 'x');
+    expect(stat(dir, 'a').nlink).toBe(4n);
+    expect(stat(dir, '.').nlink).toBe(3n);
+    expect(dir.rename('a/b', dir, 'b')).toBe(0);
+    expect(stat(dir, 'a').nlink).toBe(3n);
+    expect(stat(dir, '.').nlink).toBe(4n);
+    expect(dir.rename('b', dir, 'a/c')).toBe(0); // replaces the empty a/c
+    expect(stat(dir, 'a').nlink).toBe(3n);
+    expect(stat(dir, '.').nlink).toBe(3n);
+    const a = openDir(dir, 'a');
+    expect(dir.path_remove_directory('a/c')).toBe(0);
+    expect(a.fd_filestat_get().filestat!.nlink).toBe(2n);
+    a.fd_close();
+    writeFile(dir, 'a/f', '');
+    expect(dir.path_unlink_file('a/f')).toBe(0);
+    const gone = openDir(dir, 'a');
+    expect(dir.path_remove_directory('a')).toBe(0);
+    expect(gone.fd_filestat_get().filestat!.nlink).toBe(0n);
+    expect(stat(dir, '.').nlink).toBe(2n);
+  });
+});
+
 describe('rename', () => {
   it('moves a file, replacing an existing file', () => {
     const { ctx, dir } = setup();

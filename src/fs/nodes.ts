@@ -224,9 +224,17 @@ export class DirNode extends Node {
   /** Bumped by every change of `entries` (timestamps may repeat, or be set by the guest). */
   version = 0;
   parent: DirNode | null = null;
+  private subdirectories = 0;
 
   get size(): bigint {
     return 0n;
+  }
+
+  /** POSIX link count: its entry in the parent, its own ".", and each subdirectory's "..". */
+  override stat(): Filestat {
+    const st = super.stat();
+    st.nlink = this.nlink === 0n ? 0n : 2n + BigInt(this.subdirectories);
+    return st;
   }
 
   /** Links `node` under `name` (replacing nothing: callers check first). */
@@ -249,14 +257,16 @@ export class DirNode extends Node {
 
   /** Adds an entry without counting a link (see rename); `link` is the usual way. */
   add(name: string, node: Node): void {
-    this.entries.delete(name);
+    this.remove(name);
     this.entries.set(name, node);
+    if (node instanceof DirNode) this.subdirectories++;
     this.cookies.set(name, this.nextCookie++);
     this.version++;
   }
 
   /** Removes an entry without counting a link (see rename); `unlink` is the usual way. */
   remove(name: string): void {
+    if (this.entries.get(name) instanceof DirNode) this.subdirectories--;
     this.entries.delete(name);
     this.cookies.delete(name);
     this.version++;
