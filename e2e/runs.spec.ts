@@ -37,6 +37,41 @@ test('a folder picked with the folder picker is mounted with its files', async (
   await expect(page.getByTestId('log-count')).toHaveText('13 lines');
 });
 
+test('a dragged folder is read recursively, across readEntries batches, and mounted', async ({ page }) => {
+  await openApp(page);
+  await newJob(page);
+  await page.getByTestId('module-input').setInputFiles(fixture('c/cat.wasm'));
+  // Playwright cannot drag a real folder: the drop carries FileSystemEntry look-alikes instead,
+  // whose directory reader hands out one entry per readEntries call, as a browser may batch them.
+  await page.getByText('Drop files, folders or .zip archives').evaluate((zone) => {
+    type Entry = { name: string; isFile: boolean; isDirectory: boolean } & Record<string, unknown>;
+    const file = (name: string, text: string): Entry => ({
+      name,
+      isFile: true,
+      isDirectory: false,
+      file: (resolve: (file: File) => void) => resolve(new File([text], name)),
+    });
+    const folder = (name: string, children: Entry[]): Entry => ({
+      name,
+      isFile: false,
+      isDirectory: true,
+      createReader: () => {
+        let next = 0;
+        return { readEntries: (resolve: (batch: Entry[]) => void) => resolve(children.slice(next, ++next)) };
+      },
+    });
+    const root = folder('notes', [file('a.txt', 'alpha\n'), folder('deep', [folder('er', [file('b.txt', 'bravo\n')])]), file('c.txt', '')]);
+    const drop = new Event('drop', { bubbles: true, cancelable: true });
+    Object.defineProperty(drop, 'dataTransfer', { value: { items: [{ webkitGetAsEntry: () => root }], files: [] } });
+    zone.dispatchEvent(drop);
+  });
+  await expect(page.getByTestId('mount-target')).toHaveValue('/notes');
+  await expect(page.getByText('3 files, 12 B')).toBeVisible();
+  await page.getByTestId('args-input').fill('/notes/deep/er/b.txt\n/notes/a.txt');
+  await runJob(page, 'completed');
+  await expect(logLines(page, 'stdout')).toHaveText(['bravo', 'alpha']);
+});
+
 test('a .wasm dropped on the modules zone becomes the entry module', async ({ page }) => {
   await openApp(page);
   await newJob(page);
