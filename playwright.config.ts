@@ -1,5 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
+// 4173 is Vite's preview port; BRINE_E2E_PORT moves the tests elsewhere when it is taken.
+const port = Number(process.env.BRINE_E2E_PORT ?? 4173);
+
 export default defineConfig({
   testDir: 'e2e',
   timeout: 60_000,
@@ -9,13 +12,13 @@ export default defineConfig({
   retries: 0,
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
   webServer: {
-    command: 'npx vite build && npx vite preview --port 4173 --strictPort',
-    port: 4173,
+    command: `npx vite build && npx vite preview --port ${port} --strictPort`,
+    port,
     reuseExistingServer: !process.env.CI,
     timeout: 120_000,
   },
   use: {
-    baseURL: 'http://localhost:4173',
+    baseURL: `http://localhost:${port}`,
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: '/usr/bin/chromium',

@@ -1,10 +1,10 @@
 // `brine run` end to end: the built CLI (npm run build:node) on YAML jobs, in a child process.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin/brine.js');
@@ -16,6 +16,8 @@ beforeAll(() => {
   cpSync(join(root, 'fixtures/c'), join(dir, 'wasm'), { recursive: true, filter: (p) => !p.endsWith('.c') });
   cpSync(join(root, 'fixtures/data'), join(dir, 'inputs'), { recursive: true });
 });
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function brine(...args: string[]) {
   const out = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
@@ -66,7 +68,7 @@ describe('brine run', () => {
   });
 
   it('--json prints the result object', () => {
-    const out = brine('run', join(dir, 'csv.yaml'), '--json');
+    const out = brine('run', writeJob('csv.yaml', csvJob), '--json');
     expect(out.status).toBe(0);
     const result = JSON.parse(out.stdout);
     expect(result).toMatchObject({ state: 'completed', exitCode: 0, stdout: 'wrote 24 rows\n', errorMsg: '' });

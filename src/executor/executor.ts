@@ -148,9 +148,6 @@ export class Executor {
       throw error;
     }
     this.emit({ executionId: id, type: 'state', state: 'queued' });
-    if (job.timeoutSeconds > 0) {
-      execution.timer = setTimeout(() => this.stop(execution, 'timedOut'), job.timeoutSeconds * 1000);
-    }
     this.pool.warm();
     void this.execute(execution, mounts, request.jobId ?? id);
   }
@@ -246,6 +243,10 @@ export class Executor {
       return; // cancelled while queued
     }
     this.active++;
+    // As in Bacalhau, the deadline covers the run, not the wait for a free worker.
+    if (job.timeoutSeconds > 0 && !execution.finished) {
+      execution.timer = setTimeout(() => this.stop(execution, 'timedOut'), job.timeoutSeconds * 1000);
+    }
     try {
       execution.timings.queuedMs = performance.now() - execution.startedAt;
       this.setState(execution, 'loading');

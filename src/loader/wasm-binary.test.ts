@@ -348,7 +348,7 @@ describe('malformed input', () => {
     const bytes = header(2, 5, 0xff, 0xff, 0xff, 0xff, 0x0f);
     const start = performance.now();
     expect(parseError(bytes).message).toMatch(/import count 4294967295 exceeds the 0 bytes left in the import section/);
-    expect(performance.now() - start).toBeLessThan(50);
+    expect(performance.now() - start).toBeLessThan(1000); // a loop over 2^32 entries would take minutes
   });
 
   it('rejects every truncation of a valid module except the ones the engine also accepts', () => {
@@ -408,7 +408,7 @@ describe('robustness', () => {
     }
     expect(outcomes.accepted).toBeGreaterThan(0);
     expect(outcomes.rejected).toBeGreaterThan(1000);
-    expect(parseTime).toBeLessThan(500);
+    expect(parseTime).toBeLessThan(2000); // ~50 ms on a quiet machine: a guard against pathological inputs, not a benchmark
   });
 
   it('skips large sections by size', () => {
@@ -420,18 +420,23 @@ describe('robustness', () => {
     big.set([0, ...leb(name.length + payload), ...name], memory.length);
     expect(WebAssembly.validate(big)).toBe(true);
 
-    parseModule(big);
-    let start = performance.now();
-    const info = parseModule(big);
-    const parseMs = performance.now() - start;
-    expect(info.memories).toEqual([{ min: 1, shared: false, memory64: false }]);
-    expect(parseMs).toBeLessThan(5);
+    // The fastest of a few runs, so a GC pause or a preempted thread does not count. Parsing takes
+    // microseconds; reading the 10 MiB payload byte by byte would take milliseconds.
+    const fastest = (work: () => void) => {
+      let best = Infinity;
+      for (let i = 0; i < 5; i++) {
+        const start = performance.now();
+        work();
+        best = Math.min(best, performance.now() - start);
+      }
+      return best;
+    };
+    expect(parseModule(big).memories).toEqual([{ min: 1, shared: false, memory64: false }]);
+    expect(fastest(() => parseModule(big))).toBeLessThan(5);
 
-    start = performance.now();
     const capped = capMemories(big, 4);
-    const capMs = performance.now() - start;
     expect(capped.length).toBe(big.length + 1);
-    expect(capMs).toBeLessThan(100);
     expect(parseModule(capped).memories[0]!.max).toBe(4);
+    expect(fastest(() => capMemories(big, 4))).toBeLessThan(100); // one copy of the bytes
   });
 });
