@@ -18,6 +18,15 @@ export const CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
+/**
+ * Cross-origin isolation: the page may share memory with its workers (SharedArrayBuffer), which
+ * lets the executor read log output a worker has staged but not posted (see src/logs/staging.ts).
+ */
+export const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
 export default defineConfig({
   plugins: [react()],
   worker: { format: 'es' },
@@ -27,7 +36,7 @@ export default defineConfig({
     // harness.html: a UI-less page for automation (window.brine.run), used by the conformance runner.
     rollupOptions: { input: { main: 'index.html', harness: 'harness.html', bench: 'bench.html' } },
   },
-  server: { port: 5173 },
+  server: { port: 5173, headers: ISOLATION_HEADERS },
   // The dev server needs inline scripts for hot reload; the served build (npm start) gets the policy.
-  preview: { port: 4173, strictPort: true, headers: { 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },
+  preview: { port: 4173, strictPort: true, headers: { ...ISOLATION_HEADERS, 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },
 });

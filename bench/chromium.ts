@@ -4,16 +4,12 @@ import type { BrineSample, BrineSpec, Host, ShimSample, WorkerSpec } from './run
 
 type Page = { benchBrowser: Omit<Host, 'name'> };
 
-/** Cross-origin isolation gives the page 5 µs timers instead of 100 µs ones. */
-const isolated = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
-
 /**
  * The bench page (dist-app/bench.html, built by `vite build`) in Debian's Chromium, driven with
  * Playwright as conformance/chromium.ts does. Modules come from `files` at /bench-files/<name>.
  */
 export async function chromiumHost(files: Files): Promise<Host & { version: string }> {
   const { page, browser, close } = await openBuiltPage('bench.html', {
-    headers: isolated,
     extraFile: (path) => (path.startsWith('bench-files/') ? files.get(path.slice('bench-files/'.length)) : undefined),
   });
   page.on('pageerror', (error) => console.error(`bench page: ${error.message}`));

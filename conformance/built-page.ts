@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from '@playwright/test';
+import { ISOLATION_HEADERS } from '../vite.config.js';
 
 const built = fileURLToPath(new URL('../dist-app/', import.meta.url));
 const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
@@ -11,22 +12,24 @@ const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javas
 export interface BuiltPageOptions {
   /** Files served beside the build, by path (e.g. "bench-files/x.wasm"); undefined: from dist-app/. */
   extraFile?: (path: string) => Uint8Array | undefined;
-  headers?: Record<string, string>;
 }
 
 /**
- * Serves the built app (dist-app/, from `vite build`) on a loopback port and opens one of its
- * pages (harness.html, bench.html) in Debian's Chromium with Playwright.
+ * Serves the built app (dist-app/, from `vite build`) on a loopback port, cross-origin isolated as
+ * `npm start` serves it, and opens one of its pages (harness.html, bench.html) in Debian's
+ * Chromium with Playwright.
  */
 export async function openBuiltPage(
   pagePath: string,
-  { extraFile, headers = {} }: BuiltPageOptions = {},
+  { extraFile }: BuiltPageOptions = {},
 ): Promise<{ page: Page; browser: Browser; close(): Promise<void> }> {
   const server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^\/+/, '');
     try {
       const body = extraFile?.(path) ?? (await readFile(join(built, path)));
-      response.writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream', ...headers }).end(body);
+      response
+        .writeHead(200, { 'content-type': types[extname(path)] ?? 'application/octet-stream', ...ISOLATION_HEADERS })
+        .end(body);
     } catch {
       response.writeHead(404).end();
     }

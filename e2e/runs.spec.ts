@@ -37,6 +37,20 @@ test('a folder picked with the folder picker is mounted with its files', async (
   await expect(page.getByTestId('log-count')).toHaveText('13 lines');
 });
 
+test('output written just before a long computation shows while the guest runs, and cancel keeps it', async ({ page }) => {
+  await openApp(page);
+  await newJob(page);
+  // The page is cross-origin isolated, so the executor can read the worker's staged output.
+  expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
+  await page.getByTestId('module-input').setInputFiles(fixture('wat/write_then_spin.wasm'));
+  await page.getByTestId('run').click();
+  await expect(logLines(page, 'stdout')).toHaveText(['one', 'two']);
+  await expect(page.getByTestId('status')).toHaveText('running');
+  await page.getByTestId('cancel').click();
+  await expect(page.getByTestId('status')).toHaveText('cancelled');
+  await expect(logLines(page, 'stdout')).toHaveText(['one', 'two']);
+});
+
 test('a dragged folder is read recursively, across readEntries batches, and mounted', async ({ page }) => {
   await openApp(page);
   await newJob(page);

@@ -35,6 +35,28 @@ describe('cancel and timeout', () => {
     expect(next.stdout).toBe('Hello, world!\n');
   });
 
+  it('output written just before a long stretch without host calls reaches the log while the guest runs', async () => {
+    const ex = executor();
+    const id = newId();
+    // "two" is written within the batching window after "one", so the worker holds it; the host reads it from the staging.
+    await ex.start({ executionId: id, job: job(fixture('wat/write_then_spin.wasm'), { timeoutSeconds: 20 }) });
+    await waitForOutput(ex, id, 'one\ntwo\n');
+    expect(ex.activeExecutions).toBe(1);
+    await ex.cancel(id);
+    expect((await ex.wait(id)).stdout).toBe('one\ntwo\n');
+  });
+
+  it('cancel keeps the output the worker had staged but not sent', async () => {
+    const ex = executor();
+    const id = newId();
+    await ex.start({ executionId: id, job: job(fixture('wat/write_then_spin.wasm')) });
+    await waitForOutput(ex, id, 'one\n');
+    await ex.cancel(id);
+    const result = await ex.wait(id);
+    expect(result).toMatchObject({ state: 'cancelled', stdout: 'one\ntwo\n' });
+    expect(result.logs.map((event) => new TextDecoder().decode(event.data)).join('')).toBe('one\ntwo\n');
+  });
+
   it('cancel right after start, twice, and after the end is harmless', async () => {
     const ex = executor();
     const id = newId();

@@ -8,8 +8,9 @@ import type { WorkerFactory, WorkerHandle } from '../host/types.js';
 import { CompileCache } from '../loader/compile-cache.js';
 import type { ImportGraph } from '../loader/graph.js';
 import { LoadFailure, loadModules } from '../loader/loader.js';
+import { type LogBatch, LogStaging } from '../logs/staging.js';
 import { LogStore, type LogStreamOptions } from '../logs/store.js';
-import { DEFAULT_LOG_CAP_BYTES, type LogEvent } from '../logs/types.js';
+import { DEFAULT_LOG_CAP_BYTES, type LogEvent, type StreamName } from '../logs/types.js';
 import { mountsForWorker } from '../runtime/file-cache.js';
 import type { RunEnd, RunEvent, RunOutcome, RunRequest } from '../runtime/protocol.js';
 import { decodeInline } from '../spec/inline.js';
@@ -45,6 +46,10 @@ export interface ExecutorOptions {
 
 const LOG_BATCH_BYTES = 64 * 1024;
 const LOG_FLUSH_MS = 5;
+/** How often the host looks for output a computing guest left staged in its worker. */
+const STAGED_POLL_MS = 25;
+/** Whether workers can share memory with this thread (browsers: only cross-origin isolated pages). */
+const canShareMemory = typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
 const DEFAULT_FS_QUOTA = 1024 * 1024 * 1024;
 const BID_REASON = 'not place additional requirements on WASM jobs';
 /** The abort reason of every ended execution (made once: a fresh DOMException per run costs ~20 µs). */
@@ -61,6 +66,10 @@ class Execution {
   timer: ReturnType<typeof setTimeout> | undefined;
   graph: ImportGraph = { nodes: [], edges: [] };
   memoryPages = 0;
+  /** The worker's log staging, when shared (read on stop, and while the guest runs). */
+  staging: LogStaging | null = null;
+  /** Bytes of each stream received from the worker: a batch seen twice (peeked, then posted) is kept once. */
+  readonly received: Record<StreamName, number> = { stdout: 0, stderr: 0 };
   readonly timings = { queuedMs: 0, compileMs: 0, linkMs: 0, runMs: 0, totalMs: 0 };
   readonly startedAt = performance.now();
 
@@ -266,6 +275,8 @@ export class Executor {
 
       worker = this.pool.acquire();
       execution.worker = worker;
+      const logStaging = canShareMemory ? new SharedArrayBuffer(LogStaging.byteLength(LOG_BATCH_BYTES)) : undefined;
+      if (logStaging !== undefined) execution.staging = new LogStaging(logStaging);
       this.setState(execution, 'linking');
       const outcome = await this.runOnWorker(execution, worker, {
         executionId: execution.id,
@@ -281,6 +292,7 @@ export class Executor {
         fsQuotaBytes: this.options.fsQuotaBytes ?? DEFAULT_FS_QUOTA,
         fsMaxNodes: this.options.fsMaxNodes ?? DEFAULT_MAX_NODES,
         logs: { batchBytes: LOG_BATCH_BYTES, flushMs: LOG_FLUSH_MS, capBytes: execution.logs.capBytes },
+        ...(logStaging === undefined ? {} : { logStaging }),
         ...(job.brine.seed === undefined ? {} : { seed: job.brine.seed }),
       });
       if (outcome === null) return; // stopped (cancel, timeout) while running
@@ -297,6 +309,7 @@ export class Executor {
       } else if (error instanceof WorkerCrash) {
         execution.worker = null;
         this.pool.discard(worker!);
+        this.takeStaged(execution);
         const crashed = errors.workerCrashed(error.message);
         this.finish(execution, 'failed', -1, crashed, crashed.message);
       } else if (!signal.aborted) {
@@ -317,9 +330,11 @@ export class Executor {
   private runOnWorker(execution: Execution, worker: WorkerHandle, request: RunRequest): Promise<RunOutcome | null> {
     if (execution.abort.signal.aborted) return Promise.resolve(null);
     return new Promise<RunOutcome | null>((resolve, reject) => {
+      const poll = execution.staging && setInterval(() => this.takeStaged(execution, LOG_FLUSH_MS), STAGED_POLL_MS);
       const unsubscribe = [
         worker.onEvent((event) => this.onRunEvent(execution, event)),
         worker.onCrash((reason) => settle(() => reject(new WorkerCrash(reason)))),
+        () => clearInterval(poll ?? undefined),
       ];
       const stopped = () => settle(() => resolve(null));
       const settle = (end: () => void) => {
@@ -341,10 +356,39 @@ export class Executor {
       this.setState(execution, event.phase);
       return;
     }
-    for (const log of event.events) execution.logs.append(log);
+    this.acceptLogs(execution, event);
     execution.memoryPages = Math.max(execution.memoryPages, event.memoryPages);
-    this.emit({ executionId: execution.id, type: 'logs', events: event.events });
     this.emit({ executionId: execution.id, type: 'memory', pages: event.memoryPages });
+  }
+
+  /** Keeps the bytes of `batch` not received yet (a batch peeked from the staging is posted again later). */
+  private acceptLogs(execution: Execution, batch: LogBatch): void {
+    const fresh: LogEvent[] = [];
+    batch.events.forEach((event, i) => {
+      const seen = execution.received[event.stream] - batch.offsets[i]!;
+      if (seen >= event.data.byteLength) return;
+      const data = seen > 0 ? event.data.subarray(seen) : event.data;
+      execution.received[event.stream] += data.byteLength;
+      fresh.push(data === event.data ? event : { ...event, data });
+    });
+    for (const log of fresh) execution.logs.append(log);
+    if (fresh.length > 0) this.emit({ executionId: execution.id, type: 'logs', events: fresh });
+  }
+
+  /**
+   * Takes what the worker has staged and not posted (staged at least `minAgeMs` ago): output of
+   * a guest computing without host calls, or of a worker about to be terminated. Skipped when a
+   * batch before it is still on its way, so the log never has a hole.
+   */
+  private takeStaged(execution: Execution, minAgeMs = 0): void {
+    const batch = execution.staging?.peek();
+    if (batch == null || Date.now() - batch.events[0]!.timestamp < minAgeMs) return;
+    const reach = { ...execution.received };
+    for (const [i, event] of batch.events.entries()) {
+      if (batch.offsets[i]! > reach[event.stream]) return;
+      reach[event.stream] = Math.max(reach[event.stream], batch.offsets[i]! + event.data.byteLength);
+    }
+    this.acceptLogs(execution, batch);
   }
 
   private finishWithOutcome(execution: Execution, outcome: RunOutcome): void {
@@ -367,6 +411,7 @@ export class Executor {
     if (execution.worker !== null) {
       this.pool.discard(execution.worker);
       execution.worker = null;
+      this.takeStaged(execution);
     }
     const error = state === 'cancelled' ? errors.cancelled() : errors.timeout(execution.job.timeoutSeconds);
     this.finish(execution, state, -1, error, error.message);

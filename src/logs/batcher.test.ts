@@ -1,24 +1,24 @@
 import { describe, expect, it } from 'vitest';
 import { type BatchOptions, LogBatcher } from './batcher.js';
-import type { LogEvent } from './types.js';
+import { type LogBatch, LogStaging } from './staging.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
+const texts = (batch: LogBatch | null) => batch?.events.map((e) => `${e.stream}:${dec(e.data)}@${batch.offsets[batch.events.indexOf(e)]}`);
 
 function setup(options: Partial<BatchOptions> = {}) {
   let time = 1_000;
-  const batches: LogEvent[][] = [];
-  const batcher = new LogBatcher(
-    { batchBytes: 1024, flushMs: 100, capBytes: 1 << 20, ...options },
-    (events) => batches.push(events),
-    () => time,
-  );
+  const batches: LogBatch[] = [];
+  const full = { batchBytes: 1024, flushMs: 100, capBytes: 1 << 20, ...options };
+  const staging = new LogStaging(new SharedArrayBuffer(LogStaging.byteLength(full.batchBytes)));
+  const batcher = new LogBatcher(full, staging, (batch) => batches.push(batch), () => time);
   return {
     batcher,
+    staging,
     batches,
     advance: (ms: number) => void (time += ms),
     /** Every sent event as "stream:text", with batch boundaries as "|". */
-    sent: () => batches.map((b) => b.map((e) => `${e.stream}:${dec(e.data)}`).join(' ')).join(' | '),
+    sent: () => batches.map((b) => b.events.map((e) => `${e.stream}:${dec(e.data)}`).join(' ')).join(' | '),
   };
 }
 
@@ -40,7 +40,7 @@ describe('LogBatcher timing', () => {
     advance(30);
     batcher.flushIfStale();
     expect(sent()).toBe('stdout:first | stdout:held-1held-2');
-    expect(batches[1]![0]!.timestamp).toBe(1_010);
+    expect(batches[1]!.events[0]!.timestamp).toBe(1_010);
     // Nothing staged: flushIfStale sends nothing.
     advance(1_000);
     batcher.flushIfStale();
@@ -71,8 +71,8 @@ describe('LogBatcher timing', () => {
   });
 });
 
-describe('LogBatcher merging and order', () => {
-  it('merges consecutive small writes into one event per stream run, in order', () => {
+describe('LogBatcher merging, order and offsets', () => {
+  it('merges consecutive small writes into one event per stream run, in order, each with its stream offset', () => {
     const { batcher, batches, sent } = setup();
     batcher.write('stdout', enc('start'));
     for (const [stream, text] of [
@@ -87,24 +87,28 @@ describe('LogBatcher merging and order', () => {
     }
     batcher.flush();
     expect(sent()).toBe('stdout:start | stdout:ab stderr:cd stdout:e stderr:f');
-    expect(batches[1]).toHaveLength(4);
+    expect(texts(batches[1]!)).toEqual(['stdout:ab@5', 'stderr:cd@0', 'stdout:e@7', 'stderr:f@2']);
   });
 
-  it('flushes when batchBytes are pending', () => {
+  it('flushes when the staging is full', () => {
     const { batcher, batches } = setup({ batchBytes: 64 });
     batcher.write('stdout', enc('0'));
-    for (let i = 0; i < 20; i++) batcher.write('stdout', enc('0123456789'.slice(0, 8)));
-    // 160 bytes held in 8-byte writes: sent every 64 bytes without any time passing.
+    for (let i = 0; i < 20; i++) batcher.write('stdout', enc('01234567'));
+    // 160 bytes held in 8-byte writes: sent whenever 64 bytes are staged, without any time passing.
     expect(batches.length).toBeGreaterThanOrEqual(3);
     batcher.flush();
-    const all = batches.flat().map((e) => dec(e.data)).join('');
-    expect(all).toBe(`0${'01234567'.repeat(20)}`);
-    for (const batch of batches.slice(1, -1)) {
-      expect(batch.reduce((n, e) => n + e.data.byteLength, 0)).toBeGreaterThanOrEqual(64);
-    }
+    expect(batches.flatMap((b) => b.events.map((e) => dec(e.data))).join('')).toBe(`0${'01234567'.repeat(20)}`);
+    for (const batch of batches.slice(1, -1)) expect(batch.events[0]!.data.byteLength).toBe(64);
   });
 
-  it('large writes go through intact (and unsplit) between small ones', () => {
+  it('flushes when the staging has no room for another event (streams alternating)', () => {
+    const { batcher, batches } = setup({ batchBytes: 4096, flushMs: 1e9 });
+    for (let i = 0; i < 300; i++) batcher.write(i % 2 === 0 ? 'stdout' : 'stderr', enc('x'));
+    batcher.flush();
+    expect(batches.map((b) => b.events.length)).toEqual([1, 256, 43]);
+  });
+
+  it('large writes go out at once, intact, after what was staged before them', () => {
     const { batcher, sent, batches } = setup({ batchBytes: 100 });
     batcher.write('stdout', enc('s'));
     const big = enc('B'.repeat(250));
@@ -112,14 +116,14 @@ describe('LogBatcher merging and order', () => {
     batcher.write('stdout', big);
     batcher.write('stderr', enc('y'));
     batcher.flush();
-    expect(sent()).toBe(`stdout:s | stdout:x stdout:${'B'.repeat(250)} | stderr:y`);
+    expect(sent()).toBe(`stdout:s | stdout:x | stdout:${'B'.repeat(250)} | stderr:y`);
+    expect(batches[2]!.offsets).toEqual([2]);
     // The big write is copied once (the caller's bytes may be a view of guest memory).
-    expect(batches[1]![1]!.data).not.toBe(big);
     big.fill(0);
-    expect(dec(batches[1]![1]!.data)).toBe('B'.repeat(250));
+    expect(dec(batches[2]!.events[0]!.data)).toBe('B'.repeat(250));
   });
 
-  it('the bytes sent do not change when the staging buffer is reused', () => {
+  it('the bytes sent do not change when the staging is reused', () => {
     const { batcher, batches, advance } = setup({ batchBytes: 64 });
     batcher.write('stdout', enc('aaaa'));
     batcher.write('stdout', enc('bbbb'));
@@ -128,7 +132,7 @@ describe('LogBatcher merging and order', () => {
     batcher.write('stdout', enc('cccc'));
     batcher.write('stdout', enc('dddd'));
     batcher.flush();
-    expect(batches.flat().map((e) => dec(e.data))).toEqual(['aaaa', 'bbbb', 'cccc', 'dddd']);
+    expect(batches.flatMap((b) => b.events.map((e) => dec(e.data)))).toEqual(['aaaa', 'bbbb', 'cccc', 'dddd']);
   });
 });
 
@@ -149,55 +153,29 @@ describe('LogBatcher cap', () => {
   });
 });
 
-describe('LogBatcher staging compaction', () => {
-  it('copies a mostly empty staging buffer out at its used size', () => {
-    const { batcher, batches } = setup({ batchBytes: 1024 });
-    batcher.write('stdout', enc('hello'));
-    const [event] = batches[0]!;
-    expect(dec(event!.data)).toBe('hello');
-    expect(event!.data.byteLength).toBe(5);
-    expect(event!.data.buffer.byteLength).toBe(5);
-    expect(event!.data.byteOffset).toBe(0);
+describe('LogStaging as the host sees it', () => {
+  it('peek copies what is staged and leaves it for the worker to post', () => {
+    const { batcher, staging, batches, advance } = setup();
+    expect(staging.peek()).toBeNull();
+    batcher.write('stdout', enc('posted'));
+    advance(1);
+    batcher.write('stdout', enc('held'));
+    batcher.write('stderr', enc('!'));
+    const seen = staging.peek();
+    expect(texts(seen)).toEqual(['stdout:held@6', 'stderr:!@0']);
+    expect(seen!.events[0]!.timestamp).toBe(1_001);
+    // A copy: later writes to the staging do not change it.
+    batcher.write('stderr', enc('?'));
+    expect(dec(seen!.events[1]!.data)).toBe('!');
+    batcher.flush();
+    expect(texts(batches[1]!)).toEqual(['stdout:held@6', 'stderr:!?@0']);
+    expect(staging.peek()).toBeNull();
   });
 
-  it('hands over a mostly full staging buffer whole and starts a new one', () => {
-    const { batcher, batches, advance } = setup({ batchBytes: 1024 });
-    batcher.write('stdout', enc('first'));
-    const chunk = new Uint8Array(100).fill(7);
-    for (let i = 0; i < 4; i++) batcher.write('stdout', chunk);
-    batcher.flush();
-    const [event] = batches[1]!;
-    expect(event!.data.byteLength).toBe(400);
-    expect(event!.data.buffer.byteLength).toBe(1024);
-    // The next batch uses a different buffer: the one handed over is not written again.
-    advance(1_000);
-    batcher.write('stdout', new Uint8Array(300).fill(9));
-    batcher.flush();
-    expect(batches[2]![0]!.data.buffer).not.toBe(event!.data.buffer);
-    expect(event!.data.every((b) => b === 7)).toBe(true);
-  });
-
-  it('a staging buffer that fills up is handed over and later writes go to a fresh one', () => {
-    const { batcher, batches } = setup({ batchBytes: 1024, flushMs: 1e9 });
-    batcher.write('stdout', enc('0'));
-    const a = new Uint8Array(400).fill(1);
-    const b = new Uint8Array(400).fill(2);
-    const c = new Uint8Array(400).fill(3);
-    batcher.write('stdout', a);
-    batcher.write('stdout', b);
-    batcher.write('stdout', c); // does not fit after a and b: a new staging buffer
-    batcher.flush();
-    const events = batches.slice(1).flat();
-    const joined = new Uint8Array(events.reduce((n, e) => n + e.data.byteLength, 0));
-    let at = 0;
-    for (const e of events) {
-      joined.set(e.data, at);
-      at += e.data.byteLength;
-    }
-    expect(joined.byteLength).toBe(1200);
-    expect(joined.subarray(0, 400).every((x) => x === 1)).toBe(true);
-    expect(joined.subarray(400, 800).every((x) => x === 2)).toBe(true);
-    expect(joined.subarray(800).every((x) => x === 3)).toBe(true);
-    expect(new Set(events.map((e) => e.data.buffer)).size).toBe(2);
+  it('works on a plain ArrayBuffer too (where SharedArrayBuffer is unavailable)', () => {
+    const staging = new LogStaging(new ArrayBuffer(LogStaging.byteLength(64)));
+    staging.stage('stderr', enc('e'), 5, 0);
+    expect(texts(staging.drain())).toEqual(['stderr:e@0']);
+    expect(staging.empty).toBe(true);
   });
 });

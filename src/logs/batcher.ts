@@ -1,7 +1,8 @@
-import type { LogEvent, StreamName } from './types.js';
+import type { LogBatch, LogStaging } from './staging.js';
+import type { StreamName } from './types.js';
 
 export interface BatchOptions {
-  /** Flush when this many bytes are pending. */
+  /** Staging size: a batch holds at most this many bytes; writes of half of it or more go out alone. */
   batchBytes: number;
   /** A write flushes at once when the last flush is this old; writes in between are batched. */
   flushMs: number;
@@ -14,23 +15,21 @@ export interface BatchOptions {
  * writing many small chunks does not cost a message each. A worker cannot run timers while the
  * guest computes, so the time check happens at each write: a write after a quiet spell goes out
  * at once, and only writes within `flushMs` of the last flush wait for the next one (or the end).
+ * The host can read what waits in the staging (see staging.ts), so a guest that writes and then
+ * computes for long without host calls does not hold its output back.
  */
 export class LogBatcher {
-  private staged: LogEvent[] = [];
-  private stagedBytes = 0;
-  /** Allocated at the first small write: many runs write nothing, or only a little. */
-  private staging = new Uint8Array(0);
-  private stagingUsed = 0;
   private lastFlush = Number.NEGATIVE_INFINITY;
   private readonly sent: Record<StreamName, number> = { stdout: 0, stderr: 0 };
   readonly dropped: Record<StreamName, number> = { stdout: 0, stderr: 0 };
 
   constructor(
     private readonly options: BatchOptions,
-    private readonly send: (events: LogEvent[]) => void,
+    private readonly staging: LogStaging,
+    private readonly send: (batch: LogBatch) => void,
+    /** Milliseconds since the epoch (the events' timestamps). */
     private readonly now: () => number,
-  ) {
-  }
+  ) {}
 
   /** Copies what it keeps: `data` may be a view of guest memory. */
   write(stream: StreamName, data: Uint8Array): void {
@@ -40,31 +39,19 @@ export class LogBatcher {
       if (room <= 0) return;
       data = data.subarray(0, room);
     }
+    const offset = this.sent[stream];
     this.sent[stream] += data.byteLength;
     const time = this.now();
 
-    if (data.byteLength >= this.options.batchBytes / 2) {
-      this.closeStaging();
-      this.staged.push({ stream, data: data.slice(), timestamp: time });
-      this.stagedBytes += data.byteLength;
-    } else {
-      if (this.stagingUsed + data.byteLength > this.staging.byteLength) {
-        this.closeStaging();
-        if (this.staging.byteLength === 0) this.staging = new Uint8Array(this.options.batchBytes);
-      }
-      const last = this.staged[this.staged.length - 1];
-      const start = this.stagingUsed;
-      this.staging.set(data, start);
-      this.stagingUsed += data.byteLength;
-      // Consecutive writes to one stream share one event (a view into the staging buffer).
-      if (last !== undefined && last.stream === stream && last.data.buffer === this.staging.buffer) {
-        last.data = this.staging.subarray(last.data.byteOffset, this.stagingUsed);
-      } else {
-        this.staged.push({ stream, data: this.staging.subarray(start, this.stagingUsed), timestamp: time });
-      }
-      this.stagedBytes += data.byteLength;
+    if (data.byteLength >= this.staging.capacity / 2) {
+      this.flush(); // what is staged was written first
+      this.lastFlush = time;
+      this.send({ events: [{ stream, data: data.slice(), timestamp: time }], offsets: [offset] });
+      return;
     }
-    if (this.stagedBytes >= this.options.batchBytes || time - this.lastFlush >= this.options.flushMs) {
+    if (!this.staging.fits(stream, data.byteLength)) this.flush();
+    this.staging.stage(stream, data, time, offset);
+    if (time - this.lastFlush >= this.options.flushMs) {
       this.lastFlush = time;
       this.flush();
     }
@@ -72,7 +59,7 @@ export class LogBatcher {
 
   /** Sends staged bytes whose flush was held back, if that was `flushMs` ago (called at other host calls). */
   flushIfStale(): void {
-    if (this.stagedBytes === 0) return;
+    if (this.staging.empty) return;
     const time = this.now();
     if (time - this.lastFlush >= this.options.flushMs) {
       this.lastFlush = time;
@@ -81,30 +68,7 @@ export class LogBatcher {
   }
 
   flush(): void {
-    if (this.staged.length === 0) return;
-    const events = this.staged;
-    this.closeStaging();
-    this.staged = [];
-    this.stagedBytes = 0;
-    this.send(events);
-  }
-
-  /**
-   * Detaches the staged events from the staging buffer, which will be reused: a mostly full
-   * buffer is handed over whole (to be transferred) and replaced, a mostly empty one is copied
-   * out at its used size, so small flushes do not pin a whole buffer each in the log store.
-   */
-  private closeStaging(): void {
-    if (this.stagingUsed === 0) return;
-    const buffer = this.staging.buffer;
-    if (this.stagingUsed >= this.staging.byteLength / 4) {
-      this.staging = new Uint8Array(0); // handed over whole; the next small write allocates anew
-    } else {
-      const copy = this.staging.slice(0, this.stagingUsed);
-      for (const event of this.staged) {
-        if (event.data.buffer === buffer) event.data = copy.subarray(event.data.byteOffset, event.data.byteOffset + event.data.byteLength);
-      }
-    }
-    this.stagingUsed = 0;
+    const batch = this.staging.drain();
+    if (batch !== null) this.send(batch);
   }
 }

@@ -3,7 +3,8 @@ import type { Mount } from '../fs/mount-table.js';
 import type { WireMount } from './file-cache.js';
 import type { FileTree } from '../fs/tree.js';
 import type { BatchOptions } from '../logs/batcher.js';
-import type { LogEvent, StreamName } from '../logs/types.js';
+import type { LogBatch } from '../logs/staging.js';
+import type { StreamName } from '../logs/types.js';
 
 /**
  * What crosses the worker boundary: plain data, compiled Modules (cloned) and buffers
@@ -40,13 +41,15 @@ export interface RunRequest {
   /** Writable files, directories and links allowed at once. */
   fsMaxNodes: number;
   logs: BatchOptions;
+  /** Where the worker stages log bytes, readable by the host (see logs/staging.ts); absent where memory cannot be shared. */
+  logStaging?: SharedArrayBuffer;
 }
 
 /** The host marks 'linking' when it sends the request; the worker reports when the guest starts. */
 export type Phase = 'running';
 
 export type RunEvent =
-  | { type: 'logs'; events: LogEvent[]; memoryPages: number }
+  | ({ type: 'logs'; memoryPages: number } & LogBatch)
   | { type: 'phase'; phase: Phase; at: number };
 
 /** How the entrypoint call ended. */

@@ -4,6 +4,7 @@ import { buildRoot, nodeAt, snapshot } from '../fs/build.js';
 import { PreopenFd } from '../fs/fds.js';
 import { DirNode, FsContext } from '../fs/nodes.js';
 import { LogBatcher } from '../logs/batcher.js';
+import { LogStaging } from '../logs/staging.js';
 import type { LogEvent } from '../logs/types.js';
 import { BrineWasi } from '../wasi/brine-wasi.js';
 import { type Entropy, realEntropy, seededEntropy } from '../wasi/clock.js';
@@ -26,10 +27,12 @@ export function runExecution(
   const memories: WebAssembly.Memory[] = [];
   const memoryPages = () => memories.map((m) => m.buffer.byteLength / PAGE);
 
+  const staging = new LogStaging(request.logStaging ?? new ArrayBuffer(LogStaging.byteLength(request.logs.batchBytes)));
   const logs = new LogBatcher(
     request.logs,
-    (events) => post({ type: 'logs', events, memoryPages: Math.max(0, ...memoryPages()) }, buffersOf(events)),
-    () => performance.now(),
+    staging,
+    (batch) => post({ type: 'logs', ...batch, memoryPages: Math.max(0, ...memoryPages()) }, buffersOf(batch.events)),
+    () => performance.timeOrigin + performance.now(),
   );
   const fds: Fd[] = [
     new StdinFd(request.stdin),
