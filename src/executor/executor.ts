@@ -428,6 +428,7 @@ export class Executor {
   ): void {
     if (execution.finished) return;
     clearTimeout(execution.timer);
+    execution.staging = null;
     execution.abort.abort(ENDED);
     execution.timings.totalMs = performance.now() - execution.startedAt;
     const { logs, limitPages, memoryPages: peakPages } = execution;
