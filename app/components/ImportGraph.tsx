@@ -11,7 +11,7 @@ import {
   ReactFlowProvider,
   useReactFlow,
 } from '@xyflow/react';
-import { useEffect, useMemo } from 'react';
+import { useDeferredValue, useEffect, useMemo } from 'react';
 import type { GraphNode } from '../../src/loader/graph';
 import { formatBytes } from '../lib/format';
 import { edgeLabel, layoutGraph, nodeErrorCode } from '../lib/graphLayout';
@@ -53,8 +53,10 @@ function onNodesChange(changes: NodeChange<ModuleFlowNode>[]): void {
 }
 
 function Flow() {
-  const nodes = useApp((s) => s.run.nodes);
-  const edges = useApp((s) => s.run.edges);
+  // Deferred: the graph's first render (layout, React Flow's measuring) is interruptible work,
+  // so it never holds up the page while a job starts streaming logs.
+  const nodes = useDeferredValue(useApp((s) => s.run.nodes));
+  const edges = useDeferredValue(useApp((s) => s.run.edges));
   const selectedNode = useApp((s) => s.selectedNode);
   const { fitView } = useReactFlow();
   const flowNodes = useMemo((): ModuleFlowNode[] => {
