@@ -10,7 +10,7 @@ import type { ImportGraph } from '../loader/graph.js';
 import { LoadFailure, loadModules } from '../loader/loader.js';
 import { type LogBatch, LogStaging } from '../logs/staging.js';
 import { LogStore, type LogStreamOptions } from '../logs/store.js';
-import { DEFAULT_LOG_CAP_BYTES, type LogEvent, type StreamName } from '../logs/types.js';
+import { DEFAULT_LOG_CAP_BYTES, type LogEvent } from '../logs/types.js';
 import { mountsForWorker } from '../runtime/file-cache.js';
 import type { RunEnd, RunEvent, RunOutcome, RunRequest } from '../runtime/protocol.js';
 import { decodeInline } from '../spec/inline.js';
@@ -68,8 +68,8 @@ class Execution {
   memoryPages = 0;
   /** The worker's log staging, when shared (read on stop, and while the guest runs). */
   staging: LogStaging | null = null;
-  /** Bytes of each stream received from the worker: a batch seen twice (peeked, then posted) is kept once. */
-  readonly received: Record<StreamName, number> = { stdout: 0, stderr: 0 };
+  /** Output bytes received from the worker: a batch seen twice (peeked, then posted) is kept once. */
+  received = 0;
   readonly timings = { queuedMs: 0, compileMs: 0, linkMs: 0, runMs: 0, totalMs: 0 };
   readonly startedAt = performance.now();
 
@@ -365,10 +365,10 @@ export class Executor {
   private acceptLogs(execution: Execution, batch: LogBatch): void {
     const fresh: LogEvent[] = [];
     batch.events.forEach((event, i) => {
-      const seen = execution.received[event.stream] - batch.offsets[i]!;
+      const seen = execution.received - batch.offsets[i]!;
       if (seen >= event.data.byteLength) return;
       const data = seen > 0 ? event.data.subarray(seen) : event.data;
-      execution.received[event.stream] += data.byteLength;
+      execution.received = batch.offsets[i]! + event.data.byteLength;
       fresh.push(data === event.data ? event : { ...event, data });
     });
     for (const log of fresh) execution.logs.append(log);
@@ -377,17 +377,13 @@ export class Executor {
 
   /**
    * Takes what the worker has staged and not posted (staged at least `minAgeMs` ago): output of
-   * a guest computing without host calls, or of a worker about to be terminated. Skipped when a
-   * batch before it is still on its way, so the log never has a hole.
+   * a guest computing without host calls, or of a worker about to be terminated. Skipped while a
+   * batch before it is still on its way, so the log keeps the order it was written in.
    */
   private takeStaged(execution: Execution, minAgeMs = 0): void {
     const batch = execution.staging?.peek();
     if (batch == null || Date.now() - batch.events[0]!.timestamp < minAgeMs) return;
-    const reach = { ...execution.received };
-    for (const [i, event] of batch.events.entries()) {
-      if (batch.offsets[i]! > reach[event.stream]) return;
-      reach[event.stream] = Math.max(reach[event.stream], batch.offsets[i]! + event.data.byteLength);
-    }
+    if (batch.offsets[0]! > execution.received) return;
     this.acceptLogs(execution, batch);
   }
 

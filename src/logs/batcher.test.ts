@@ -72,7 +72,7 @@ describe('LogBatcher timing', () => {
 });
 
 describe('LogBatcher merging, order and offsets', () => {
-  it('merges consecutive small writes into one event per stream run, in order, each with its stream offset', () => {
+  it('merges consecutive small writes into one event per stream run, in order, each with its offset in the output', () => {
     const { batcher, batches, sent } = setup();
     batcher.write('stdout', enc('start'));
     for (const [stream, text] of [
@@ -87,7 +87,7 @@ describe('LogBatcher merging, order and offsets', () => {
     }
     batcher.flush();
     expect(sent()).toBe('stdout:start | stdout:ab stderr:cd stdout:e stderr:f');
-    expect(texts(batches[1]!)).toEqual(['stdout:ab@5', 'stderr:cd@0', 'stdout:e@7', 'stderr:f@2']);
+    expect(texts(batches[1]!)).toEqual(['stdout:ab@5', 'stderr:cd@7', 'stdout:e@9', 'stderr:f@10']);
   });
 
   it('flushes when the staging is full', () => {
@@ -162,13 +162,13 @@ describe('LogStaging as the host sees it', () => {
     batcher.write('stdout', enc('held'));
     batcher.write('stderr', enc('!'));
     const seen = staging.peek();
-    expect(texts(seen)).toEqual(['stdout:held@6', 'stderr:!@0']);
+    expect(texts(seen)).toEqual(['stdout:held@6', 'stderr:!@10']);
     expect(seen!.events[0]!.timestamp).toBe(1_001);
     // A copy: later writes to the staging do not change it.
     batcher.write('stderr', enc('?'));
     expect(dec(seen!.events[1]!.data)).toBe('!');
     batcher.flush();
-    expect(texts(batches[1]!)).toEqual(['stdout:held@6', 'stderr:!?@0']);
+    expect(texts(batches[1]!)).toEqual(['stdout:held@6', 'stderr:!?@10']);
     expect(staging.peek()).toBeNull();
   });
 

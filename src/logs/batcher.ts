@@ -21,6 +21,8 @@ export interface BatchOptions {
 export class LogBatcher {
   private lastFlush = Number.NEGATIVE_INFINITY;
   private readonly sent: Record<StreamName, number> = { stdout: 0, stderr: 0 };
+  /** Bytes of both streams sent so far: the next event's offset. */
+  private position = 0;
   readonly dropped: Record<StreamName, number> = { stdout: 0, stderr: 0 };
 
   constructor(
@@ -39,8 +41,9 @@ export class LogBatcher {
       if (room <= 0) return;
       data = data.subarray(0, room);
     }
-    const offset = this.sent[stream];
+    const offset = this.position;
     this.sent[stream] += data.byteLength;
+    this.position += data.byteLength;
     const time = this.now();
 
     if (data.byteLength >= this.staging.capacity / 2) {

@@ -1,6 +1,6 @@
 import type { LogEvent, StreamName } from './types.js';
 
-/** Log events with each one's position in its stream (bytes of that stream before it). */
+/** Log events with each one's position in the output: bytes of both streams sent before it. */
 export interface LogBatch {
   events: LogEvent[];
   offsets: number[];
@@ -11,7 +11,7 @@ const MAX_EVENTS = 256;
 const STREAMS: readonly StreamName[] = ['stdout', 'stderr'];
 
 // Layout: an Int32 header [sequence, event count, bytes used]; per event a Float64 pair
-// [timestamp, stream offset] and an Int32 triple [stream, start, end]; then the bytes.
+// [timestamp, offset] and an Int32 triple [stream, start, end]; then the bytes.
 const SEQUENCE = 0;
 const COUNT = 1;
 const USED = 2;
