@@ -17,6 +17,7 @@ function scriptedWorker() {
     request: null as RunRequest | null,
     post: (_event: RunEvent) => {},
     end: (_outcome: RunOutcome) => {},
+    crash: (_reason: string) => {},
   };
   const handle: WorkerHandle = {
     services: {
@@ -26,7 +27,10 @@ function scriptedWorker() {
       },
     } as unknown as WorkerHandle['services'],
     terminate: () => {},
-    onCrash: () => () => {},
+    onCrash: (listener) => {
+      worker.crash = listener;
+      return () => {};
+    },
     onEvent: (listener) => {
       worker.post = listener;
       return () => {};
@@ -36,18 +40,37 @@ function scriptedWorker() {
   return { worker, handle };
 }
 
+/** An executor running hello.wasm as execution "x" on a scripted worker, once the worker has the request. */
+async function started() {
+  const { worker, handle } = scriptedWorker();
+  const executor = new Executor({ createWorker: () => handle });
+  const job = parseJob('Tasks: [{Engine: {Type: wasm, Params: {EntryModule: main.wasm}}}]');
+  job.inputs.push({ target: 'main.wasm', source: { type: 'memory', tree: { kind: 'file', data: hello }, readWrite: false } });
+  await executor.start({ executionId: 'x', job });
+  await vi.waitFor(() => expect(worker.request).not.toBeNull(), { interval: 1 });
+  return { executor, worker, staging: new LogStaging(worker.request!.logStaging!) };
+}
+
 describe('logs read from the shared staging', () => {
   beforeEach(() => vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] }));
   afterEach(() => vi.useRealTimers());
 
+  it('are kept when the execution is cancelled or its worker crashes before posting them', async () => {
+    for (const stop of ['cancel', 'crash'] as const) {
+      const { executor, worker, staging } = await started();
+      worker.post({ type: 'logs', events: [{ stream: 'stdout', data: enc('one\n'), timestamp: Date.now() }], offsets: [0], memoryPages: 1 });
+      staging.stage('stdout', enc('two\n'), Date.now(), 4);
+      staging.stage('stderr', enc('last words\n'), Date.now(), 8);
+      if (stop === 'cancel') await executor.cancel('x');
+      else worker.crash('the worker exited with code 1');
+      const result = await executor.wait('x');
+      expect(result.state).toBe(stop === 'cancel' ? 'cancelled' : 'failed');
+      expect([result.stdout, result.stderr]).toEqual(['one\ntwo\n', 'last words\n']);
+    }
+  });
+
   it('wait for batches still on their way, and are kept once when the worker posts them too', async () => {
-    const { worker, handle } = scriptedWorker();
-    const executor = new Executor({ createWorker: () => handle });
-    const job = parseJob('Tasks: [{Engine: {Type: wasm, Params: {EntryModule: main.wasm}}}]');
-    job.inputs.push({ target: 'main.wasm', source: { type: 'memory', tree: { kind: 'file', data: hello }, readWrite: false } });
-    await executor.start({ executionId: 'x', job });
-    await vi.waitFor(() => expect(worker.request).not.toBeNull(), { interval: 1 });
-    const staging = new LogStaging(worker.request!.logStaging!);
+    const { executor, worker, staging } = await started();
 
     // The worker sent "one\n" (stderr, bytes 0-3) in a batch the host has not received yet, and
     // staged "two\n" (stdout, bytes 4-7). Taking "two" now would put it before "one".
