@@ -19,10 +19,12 @@ beforeAll(() => {
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function brine(...args: string[]) {
-  const out = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 30_000 });
+function brineWithInput(input: string, ...args: string[]) {
+  const out = spawnSync(process.execPath, [bin, ...args], { cwd: dir, encoding: 'utf8', timeout: 30_000, input });
   return { status: out.status, stdout: out.stdout, stderr: out.stderr };
 }
+
+const brine = (...args: string[]) => brineWithInput('', ...args);
 
 function writeJob(name: string, yaml: string): string {
   const path = join(dir, name);
@@ -149,9 +151,49 @@ describe('brine run', () => {
     expect(out.stderr).toContain('SpecError: invalid WASM spec: invalid wasm engine type. expected wasm, but received: docker');
   });
 
+  it('reads the job from standard input with -, local paths relative to the working directory', () => {
+    const out = brineWithInput(readFileSync(writeJob('csv.yaml', csvJob), 'utf8'), 'run', '-');
+    expect(out.status).toBe(0);
+    expect(out.stdout).toBe('wrote 24 rows\n');
+  });
+
   it('prints usage for bad arguments', () => {
     const out = brine('frobnicate');
     expect(out.status).toBe(2);
     expect(out.stderr).toContain('usage: brine run JOB.yaml');
+  });
+});
+
+describe('brine validate', () => {
+  it('checks a job as run would and summarises it, without running it', () => {
+    const out = brine('validate', writeJob('csv.yaml', csvJob));
+    expect(out.status).toBe(0);
+    expect(out.stdout).toBe(
+      [
+        'valid: /app/csv.wasm, entrypoint _start, parameters ["/inputs/horses.csv","/outputs/parents-children.csv"]',
+        'imports: none',
+        'inputs: /app/csv.wasm (localDirectory), /inputs (localDirectory)',
+        'outputs: /outputs',
+        'memory: 3907 pages per memory; timeout: 600 s',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('exits 1 with the typed error and hint that start would give', () => {
+    const cases: [string, string][] = [
+      ['Tasks: [{Engine: {Type: wasm, Params: {EntryModule: m.wasm}}, Network: {Type: Full}}]', 'SpecError: invalid WASM spec: network type "Full" is not available'],
+      ['Tasks: [{Engine: {Type: wasm, Params: {EntryModule: m.wasm}}, Resources: {Memory: 5GiB}}]', 'MemoryLimitError'],
+      [
+        'Tasks: [{Engine: {Type: wasm, Params: {EntryModule: m.wasm}}, InputSources: [{Target: /d, Source: {Type: ipfs, Params: {CID: x}}}]}]',
+        'InputConfigError: input configuration error: input source type "ipfs" needs the network',
+      ],
+    ];
+    for (const [yaml, message] of cases) {
+      const out = brineWithInput(yaml, 'validate', '-');
+      expect(out.status, yaml).toBe(1);
+      expect(out.stderr).toContain(message);
+      expect(out.stderr).toContain('hint: ');
+    }
   });
 });

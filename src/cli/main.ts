@@ -1,7 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { BrineError, errors, errorText } from '../errors/index.js';
-import { Executor } from '../executor/executor.js';
+import { checkJob, Executor, offlineProblem } from '../executor/executor.js';
 import type { ExecutionResult } from '../executor/types.js';
 import { createNodeWorker } from '../host/node.js';
 import { parseJob } from '../spec/parse.js';
@@ -9,16 +9,20 @@ import type { Job } from '../spec/types.js';
 import { readHostTree, writeHostTree } from './host-files.js';
 
 const USAGE = `usage: brine run JOB.yaml [--output-dir DIR] [--json]
+       brine validate JOB.yaml
 
-Runs a Bacalhau WASM job (YAML) locally, streaming its stdout and stderr.
+run: runs a Bacalhau WASM job (YAML) locally, streaming its stdout and stderr.
   --output-dir DIR  write Bacalhau's results layout to DIR: stdout, stderr, exitCode, <output Name>/...
   --json            print the result object as JSON instead of streaming the logs
-Exit status: the program's exit code when the job completed, 125 when it failed, 124 on timeout or cancel.`;
+  Exit status: the program's exit code when the job completed, 125 when it failed, 124 on timeout or cancel.
+validate: checks the job as \`run\` would before starting it, and says what it would run; exit status 0 or 1.
+JOB.yaml may be - for standard input.`;
 
 export const EXIT_FAILED = 125;
 export const EXIT_STOPPED = 124;
 
 interface Options {
+  command: 'run' | 'validate';
   jobPath: string;
   outputDir?: string;
   json: boolean;
@@ -26,17 +30,19 @@ interface Options {
 
 function parseArgs(argv: string[]): Options | string {
   const [command, ...rest] = argv;
-  if (command !== 'run') return command === undefined || command === '--help' || command === '-h' ? '' : `unknown command "${command}"`;
-  const options: Partial<Options> = { json: false };
+  if (command !== 'run' && command !== 'validate') {
+    return command === undefined || command === '--help' || command === '-h' ? '' : `unknown command "${command}"`;
+  }
+  const options: Partial<Options> = { command, json: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
-    if (arg === '--json') options.json = true;
-    else if (arg === '--output-dir' || arg === '-o') {
+    if (command === 'run' && arg === '--json') options.json = true;
+    else if (command === 'run' && (arg === '--output-dir' || arg === '-o')) {
       const dir = rest[++i];
       if (dir === undefined) return `${arg} needs a directory`;
       options.outputDir = dir;
-    } else if (arg.startsWith('--output-dir=')) options.outputDir = arg.slice('--output-dir='.length);
-    else if (arg.startsWith('-')) return `unknown option "${arg}"`;
+    } else if (command === 'run' && arg.startsWith('--output-dir=')) options.outputDir = arg.slice('--output-dir='.length);
+    else if (arg.startsWith('-') && arg !== '-') return `unknown option "${arg}"`;
     else if (options.jobPath === undefined) options.jobPath = arg;
     else return `unexpected argument "${arg}"`;
   }
@@ -44,7 +50,7 @@ function parseArgs(argv: string[]): Options | string {
   return options as Options;
 }
 
-/** `brine run`: returns the process exit status. */
+/** `brine run` and `brine validate`: returns the process exit status. */
 export async function main(argv: string[]): Promise<number> {
   const options = parseArgs(argv);
   if (typeof options === 'string') {
@@ -53,9 +59,12 @@ export async function main(argv: string[]): Promise<number> {
   }
   let job: Job;
   try {
-    job = relativeToJobFile(parseJob(await readFile(options.jobPath, 'utf8')), options.jobPath);
+    const text = options.jobPath === '-' ? await readStdin() : await readFile(options.jobPath, 'utf8');
+    job = relativeToJobFile(parseJob(text), options.jobPath === '-' ? process.cwd() : dirname(resolve(options.jobPath)));
+    if (options.command === 'validate') return validate(job);
   } catch (error) {
-    return report(error);
+    const status = report(error);
+    return options.command === 'validate' ? 1 : status;
   }
 
   const executor = new Executor({
@@ -92,9 +101,32 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-/** Local SourcePaths are read relative to the job file's directory. */
-function relativeToJobFile(job: Job, jobPath: string): Job {
-  const base = dirname(resolve(jobPath));
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** What `start` checks before anything runs (memory, spec, network, sources), then a summary. */
+function validate(job: Job): number {
+  const limitPages = checkJob(job);
+  const offline = offlineProblem(job);
+  if (offline !== null) throw errors.inputConfig(offline);
+  const inputs = job.inputs.map((input) => `${input.target} (${input.source.type})`);
+  process.stdout.write(
+    [
+      `valid: ${job.entryModule}, entrypoint ${job.entrypoint}${job.parameters.length > 0 ? `, parameters ${JSON.stringify(job.parameters)}` : ''}`,
+      `imports: ${job.importModules.length > 0 ? job.importModules.join(', ') : 'none'}`,
+      `inputs: ${inputs.length > 0 ? inputs.join(', ') : 'none'}`,
+      `outputs: ${job.outputs.length > 0 ? job.outputs.map((o) => `/${o.name}`).join(', ') : 'none'}`,
+      `memory: ${limitPages} pages per memory; timeout: ${job.timeoutSeconds > 0 ? `${job.timeoutSeconds} s` : 'none'}`,
+    ].join('\n') + '\n',
+  );
+  return 0;
+}
+
+/** Local SourcePaths are read relative to the job file's directory (`base`). */
+function relativeToJobFile(job: Job, base: string): Job {
   for (const input of job.inputs) {
     if (input.source.type === 'localDirectory' && !isAbsolute(input.source.sourcePath)) {
       input.source.sourcePath = join(base, input.source.sourcePath);

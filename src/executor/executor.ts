@@ -140,10 +140,7 @@ export class Executor {
     const { executionId: id, job } = request;
     const existing = this.executions.get(id);
     if (existing !== undefined) throw existing.finished ? errors.alreadyComplete(id) : errors.alreadyStarted(id);
-    const limitPages = jobMemoryLimitPages(job.memory);
-    validateJob(job);
-    const network = offlineNetworkProblem(job);
-    if (network !== null) throw errors.spec(network, 'Tasks[0].Network.Type');
+    const limitPages = checkJob(job);
     const logCap = request.logCapBytes ?? this.options.logCapBytes ?? DEFAULT_LOG_CAP_BYTES;
     if (!Number.isSafeInteger(logCap) || logCap < 0) throw errors.log(`invalid log cap ${logCap}: expected whole bytes, zero or more`);
 
@@ -537,7 +534,20 @@ function offlineNetworkProblem(job: Job): string | null {
 
 const needsNetwork = (sourceType: string) => `input source type "${sourceType}" needs the network, and the sandbox is offline`;
 
-function offlineProblem(job: Job): string | null {
+/**
+ * What `start` checks first, in Bacalhau's order: the memory limit (4 GiB at most), the spec, then
+ * the network. Throws the typed error; returns the memory limit in pages.
+ */
+export function checkJob(job: Job): number {
+  const limitPages = jobMemoryLimitPages(job.memory);
+  validateJob(job);
+  const network = offlineNetworkProblem(job);
+  if (network !== null) throw errors.spec(network, 'Tasks[0].Network.Type');
+  return limitPages;
+}
+
+/** Why the job cannot run in an offline sandbox (a remote source or a network), or null. */
+export function offlineProblem(job: Job): string | null {
   const remote = job.inputs.find((input) => input.source.type === 'other');
   if (remote !== undefined && remote.source.type === 'other') return needsNetwork(remote.source.sourceType);
   return offlineNetworkProblem(job);
