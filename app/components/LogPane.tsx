@@ -15,7 +15,7 @@ const ROW_HEIGHT = 18;
  */
 const BLOCK_LINES = 16;
 /** Longer lines are cut when shown (the download has them whole). */
-const MAX_SHOWN_CHARS = 4000;
+const MAX_SHOWN_CHARS = 1000;
 /** Time per frame spent filtering, so that filtering never blocks the page. */
 const FILTER_SLICE_MS = 8;
 
