@@ -136,12 +136,13 @@ export class LogIndex {
     const text = this.pending[stream] + decoded;
     const offset = this.pending[stream].length;
     const chunk = this.chunks.push(text) - 1;
+    const streamCode = STREAMS.indexOf(stream);
     // Only text with escape sequences changes styles: plain floods skip the per-line check.
     const styled = text.includes('\x1b');
     const add = (end: number) => {
       const style = this.styles[stream];
       if (styled) this.styles[stream] = styleAfter(text.slice(start, end), style);
-      this.addLine(chunk, start, end, stream, style);
+      this.addLine(chunk, start, end, streamCode, style);
     };
     let start = 0;
     for (let nl = firstNewline; nl !== -1; nl = decoded.indexOf('\n', nl + 1)) {
@@ -155,7 +156,7 @@ export class LogIndex {
     this.pending[stream] = text.slice(start);
   }
 
-  private addLine(chunk: number, start: number, end: number, stream: StreamName, style: PackedStyle): void {
+  private addLine(chunk: number, start: number, end: number, stream: number, style: PackedStyle): void {
     if (this.complete >= MAX_LINES) {
       this.hiddenLines++;
       return;
@@ -172,7 +173,7 @@ export class LogIndex {
     this.chunkOf[at] = chunk;
     this.startOf[at] = start;
     this.endOf[at] = end;
-    this.streamOf[at] = STREAMS.indexOf(stream);
+    this.streamOf[at] = stream;
     this.styleOf[at] = style;
   }
 }

@@ -1,15 +1,13 @@
 // The executor's side of the log pipe, with a scripted worker: batches posted by the worker and
 // bytes read from its shared staging must end up in the log once each, in the order written.
-import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { WorkerHandle } from '../host/types.js';
 import { LogStaging } from '../logs/staging.js';
 import type { RunEvent, RunOutcome, RunRequest } from '../runtime/protocol.js';
-import { parseJob } from '../spec/parse.js';
+import { fixture, job } from '../../test/helpers.js';
 import { Executor } from './executor.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const hello = readFileSync(new URL('../../fixtures/c/hello.wasm', import.meta.url));
 
 /** A worker the test drives: it captures the request, posts what the test says, and ends when told. */
 function scriptedWorker() {
@@ -44,9 +42,7 @@ function scriptedWorker() {
 async function started() {
   const { worker, handle } = scriptedWorker();
   const executor = new Executor({ createWorker: () => handle });
-  const job = parseJob('Tasks: [{Engine: {Type: wasm, Params: {EntryModule: main.wasm}}}]');
-  job.inputs.push({ target: 'main.wasm', source: { type: 'memory', tree: { kind: 'file', data: hello }, readWrite: false } });
-  await executor.start({ executionId: 'x', job });
+  await executor.start({ executionId: 'x', job: job(fixture('c/hello.wasm')) });
   await vi.waitFor(() => expect(worker.request).not.toBeNull(), { interval: 1 });
   return { executor, worker, staging: new LogStaging(worker.request!.logStaging!) };
 }
