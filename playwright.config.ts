@@ -22,12 +22,23 @@ export default defineConfig({
     trace: 'retain-on-failure',
     launchOptions: {
       executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     },
   },
   projects: [
     { name: 'chromium', use: { browserName: 'chromium' }, testIgnore: 'stream.spec.ts' },
     // The million-line measurement runs alone, after the rest, so other tests do not skew it.
-    { name: 'chromium-stream', use: { browserName: 'chromium' }, testMatch: 'stream.spec.ts', dependencies: ['chromium'] },
+    {
+      name: 'chromium-stream',
+      use: { browserName: 'chromium' },
+      testMatch: 'stream.spec.ts',
+      dependencies: ['chromium'],
+    },
   ],
 });

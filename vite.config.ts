@@ -38,5 +38,9 @@ export default defineConfig({
   },
   server: { port: 5173, headers: ISOLATION_HEADERS },
   // The dev server needs inline scripts for hot reload; the served build (npm start) gets the policy.
-  preview: { port: 4173, strictPort: true, headers: { ...ISOLATION_HEADERS, 'Content-Security-Policy': CONTENT_SECURITY_POLICY } },
+  preview: {
+    port: 4173,
+    strictPort: true,
+    headers: { ...ISOLATION_HEADERS, 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
+  },
 });

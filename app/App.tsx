@@ -14,19 +14,19 @@ export function App() {
     <>
       <Header />
       <main className="layout">
-        <div className="column job-column" aria-label="Job">
+        <section className="column job-column" aria-label="Job">
           <ModuleList />
           <MountList />
           <OutputPaths />
           <JobFields />
           <YamlView />
-        </div>
-        <div className="column run-column" aria-label="Execution">
+        </section>
+        <section className="column run-column" aria-label="Execution">
           <ResultPanel />
           <ImportGraph />
           <LogPane />
           <OutputFiles />
-        </div>
+        </section>
       </main>
     </>
   );

@@ -45,7 +45,12 @@ function onEvent(event: ExecutorEvent): void {
       return;
     case 'state':
       // Final states are shown with the result that follows at once, so both appear together.
-      if (event.state === 'queued' || event.state === 'loading' || event.state === 'linking' || event.state === 'running') {
+      if (
+        event.state === 'queued' ||
+        event.state === 'loading' ||
+        event.state === 'linking' ||
+        event.state === 'running'
+      ) {
         setRunState(id, event.state);
       }
       return;

@@ -14,7 +14,16 @@ async function run(jobJson: unknown) {
   const result = await executor.run({ executionId, job: jobFromJson(jobJson) });
   executor.release(executionId);
   const { state, exitCode, errorMsg, error, memory, timings } = result;
-  return { state, exitCode, errorMsg, error, memory, timings, stdout: streamText(result.logs, 'stdout'), stderr: streamText(result.logs, 'stderr') };
+  return {
+    state,
+    exitCode,
+    errorMsg,
+    error,
+    memory,
+    timings,
+    stdout: streamText(result.logs, 'stdout'),
+    stderr: streamText(result.logs, 'stderr'),
+  };
 }
 
 declare global {

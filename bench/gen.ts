@@ -12,7 +12,8 @@ type Wabt = Awaited<ReturnType<typeof wabtInit>>;
 let wabt: Promise<Wabt> | undefined;
 
 async function wat(text: string): Promise<Uint8Array> {
-  const module = (await (wabt ??= wabtInit())).parseWat('bench.wat', text);
+  wabt ??= wabtInit();
+  const module = (await wabt).parseWat('bench.wat', text);
   try {
     return module.toBinary({}).buffer;
   } finally {
@@ -44,7 +45,10 @@ export async function fanOut(n: number): Promise<Graph> {
     imports.push(`(import "l${i}.wasm" "f" (func $l${i} (result i32)))`);
     calls.push(`(call $l${i}) (i32.add)`);
   }
-  modules.set('entry.wasm', await wat(`(module ${imports.join(' ')} (func (export "f") (result i32) (i32.const 0) ${calls.join(' ')}))`));
+  modules.set(
+    'entry.wasm',
+    await wat(`(module ${imports.join(' ')} (func (export "f") (result i32) (i32.const 0) ${calls.join(' ')}))`),
+  );
   return { modules, entry: 'entry.wasm' };
 }
 
@@ -55,7 +59,9 @@ export async function fanOut(n: number): Promise<Graph> {
 export function salted(graph: Graph, salt: number): Graph {
   const section = new Bytes().name('salt').u32(salt);
   const suffix = new Bytes().section(0, section).bytes();
-  const modules = new Map([...graph.modules].map(([target, bytes]) => [target, new Bytes().append(bytes).append(suffix).bytes()]));
+  const modules = new Map(
+    [...graph.modules].map(([target, bytes]) => [target, new Bytes().append(bytes).append(suffix).bytes()]),
+  );
   return { modules, entry: graph.entry };
 }
 
@@ -147,7 +153,15 @@ export function codeHeavy(seed: number, functions = 1000, bodyBytes = 10_500): U
     while (body.length < bodyBytes) {
       state = (state * 1103515245 + 12345) >>> 0;
       // local0 = (local0 + c) * c'
-      body.byte(0x20, 0).byte(0x41).i32(state >>> 12).byte(0x6a).byte(0x41).i32(state & 0xfff).byte(0x6c).byte(0x21, 0);
+      body
+        .byte(0x20, 0)
+        .byte(0x41)
+        .i32(state >>> 12)
+        .byte(0x6a)
+        .byte(0x41)
+        .i32(state & 0xfff)
+        .byte(0x6c)
+        .byte(0x21, 0);
     }
     code.sized(body.byte(0x0b));
   }

@@ -65,5 +65,7 @@ export function ms(value: number): string {
 /** Throughput in MB/s (10^6 bytes). */
 export function rate(bytes: number, milliseconds: number): string {
   const perSecond = bytes / (milliseconds / 1000) / 1e6;
-  return perSecond >= 1000 ? `${(perSecond / 1000).toFixed(2)} GB/s` : `${perSecond.toFixed(perSecond >= 100 ? 0 : 1)} MB/s`;
+  return perSecond >= 1000
+    ? `${(perSecond / 1000).toFixed(2)} GB/s`
+    : `${perSecond.toFixed(perSecond >= 100 ? 0 : 1)} MB/s`;
 }

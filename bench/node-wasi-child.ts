@@ -10,7 +10,12 @@ process.on('message', async (request: NodeWasiRequest) => {
     module = await WebAssembly.compile(request.bytes as Uint8Array<ArrayBuffer>);
     compiled.set(request.name, module);
   }
-  const wasi = new WASI({ version: 'preview1', args: ['', ...request.args], preopens: request.preopens ?? {}, returnOnExit: true });
+  const wasi = new WASI({
+    version: 'preview1',
+    args: ['', ...request.args],
+    preopens: request.preopens ?? {},
+    returnOnExit: true,
+  });
   const started = performance.now();
   const instance = new WebAssembly.Instance(module, wasi.getImportObject() as WebAssembly.Imports);
   const exitCode = wasi.start(instance);

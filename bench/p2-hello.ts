@@ -13,9 +13,16 @@ export const p2: Benchmark = {
       const module = 'c/hello.wasm';
       const bare = async () => (await host.shim({ module, precompiled: true })).ms;
       // First, and apart: new workers' start-ups and teardowns would disturb the runs below.
-      const [naive, bareBeside] = await compare([async () => (await host.worker({ module })).ms, bare], { reps: 10, warmup: 2 });
+      const [naive, bareBeside] = await compare([async () => (await host.worker({ module })).ms, bare], {
+        reps: 10,
+        warmup: 2,
+      });
       const [brine, bareMs, warm] = await compare(
-        [async () => (await host.brine({ executor: 'p2', module })).ms, bare, async () => (await host.worker({ module, warm: 'p2' })).ms],
+        [
+          async () => (await host.brine({ executor: 'p2', module })).ms,
+          bare,
+          async () => (await host.worker({ module, warm: 'p2' })).ms,
+        ],
         { reps: 40, warmup: 15 },
       );
       await host.dispose('p2');
@@ -28,8 +35,20 @@ export const p2: Benchmark = {
         target,
       });
       rows.push(
-        row('', 'hello world, warm executor, start → result ÷ bare instantiate + _start of a precompiled module', brine, bareMs, atMost(3)),
-        row(' warm worker', 'context: raw shim in a warm worker, precompiled module ÷ the same bare baseline', warm, bareMs, null),
+        row(
+          '',
+          'hello world, warm executor, start → result ÷ bare instantiate + _start of a precompiled module',
+          brine,
+          bareMs,
+          atMost(3),
+        ),
+        row(
+          ' warm worker',
+          'context: raw shim in a warm worker, precompiled module ÷ the same bare baseline',
+          warm,
+          bareMs,
+          null,
+        ),
         row(' naive', 'context: a new worker compiling the module per run (raw shim) ÷ bare', naive, bareBeside, null),
       );
     }

@@ -1,4 +1,4 @@
-import { atLeast, type Benchmark, compare, expectEqual, MiB, rate, type Row } from './lib.js';
+import { atLeast, type Benchmark, compare, expectEqual, MiB, type Row, rate } from './lib.js';
 
 const MIB = 256;
 

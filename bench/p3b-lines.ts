@@ -1,4 +1,4 @@
-import { atLeast, type Benchmark, compare, expectEqual, rate, type Row } from './lib.js';
+import { atLeast, type Benchmark, compare, expectEqual, type Row, rate } from './lib.js';
 
 const LINES = 1_000_000;
 /** printf_lines prints "line <i>\n" for i below LINES. */

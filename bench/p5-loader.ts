@@ -1,7 +1,7 @@
-import { CompileCache } from '../src/loader/compile-cache.js';
-import { loadModules } from '../src/loader/loader.js';
 import { MountTable } from '../src/fs/mount-table.js';
 import { file } from '../src/fs/tree.js';
+import { CompileCache } from '../src/loader/compile-cache.js';
+import { loadModules } from '../src/loader/loader.js';
 import { WASM_MAX_PAGES } from '../src/spec/memory.js';
 import { chain, fanOut, type Graph, salted } from './gen.js';
 import { atMost, type Benchmark, compare, expectEqual, ms, type Row } from './lib.js';
@@ -33,10 +33,15 @@ export const p5: Benchmark = {
   async run() {
     const rows: Row[] = [];
     let salt = 0;
-    for (const [shape, make] of [['chain', chain], ['fan-out', fanOut]] as const) {
+    for (const [shape, make] of [
+      ['chain', chain],
+      ['fan-out', fanOut],
+    ] as const) {
       const small = await make(SMALL);
       const large = await make(LARGE);
-      const [largeMs, smallMs] = await compare([() => load(salted(large, salt++)), () => load(salted(small, salt++))], { reps: 9 });
+      const [largeMs, smallMs] = await compare([() => load(salted(large, salt++)), () => load(salted(small, salt++))], {
+        reps: 9,
+      });
       rows.push({
         id: `P5 ${shape}`,
         measure: `loadModules (cold cache), ${shape} of ${LARGE} modules ÷ of ${SMALL} (baseline column)`,

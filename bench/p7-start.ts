@@ -22,7 +22,8 @@ export const p7: Benchmark = {
       }
       rows.push({
         id: `P7 ${host.name}`,
-        measure: 'start → first guest instruction, 10.5 MB of code: second run ÷ first (baseline column) on one executor',
+        measure:
+          'start → first guest instruction, 10.5 MB of code: second run ÷ first (baseline column) on one executor',
         brine: ms(median(second)),
         baseline: ms(median(first)),
         ratio: median(second) / median(first),

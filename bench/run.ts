@@ -26,7 +26,11 @@ function context(): Context & { close(): Promise<void>; chromiumVersion(): strin
   let chromiumVersion: string | undefined;
   const lazily = <T extends { close(): unknown }>(start: () => Promise<T>) => {
     let value: Promise<T> | undefined;
-    return () => (value ??= start().then((v) => (started.push(v), v)));
+    return () =>
+      (value ??= start().then((v) => {
+        started.push(v);
+        return v;
+      }));
   };
   const ctx = {
     files,
@@ -55,7 +59,11 @@ function table(rows: Row[]): string {
     r.baseline,
     Number.isNaN(r.ratio) ? '' : r.ratio.toFixed(r.ratio < 0.1 ? 3 : 2),
     r.target === null ? '' : `${r.target.op} ${r.target.value}`,
-    r.target === null ? '' : (r.target.op === '≤' ? r.ratio <= r.target.value : r.ratio >= r.target.value) ? 'yes' : 'NO',
+    r.target === null
+      ? ''
+      : (r.target.op === '≤' ? r.ratio <= r.target.value : r.ratio >= r.target.value)
+        ? 'yes'
+        : 'NO',
   ]);
   return [header, header.map(() => '---'), ...cells].map((line) => `| ${line.join(' | ')} |`).join('\n');
 }
@@ -74,7 +82,9 @@ async function main(argv: string[]): Promise<number> {
   const at = argv.indexOf('--only');
   const only = at >= 0 ? (argv[at + 1] ?? '').toUpperCase().split(',') : null;
   // "P3" picks P3a and P3b.
-  const chosen = BENCHMARKS.filter((b) => only === null || only.some((id) => id !== '' && b.id.toUpperCase().startsWith(id.trim())));
+  const chosen = BENCHMARKS.filter(
+    (b) => only === null || only.some((id) => id !== '' && b.id.toUpperCase().startsWith(id.trim())),
+  );
   if (chosen.length === 0) {
     console.error(`usage: npm run bench [-- --only ${BENCHMARKS.map((b) => b.id).join(',')}]`);
     return 2;
@@ -91,7 +101,14 @@ async function main(argv: string[]): Promise<number> {
       } catch (error) {
         failed++;
         console.error(`${benchmark.id} failed:`, error);
-        rows.push({ id: benchmark.id, measure: `failed: ${String(error).split('\n')[0]}`, brine: '', baseline: '', ratio: Number.NaN, target: null });
+        rows.push({
+          id: benchmark.id,
+          measure: `failed: ${String(error).split('\n')[0]}`,
+          brine: '',
+          baseline: '',
+          ratio: Number.NaN,
+          target: null,
+        });
       }
     }
   } finally {

@@ -2,8 +2,8 @@
 // the Executor, and the bare shim on the calling thread or in a worker (new per run, or warm).
 // Host-agnostic: bench/browser.ts bundles it into the page, bench/node-host.ts uses it directly.
 import { Executor } from '../src/executor/executor.js';
-import type { WorkerFactory } from '../src/host/types.js';
 import { file } from '../src/fs/tree.js';
+import type { WorkerFactory } from '../src/host/types.js';
 import type { Job } from '../src/spec/types.js';
 import { runShim, type ShimResult } from './shim.mjs';
 
@@ -116,14 +116,16 @@ export class Runner implements Host {
     const runningAt = this.runningAt.get(executionId) ?? Number.NaN;
     this.runningAt.delete(executionId);
     if (result.state !== 'completed' || result.exitCode !== 0) {
-      throw new Error(`${spec.module}: ${result.state}, exit code ${result.exitCode}: ${result.errorMsg}${result.stderr}`);
+      throw new Error(
+        `${spec.module}: ${result.state}, exit code ${result.exitCode}: ${result.errorMsg}${result.stderr}`,
+      );
     }
     let outputBytes = 0;
     const count = (tree: (typeof result.outputs)[number]['tree']): void => {
       if (tree.kind === 'file') outputBytes += tree.data.byteLength;
       else if (tree.kind === 'directory') Object.values(tree.entries).forEach(count);
     };
-    result.outputs.forEach((output) => count(output.tree));
+    for (const output of result.outputs) count(output.tree);
     return { ms, startMs: runningAt - started, stdoutKept: result.logStats.stdout.kept, outputBytes };
   }
 
@@ -165,7 +167,8 @@ export class Runner implements Host {
         logCapBytes: LOG_CAP_BYTES,
         fsQuotaBytes: FS_QUOTA_BYTES,
         onEvent: (event) => {
-          if (event.type === 'state' && event.state === 'running') this.runningAt.set(event.executionId, performance.now());
+          if (event.type === 'state' && event.state === 'running')
+            this.runningAt.set(event.executionId, performance.now());
         },
       });
       this.executors.set(key, executor);

@@ -6,6 +6,9 @@ export interface ShimResult {
 export function runShim(source: WebAssembly.Module | Uint8Array, args: string[], keep?: boolean): Promise<ShimResult>;
 
 export function serveShim(port: {
-  addEventListener(type: 'message', listener: (event: { data: { source: WebAssembly.Module | Uint8Array; args: string[] } }) => void): void;
+  addEventListener(
+    type: 'message',
+    listener: (event: { data: { source: WebAssembly.Module | Uint8Array; args: string[] } }) => void,
+  ): void;
   postMessage(message: ShimResult): void;
 }): void;

@@ -21,7 +21,9 @@ export async function runShim(source, args, keep = false) {
   const wasi = new WASI(['', ...args], [], fds, { debug: false });
   const imports = { wasi_snapshot_preview1: wasi.wasiImport };
   const instance =
-    source instanceof WebAssembly.Module ? new WebAssembly.Instance(source, imports) : (await WebAssembly.instantiate(source, imports)).instance;
+    source instanceof WebAssembly.Module
+      ? new WebAssembly.Instance(source, imports)
+      : (await WebAssembly.instantiate(source, imports)).instance;
   const exitCode = wasi.start(instance);
   return { exitCode, stdoutBytes };
 }

@@ -7,7 +7,12 @@ import { type Browser, chromium, type Page } from '@playwright/test';
 import { ISOLATION_HEADERS } from '../vite.config.js';
 
 const built = fileURLToPath(new URL('../dist-app/', import.meta.url));
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.wasm': 'application/wasm' };
+const types: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.wasm': 'application/wasm',
+};
 
 export interface BuiltPageOptions {
   /** Files served beside the build, by path (e.g. "bench-files/x.wasm"); undefined: from dist-app/. */
@@ -37,7 +42,13 @@ export async function openBuiltPage(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const browser = await chromium.launch({
     executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${(server.address() as AddressInfo).port}/${pagePath}`);

@@ -11,7 +11,12 @@ export async function runInChromium(tests: SuiteTest[]): Promise<Verdict[]> {
   try {
     await page.waitForSelector('body[data-ready="true"]');
     return await Promise.all(
-      tests.map(async (test) => judge(test, await page.evaluate((job) => (globalThis as unknown as Harness).brine.run(job), jobToJson(test.job)))),
+      tests.map(async (test) =>
+        judge(
+          test,
+          await page.evaluate((job) => (globalThis as unknown as Harness).brine.run(job), jobToJson(test.job)),
+        ),
+      ),
     );
   } finally {
     await close();

@@ -10,14 +10,19 @@ import { findTests, type SuiteTest } from './suite.js';
 
 export type Verdict = { id: string; passed: boolean; detail: string };
 
-export function judge(test: SuiteTest, result: Pick<ExecutionResult, 'state' | 'exitCode' | 'errorMsg' | 'stdout' | 'stderr'>): Verdict {
+export function judge(
+  test: SuiteTest,
+  result: Pick<ExecutionResult, 'state' | 'exitCode' | 'errorMsg' | 'stdout' | 'stderr'>,
+): Verdict {
   const problems: string[] = [];
   if (result.state !== 'completed') problems.push(`${result.state}: ${result.errorMsg}`);
-  else if (result.exitCode !== test.expected.exitCode) problems.push(`exit code ${result.exitCode}, expected ${test.expected.exitCode}`);
+  else if (result.exitCode !== test.expected.exitCode)
+    problems.push(`exit code ${result.exitCode}, expected ${test.expected.exitCode}`);
   if (test.expected.stdout !== undefined && result.stdout !== test.expected.stdout) {
     problems.push(`stdout ${JSON.stringify(result.stdout)}, expected ${JSON.stringify(test.expected.stdout)}`);
   }
-  if (problems.length > 0 && result.stderr !== '') problems.push(`stderr: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  if (problems.length > 0 && result.stderr !== '')
+    problems.push(`stderr: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
   return { id: test.id, passed: problems.length === 0, detail: problems.join('; ') };
 }
 
@@ -33,7 +38,8 @@ async function runInNode(tests: SuiteTest[]): Promise<Verdict[]> {
 }
 
 function report(host: string, verdicts: Verdict[]): number {
-  for (const v of verdicts) console.log(`${host} ${v.passed ? 'PASS' : 'FAIL'} ${v.id}${v.passed ? '' : `  (${v.detail})`}`);
+  for (const v of verdicts)
+    console.log(`${host} ${v.passed ? 'PASS' : 'FAIL'} ${v.id}${v.passed ? '' : `  (${v.detail})`}`);
   const failed = verdicts.filter((v) => !v.passed).length;
   console.log(`${host}: ${verdicts.length - failed} passed, ${failed} failed`);
   return failed;
@@ -46,7 +52,9 @@ async function main(argv: string[]): Promise<number> {
     return at >= 0 ? argv[at + 1] : undefined;
   };
   if (dir === undefined) {
-    console.error('usage: npm run conformance -- <wasi-testsuite tests dir> [--host node|chromium|both] [--filter text]');
+    console.error(
+      'usage: npm run conformance -- <wasi-testsuite tests dir> [--host node|chromium|both] [--filter text]',
+    );
     return 2;
   }
   const host = option('host') ?? 'both';

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { directory, type DirectoryEntry, file, type FileTree } from '../src/fs/tree.js';
+import { type DirectoryEntry, directory, type FileTree, file } from '../src/fs/tree.js';
 import type { Job } from '../src/spec/types.js';
 
 /** One test of WebAssembly/wasi-testsuite: a module and its .json spec. */
@@ -30,7 +30,8 @@ export function findTests(root: string): SuiteTest[] {
       const path = join(dir, name);
       if (name.endsWith('.dir') || /^wasm32-wasip[2-9]/.test(name)) continue; // fixtures, later WASI versions
       if (statSync(path).isDirectory()) visit(path);
-      else if (name.endsWith('.wasm') && (dir === root || basename(dir) === 'wasm32-wasip1')) tests.push(loadTest(dir, name));
+      else if (name.endsWith('.wasm') && (dir === root || basename(dir) === 'wasm32-wasip1'))
+        tests.push(loadTest(dir, name));
     }
   };
   visit(root);
@@ -55,8 +56,14 @@ function loadTest(dir: string, name: string): SuiteTest {
     env: {},
     // Each test gets a fresh copy of its directories: tests write into them.
     inputs: [
-      { target: name, source: { type: 'memory', tree: file(new Uint8Array(readFileSync(join(dir, name)))), readWrite: false } },
-      ...dirs.map((d) => ({ target: d, source: { type: 'memory' as const, tree: readTree(join(dir, d)), readWrite: true } })),
+      {
+        target: name,
+        source: { type: 'memory', tree: file(new Uint8Array(readFileSync(join(dir, name)))), readWrite: false },
+      },
+      ...dirs.map((d) => ({
+        target: d,
+        source: { type: 'memory' as const, tree: readTree(join(dir, d)), readWrite: true },
+      })),
     ],
     outputs: [],
     // The suite's programs exit on their own; no memory limit beyond WebAssembly's.
@@ -64,7 +71,13 @@ function loadTest(dir: string, name: string): SuiteTest {
     timeoutSeconds: 60,
     network: 'None',
     // wasmtime's environment: only the dirs asked for, only the env given.
-    brine: { argv0: name, preopens: dirs, rootPreopen: false, systemEnv: false, ...(spec.env ? { env: spec.env } : {}) },
+    brine: {
+      argv0: name,
+      preopens: dirs,
+      rootPreopen: false,
+      systemEnv: false,
+      ...(spec.env ? { env: spec.env } : {}),
+    },
   };
   return {
     id: `${language}/${stem}`,

@@ -21,7 +21,10 @@ test('opens with the CSV demo, which reads its input and writes an output file',
   await expect(preview).toContainText('parent,child,role');
   expect((await preview.textContent())!.trim().split('\n')).toHaveLength(25);
   await expect(page.getByTestId('timeline')).toContainText('compile');
-  const [zip] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download all (.zip)' }).click()]);
+  const [zip] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download all (.zip)' }).click(),
+  ]);
   const files = unzipSync(readFileSync((await zip.path())!));
   expect(Object.keys(files)).toEqual(['outputs/parents-children.csv']);
 });
@@ -99,7 +102,10 @@ test('coloured logs keep stdout and stderr apart, in write order, with ANSI colo
   await page.getByLabel('stderr').uncheck();
   await expect(page.getByTestId('log-count')).toHaveText('23 lines');
   // The download has every byte as written, escape codes included.
-  const [logs] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download', exact: true }).click()]);
+  const [logs] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download', exact: true }).click(),
+  ]);
   const text = readFileSync((await logs.path())!, 'utf8');
   expect(text.split('\n')).toHaveLength(42);
   expect(text.startsWith('\u001b[31mThe Cosmic Lighthouse\u001b[0m\n')).toBe(true);

@@ -33,15 +33,21 @@ export async function newJob(page: Page): Promise<void> {
 }
 
 /** Clicks Run and waits for the job to end in `state`. */
-export async function runJob(page: Page, state: 'completed' | 'failed' | 'cancelled' | 'timedOut', timeout = 30_000): Promise<void> {
+export async function runJob(
+  page: Page,
+  state: 'completed' | 'failed' | 'cancelled' | 'timedOut',
+  timeout = 30_000,
+): Promise<void> {
   await page.getByTestId('run').click();
   await expect(page.getByTestId('status')).toHaveText(state, { timeout });
 }
 
 /** The log line elements of one stream. */
-export const logLines = (page: Page, stream: 'stdout' | 'stderr') => page.getByTestId('log-pane').locator(`[data-stream="${stream}"]`);
+export const logLines = (page: Page, stream: 'stdout' | 'stderr') =>
+  page.getByTestId('log-pane').locator(`[data-stream="${stream}"]`);
 
-export const graphNode = (page: Page, module: string) => page.locator(`[data-testid="graph-node"][data-module="${module}"]`);
+export const graphNode = (page: Page, module: string) =>
+  page.locator(`[data-testid="graph-node"][data-module="${module}"]`);
 
 declare global {
   interface Window {

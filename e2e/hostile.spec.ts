@@ -24,13 +24,29 @@ test('2 GiB of stdout is cut at the cap and flagged, and the page stays responsi
     longest: Math.max(0, ...window.longTasks),
     heapMB: (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory!.usedJSHeapSize / 2 ** 20,
   }));
-  console.log(`2 GiB flood in the page: longest task ${figures.longest.toFixed(0)} ms, JS heap ${figures.heapMB.toFixed(1)} MB`);
+  console.log(
+    `2 GiB flood in the page: longest task ${figures.longest.toFixed(0)} ms, JS heap ${figures.heapMB.toFixed(1)} MB`,
+  );
 });
 
 test('binary and invalid UTF-8 output is shown without breaking the log pane', async ({ page }) => {
   await page.getByTestId('module-input').setInputFiles(fixture('c/cat.wasm'));
-  const binary = Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0x00, 0x1b, 0x5b, 0x33, 0x31, 0x6d, ...Buffer.from('<b>x</b>\nend\n')]);
-  await page.getByTestId('mount-input').setInputFiles({ name: 'bytes.bin', mimeType: 'application/octet-stream', buffer: binary });
+  const binary = Buffer.from([
+    0xff,
+    0xfe,
+    0xc3,
+    0x28,
+    0x00,
+    0x1b,
+    0x5b,
+    0x33,
+    0x31,
+    0x6d,
+    ...Buffer.from('<b>x</b>\nend\n'),
+  ]);
+  await page
+    .getByTestId('mount-input')
+    .setInputFiles({ name: 'bytes.bin', mimeType: 'application/octet-stream', buffer: binary });
   await page.getByTestId('args-input').fill('/inputs/bytes.bin');
   await runJob(page, 'completed');
   await expect(logLines(page, 'stdout')).toHaveCount(2);

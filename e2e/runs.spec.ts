@@ -37,7 +37,9 @@ test('a folder picked with the folder picker is mounted with its files', async (
   await expect(page.getByTestId('log-count')).toHaveText('13 lines');
 });
 
-test('output written just before a long computation shows while the guest runs, and cancel keeps it', async ({ page }) => {
+test('output written just before a long computation shows while the guest runs, and cancel keeps it', async ({
+  page,
+}) => {
   await openApp(page);
   await newJob(page);
   // The page is cross-origin isolated, so the executor can read the worker's staged output.
@@ -74,7 +76,11 @@ test('a dragged folder is read recursively, across readEntries batches, and moun
         return { readEntries: (resolve: (batch: Entry[]) => void) => resolve(children.slice(next, ++next)) };
       },
     });
-    const root = folder('notes', [file('a.txt', 'alpha\n'), folder('deep', [folder('er', [file('b.txt', 'bravo\n')])]), file('c.txt', '')]);
+    const root = folder('notes', [
+      file('a.txt', 'alpha\n'),
+      folder('deep', [folder('er', [file('b.txt', 'bravo\n')])]),
+      file('c.txt', ''),
+    ]);
     const drop = new Event('drop', { bubbles: true, cancelable: true });
     Object.defineProperty(drop, 'dataTransfer', { value: { items: [{ webkitGetAsEntry: () => root }], files: [] } });
     zone.dispatchEvent(drop);

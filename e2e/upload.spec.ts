@@ -36,7 +36,9 @@ test('the CSV job built by hand: a file mount, parameters and an output director
 test('a .zip is unpacked into a directory mount', async ({ page }) => {
   await page.getByTestId('module-input').setInputFiles(fixture('c/csv.wasm'));
   const zip = zipSync({ 'herd/horses.csv': readFileSync(fixture('data/horses.csv')) });
-  await page.getByTestId('mount-input').setInputFiles({ name: 'stable.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
+  await page
+    .getByTestId('mount-input')
+    .setInputFiles({ name: 'stable.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
   await expect(page.getByTestId('mount-target')).toHaveValue('/stable');
   await expect(page.getByText('1 file, 432 B')).toBeVisible();
   await page.getByTestId('args-input').fill('/stable/herd/horses.csv\n/out/edges.csv');
@@ -111,7 +113,11 @@ test('an ANSI colour carries over to the next lines until it is reset, as in a t
 test('log text and file names are shown as text, never as HTML', async ({ page }) => {
   const name = '<img src=x onerror="window.pwned=1">.txt';
   await page.getByTestId('module-input').setInputFiles(fixture('c/cat.wasm'));
-  await page.getByTestId('mount-input').setInputFiles({ name, mimeType: 'text/html', buffer: Buffer.from('<b>bold</b><script>window.pwned=2</script>\n') });
+  await page.getByTestId('mount-input').setInputFiles({
+    name,
+    mimeType: 'text/html',
+    buffer: Buffer.from('<b>bold</b><script>window.pwned=2</script>\n'),
+  });
   await page.getByTestId('mount-target').fill('/in.html');
   await page.getByTestId('args-input').fill('/in.html');
   await expect(page.getByText(name)).toBeVisible();

@@ -35,21 +35,32 @@ test('pasting a Bacalhau job YAML fills the form, and the job runs', async ({ pa
   await expect(logLines(page, 'stdout')).toHaveText(['argc=3', 'argv[0]=', 'argv[1]=first', 'argv[2]=second arg']);
   // Leaving the editor shows the YAML of the form again, files as inline data: URLs.
   await page.getByTestId('args-input').focus();
-  await expect(page.getByTestId('job-yaml')).toHaveValue(/Name: pasted-args[\s\S]*URL: data:application\/octet-stream;base64,AGFzbQ/);
+  await expect(page.getByTestId('job-yaml')).toHaveValue(
+    /Name: pasted-args[\s\S]*URL: data:application\/octet-stream;base64,AGFzbQ/,
+  );
 });
 
 test('the downloaded YAML is a Bacalhau job with the files inlined', async ({ page }) => {
   await openApp(page);
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download YAML' }).click()]);
+  const [download] = await Promise.all([
+    page.waitForEvent('download'),
+    page.getByRole('button', { name: 'Download YAML' }).click(),
+  ]);
   expect(download.suggestedFilename()).toBe('wasm-csv-example.yaml');
   const text = readFileSync((await download.path())!, 'utf8');
   expect(text).toContain('EntryModule: main.wasm');
-  expect(text).toMatch(/Target: main.wasm\n\s+Source:\n\s+Type: inline\n\s+Params:\n\s+URL: data:application\/octet-stream;base64,AGFzbQ/);
-  expect(text).toMatch(/Target: \/inputs\n\s+Source:\n\s+Type: inline\n\s+Params:\n\s+URL: data:application\/gzip;base64,/);
+  expect(text).toMatch(
+    /Target: main.wasm\n\s+Source:\n\s+Type: inline\n\s+Params:\n\s+URL: data:application\/octet-stream;base64,AGFzbQ/,
+  );
+  expect(text).toMatch(
+    /Target: \/inputs\n\s+Source:\n\s+Type: inline\n\s+Params:\n\s+URL: data:application\/gzip;base64,/,
+  );
   expect(text).toContain('ResultPaths:');
 });
 
-test('files too large to inline become placeholders with a note, and are kept when the YAML is edited', async ({ page }) => {
+test('files too large to inline become placeholders with a note, and are kept when the YAML is edited', async ({
+  page,
+}) => {
   await openApp(page);
   await newJob(page);
   await page.getByTestId('module-input').setInputFiles(fixture('c/cat.wasm'));
@@ -57,7 +68,9 @@ test('files too large to inline become placeholders with a note, and are kept wh
   await page.getByTestId('mount-input').setInputFiles({ name: 'big.txt', mimeType: 'text/plain', buffer: big });
   await expect(page.getByTestId('yaml-note')).toContainText('/inputs/big.txt (1.5 MiB) is too large to inline');
   const yaml = page.getByTestId('job-yaml');
-  await expect(yaml).toHaveValue(/Target: \/inputs\/big.txt\n\s+Source:\n\s+Type: localDirectory\n\s+Params:\n\s+SourcePath: big.txt/);
+  await expect(yaml).toHaveValue(
+    /Target: \/inputs\/big.txt\n\s+Source:\n\s+Type: localDirectory\n\s+Params:\n\s+SourcePath: big.txt/,
+  );
   // Editing the YAML (here: adding a parameter) keeps the file behind the placeholder.
   const edited = (await yaml.inputValue()).replace('Parameters: []', 'Parameters:\n          - /inputs/big.txt');
   await yaml.fill(edited);

@@ -1,6 +1,6 @@
 // `brine run` end to end: the built CLI (npm run build:node) on YAML jobs, in a child process.
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,8 @@ const bin = join(root, 'bin/brine.js');
 let dir: string;
 
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist/src/cli/main.js'))) throw new Error('run `npm run build:node` first (npm test does)');
+  if (!existsSync(join(root, 'dist/src/cli/main.js')))
+    throw new Error('run `npm run build:node` first (npm test does)');
   dir = mkdtempSync(join(tmpdir(), 'brine-cli-'));
   cpSync(join(root, 'fixtures/c'), join(dir, 'wasm'), { recursive: true, filter: (p) => !p.endsWith('.c') });
   cpSync(join(root, 'fixtures/data'), join(dir, 'inputs'), { recursive: true });
@@ -142,13 +143,17 @@ describe('brine run', () => {
     expect(out.status).toBe(0);
     expect(readdirSync(join(dir, 'inputs')).sort()).toEqual(before);
     expect(readFileSync(join(dir, 'rw-results/work/new.txt')).byteLength).toBe(1024 * 1024);
-    expect(readFileSync(join(dir, 'rw-results/work/horses.csv'), 'utf8')).toBe(readFileSync(join(dir, 'inputs/horses.csv'), 'utf8'));
+    expect(readFileSync(join(dir, 'rw-results/work/horses.csv'), 'utf8')).toBe(
+      readFileSync(join(dir, 'inputs/horses.csv'), 'utf8'),
+    );
   });
 
   it('rejects a bad job with the typed error and exit 125', () => {
     const out = brine('run', writeJob('bad.yaml', 'Tasks:\n  - Engine: {Type: docker}\n'));
     expect(out.status).toBe(125);
-    expect(out.stderr).toContain('SpecError: invalid WASM spec: invalid wasm engine type. expected wasm, but received: docker');
+    expect(out.stderr).toContain(
+      'SpecError: invalid WASM spec: invalid wasm engine type. expected wasm, but received: docker',
+    );
   });
 
   it('reads the job from standard input with -, local paths relative to the working directory', () => {
@@ -182,7 +187,10 @@ describe('brine validate', () => {
 
   it('exits 1 with the typed error and hint that start would give', () => {
     const cases: [string, string][] = [
-      ['Tasks: [{Engine: {Type: wasm, Params: {EntryModule: m.wasm}}, Network: {Type: Full}}]', 'SpecError: invalid WASM spec: network type "Full" is not available'],
+      [
+        'Tasks: [{Engine: {Type: wasm, Params: {EntryModule: m.wasm}}, Network: {Type: Full}}]',
+        'SpecError: invalid WASM spec: network type "Full" is not available',
+      ],
       ['Tasks: [{Engine: {Type: wasm, Params: {EntryModule: m.wasm}}, Resources: {Memory: 5GiB}}]', 'MemoryLimitError'],
       [
         'Tasks: [{Engine: {Type: wasm, Params: {EntryModule: m.wasm}}, InputSources: [{Target: /d, Source: {Type: ipfs, Params: {CID: x}}}]}]',

@@ -45,7 +45,9 @@ describe('errors raised by start', () => {
   it('SpecError: malformed YAML and wrong types name the field', () => {
     expect(() => parseJob('Tasks: [')).toThrowError(BrineError);
     try {
-      parseJob('Tasks:\n  - Engine:\n      Type: wasm\n      Params:\n        EntryModule: m.wasm\n        Parameters: 5\n');
+      parseJob(
+        'Tasks:\n  - Engine:\n      Type: wasm\n      Params:\n        EntryModule: m.wasm\n        Parameters: 5\n',
+      );
       expect.fail('expected SpecError');
     } catch (error) {
       expect((error as BrineError).code).toBe('SpecError');
@@ -63,13 +65,20 @@ describe('errors raised by start', () => {
 
   it('InputConfigError: a source that needs the network', async () => {
     const j = job(fixture('c/hello.wasm'));
-    j.inputs.push({ target: '/data', source: { type: 'other', sourceType: 'urlDownload', params: { URL: 'https://x/y' } } });
+    j.inputs.push({
+      target: '/data',
+      source: { type: 'other', sourceType: 'urlDownload', params: { URL: 'https://x/y' } },
+    });
     const error = await rejection(executor().start({ executionId: newId(), job: j }), 'InputConfigError');
-    expect(error.message).toBe('input configuration error: input source type "urlDownload" needs the network, and the sandbox is offline');
+    expect(error.message).toBe(
+      'input configuration error: input source type "urlDownload" needs the network, and the sandbox is offline',
+    );
   });
 
   it('InputConfigError: overlapping targets', async () => {
-    const j = job(fixture('c/hello.wasm'), { inputs: [memoryInput('/data', directory()), memoryInput('data/file.txt', 'x')] });
+    const j = job(fixture('c/hello.wasm'), {
+      inputs: [memoryInput('/data', directory()), memoryInput('data/file.txt', 'x')],
+    });
     const error = await rejection(executor().start({ executionId: newId(), job: j }), 'InputConfigError');
     expect(error.message).toContain('data/file.txt');
   });
@@ -105,7 +114,10 @@ describe('errors raised by start', () => {
     await rejection(ex.start({ executionId: id, job: job(fixture('c/hello.wasm')) }), 'ExecutionAlreadyStarted');
     await ex.cancel(id);
     await ex.wait(id);
-    const error = await rejection(ex.start({ executionId: id, job: job(fixture('c/hello.wasm')) }), 'ExecutionAlreadyComplete');
+    const error = await rejection(
+      ex.start({ executionId: id, job: job(fixture('c/hello.wasm')) }),
+      'ExecutionAlreadyComplete',
+    );
     expect(error.component).toBe('Executor');
   });
 
@@ -129,13 +141,23 @@ async function failure(j: Parameters<typeof run>[0], code: ErrorCode) {
 
 describe('errors in the result (from the loader and the worker)', () => {
   it('ModuleNotFound: the entry module path is not mounted', async () => {
-    const result = await failure({ ...job(fixture('c/hello.wasm')), entryModule: 'nothing/here.wasm' }, 'ModuleNotFound');
-    expect(result.errorMsg).toBe('failed to load entry module nothing/here.wasm: module not found: "nothing/here.wasm"');
+    const result = await failure(
+      { ...job(fixture('c/hello.wasm')), entryModule: 'nothing/here.wasm' },
+      'ModuleNotFound',
+    );
+    expect(result.errorMsg).toBe(
+      'failed to load entry module nothing/here.wasm: module not found: "nothing/here.wasm"',
+    );
   });
 
   it('ModuleNotFound: a directory with two .wasm files', async () => {
     const j = job(fixture('c/hello.wasm'), {
-      inputs: [memoryInput('app', directory({ 'a.wasm': file(fixture('c/hello.wasm')), 'b.wasm': file(fixture('c/hello.wasm')) }))],
+      inputs: [
+        memoryInput(
+          'app',
+          directory({ 'a.wasm': file(fixture('c/hello.wasm')), 'b.wasm': file(fixture('c/hello.wasm')) }),
+        ),
+      ],
     });
     await failure({ ...j, entryModule: 'app' }, 'ModuleNotFound');
   });
@@ -150,19 +172,26 @@ describe('errors in the result (from the loader and the worker)', () => {
 
   it('ModuleCompileError: a file that is not wasm', async () => {
     const result = await failure(job(fixture('wat/not_wasm.bin')), 'ModuleCompileError');
-    expect(result.errorMsg).toMatch(/^failed to load entry module main.wasm: failed to compile module at "main.wasm": /);
+    expect(result.errorMsg).toMatch(
+      /^failed to load entry module main.wasm: failed to compile module at "main.wasm": /,
+    );
   });
 
   it('ModuleLoadError: an import cycle of length 2, reported with its path', async () => {
     const j = job(fixture('wat/cycle_a.wasm'), {
-      inputs: [memoryInput('cycle_a.wasm', fixture('wat/cycle_a.wasm')), memoryInput('cycle_b.wasm', fixture('wat/cycle_b.wasm'))],
+      inputs: [
+        memoryInput('cycle_a.wasm', fixture('wat/cycle_a.wasm')),
+        memoryInput('cycle_b.wasm', fixture('wat/cycle_b.wasm')),
+      ],
     });
     const result = await failure({ ...j, entryModule: 'cycle_a.wasm' }, 'ModuleLoadError');
     expect(result.error?.details?.['cycle']).toEqual(['cycle_a.wasm', 'cycle_b.wasm', 'cycle_a.wasm']);
   });
 
   it('ModuleLoadError: a self-import (cycle of length 1)', async () => {
-    const j = job(fixture('wat/cycle_self.wasm'), { inputs: [memoryInput('cycle_self.wasm', fixture('wat/cycle_self.wasm'))] });
+    const j = job(fixture('wat/cycle_self.wasm'), {
+      inputs: [memoryInput('cycle_self.wasm', fixture('wat/cycle_self.wasm'))],
+    });
     const result = await failure({ ...j, entryModule: 'cycle_self.wasm' }, 'ModuleLoadError');
     expect(result.errorMsg).toContain('import cycle: cycle_self.wasm -> cycle_self.wasm');
   });
@@ -177,7 +206,9 @@ describe('errors in the result (from the loader and the worker)', () => {
       job(fixture('wat/easter_sig_mismatch.wasm'), { inputs: [memoryInput('input.wasm', fixture('c/easter.wasm'))] }),
       'ModuleLoadError',
     );
-    expect(result.errorMsg).toContain('import "input.wasm"."easter" (function): the import expects (i64) -> (i32) but the export is (i32) -> (i32)');
+    expect(result.errorMsg).toContain(
+      'import "input.wasm"."easter" (function): the import expects (i64) -> (i32) but the export is (i32) -> (i32)',
+    );
   });
 
   it('UnknownModuleError: an import nobody provides, shown as missing in the graph', async () => {

@@ -10,7 +10,14 @@ const CASES = Number(process.env['FUZZ_CASES'] ?? 1000);
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261128);
 
 /** Small modules of every shape the fuzzer starts from. */
-const SEEDS = ['c/hello.wasm', 'c/exit_code.wasm', 'wat/grow_loop.wasm', 'wat/imports_memory.wasm', 'wat/max_big.wasm', 'wat/exit_start.wasm'].map(fixture);
+const SEEDS = [
+  'c/hello.wasm',
+  'c/exit_code.wasm',
+  'wat/grow_loop.wasm',
+  'wat/imports_memory.wasm',
+  'wat/max_big.wasm',
+  'wat/exit_start.wasm',
+].map(fixture);
 
 const EXPECTED_FAILURES: readonly ErrorCode[] = [
   'ModuleCompileError',
@@ -40,9 +47,12 @@ function mutate(bytes: Uint8Array, random: () => number): Uint8Array {
   for (let edits = 1 + int(8); edits > 0; edits--) {
     const at = int(out.byteLength);
     const kind = int(10);
-    if (kind < 6) out[at] = int(256); // overwrite a byte
-    else if (kind < 8) out[at] = (out[at]! + (random() < 0.5 ? 1 : 255)) & 0xff; // nudge a LEB or an opcode
-    else if (kind < 9) out = out.slice(0, at); // truncate
+    if (kind < 6)
+      out[at] = int(256); // overwrite a byte
+    else if (kind < 8)
+      out[at] = (out[at]! + (random() < 0.5 ? 1 : 255)) & 0xff; // nudge a LEB or an opcode
+    else if (kind < 9)
+      out = out.slice(0, at); // truncate
     else {
       const length = 1 + int(32); // duplicate a slice
       const copy = new Uint8Array(out.byteLength + length);
@@ -64,9 +74,13 @@ describe(`fuzzer (${CASES} cases, seed ${SEED})`, () => {
       const outcomes = new Map<string, number>();
       const batch = 8;
       for (let done = 0; done < CASES; done += batch) {
-        const cases = Array.from({ length: Math.min(batch, CASES - done) }, () => mutate(SEEDS[Math.floor(random() * SEEDS.length)]!, random));
+        const cases = Array.from({ length: Math.min(batch, CASES - done) }, () =>
+          mutate(SEEDS[Math.floor(random() * SEEDS.length)]!, random),
+        );
         const results = await Promise.all(
-          cases.map((bytes) => ex.run({ executionId: newId(), job: job(bytes, { memory: '8MiB', timeoutSeconds: 2 }) })),
+          cases.map((bytes) =>
+            ex.run({ executionId: newId(), job: job(bytes, { memory: '8MiB', timeoutSeconds: 2 }) }),
+          ),
         );
         for (const [i, result] of results.entries()) {
           const label = result.state === 'failed' ? `failed:${result.error?.code}` : result.state;

@@ -16,7 +16,12 @@ describe('mounts', () => {
       }),
     );
     expect(result.state).toBe('completed');
-    const report = Object.fromEntries(result.stdout.trim().split('\n').map((l) => l.split(': ')));
+    const report = Object.fromEntries(
+      result.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.split(': ')),
+    );
     expect(report).toEqual({
       open_write: 'EROFS',
       open_trunc: 'EROFS',
@@ -87,7 +92,10 @@ describe('mounts', () => {
 
   it('an output filled past the filesystem quota gets ENOSPC, and the bytes written before it are kept', async () => {
     const result = await run(
-      job(fixture('c/write_file.wasm'), { outputs: [{ name: 'out', path: '/out' }], parameters: ['/out/big.bin', '8', '65536'] }),
+      job(fixture('c/write_file.wasm'), {
+        outputs: [{ name: 'out', path: '/out' }],
+        parameters: ['/out/big.bin', '8', '65536'],
+      }),
       { fsQuotaBytes: 1024 * 1024 },
     );
     expect(result).toMatchObject({ state: 'completed', exitCode: 1 });
@@ -98,7 +106,10 @@ describe('mounts', () => {
 
   it('appends build a large output file (64 MiB in 4 KiB writes)', async () => {
     const result = await run(
-      job(fixture('c/write_file.wasm'), { outputs: [{ name: 'out', path: '/out' }], parameters: ['/out/big.bin', '64', '4096'] }),
+      job(fixture('c/write_file.wasm'), {
+        outputs: [{ name: 'out', path: '/out' }],
+        parameters: ['/out/big.bin', '64', '4096'],
+      }),
     );
     expect(result.stdout).toBe(`wrote ${64 * 1024 * 1024} bytes\n`);
     const [big] = listFiles(result.outputs[0]!.tree);
@@ -109,7 +120,11 @@ describe('mounts', () => {
 
 describe('stdin, argv and preopens', () => {
   it('static stdin reaches the guest, then end of file', async () => {
-    const result = await run(job(fixture('c/stdin_echo.wasm'), { brine: { argv0: '', preopens: [], stdin: new TextEncoder().encode('hi\0there') } }));
+    const result = await run(
+      job(fixture('c/stdin_echo.wasm'), {
+        brine: { argv0: '', preopens: [], stdin: new TextEncoder().encode('hi\0there') },
+      }),
+    );
     expect(result.stdout).toBe('stdin: hi\0there');
   });
 
@@ -136,7 +151,9 @@ describe('stdin, argv and preopens', () => {
   });
 
   it('a preopen that is not a directory is refused at start', async () => {
-    await expect(run(job(fixture('c/hello.wasm'), { brine: { argv0: '', preopens: ['nope'] } }))).rejects.toMatchObject({ code: 'SpecError' });
+    await expect(run(job(fixture('c/hello.wasm'), { brine: { argv0: '', preopens: ['nope'] } }))).rejects.toMatchObject(
+      { code: 'SpecError' },
+    );
   });
 });
 
@@ -149,7 +166,8 @@ describe('clocks and randomness', () => {
   });
 
   it('are deterministic with Brine.Seed: the same seed gives the same run', async () => {
-    const seeded = (seed: number) => run(job(fixture('c/clock_random.wasm'), { brine: { argv0: '', preopens: [], seed } }));
+    const seeded = (seed: number) =>
+      run(job(fixture('c/clock_random.wasm'), { brine: { argv0: '', preopens: [], seed } }));
     const [a, b, c] = await Promise.all([seeded(42), seeded(42), seeded(43)]);
     expect(a.stdout).toBe(b.stdout);
     expect(a.stdout).toContain('time=946684800');
@@ -185,7 +203,9 @@ describe('WASI calls the shim gets wrong', () => {
 
 describe('inline sources', () => {
   it('a gzip data URL becomes a directory', async () => {
-    const url = encodeInline(directory({ 'a.txt': file('from a tarball\n'), sub: directory({ 'b.txt': file('b\n') }) }));
+    const url = encodeInline(
+      directory({ 'a.txt': file('from a tarball\n'), sub: directory({ 'b.txt': file('b\n') }) }),
+    );
     expect(url).toMatch(/^data:application\/gzip;base64,/);
     const j = job(fixture('c/cat.wasm'), { parameters: ['/data/a.txt', '/data/sub/b.txt'] });
     j.inputs.push({ target: '/data', source: { type: 'inline', url } });

@@ -1,7 +1,8 @@
 // Issue #5: every hostile job ends in a typed error or a correct result. Never a hang past the
 // job's timeout, an uncaught exception, a crashed host, or a changed input byte.
-import wabtInit from 'wabt';
+
 import { describe, expect, it } from 'vitest';
+import wabtInit from 'wabt';
 import type { ExecutionResult } from '../src/executor/types.js';
 import { directory, file, listFiles } from '../src/fs/tree.js';
 import { nodeWorkerFactory } from '../src/host/node.js';
@@ -21,7 +22,11 @@ function wat(text: string): Uint8Array {
 
 /** A job whose modules are all given as in-memory mounts: `[name, bytes]`, the first is the entry. */
 function modulesJob(modules: [string, Uint8Array][]): Job {
-  return { ...job(modules[0]![1]), entryModule: modules[0]![0], inputs: modules.map(([name, b]) => memoryInput(name, b)) };
+  return {
+    ...job(modules[0]![1]),
+    entryModule: modules[0]![0],
+    inputs: modules.map(([name, b]) => memoryInput(name, b)),
+  };
 }
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
@@ -44,16 +49,22 @@ describe('runaway guests', () => {
     const heapBefore = process.memoryUsage().heapUsed;
     const ids = Array.from({ length: 50 }, () => newId());
     await Promise.all(
-      ids.map((id, i) => ex.start({ executionId: id, job: job(fixture('c/exit_code.wasm'), { env: { EXIT_CODE: String(i % 256) } }) })),
+      ids.map((id, i) =>
+        ex.start({ executionId: id, job: job(fixture('c/exit_code.wasm'), { env: { EXIT_CODE: String(i % 256) } }) }),
+      ),
     );
     const results = await Promise.all(ids.map((id) => ex.wait(id)));
     expect(results.map((r) => [r.state, r.exitCode])).toEqual(ids.map((_, i) => ['completed', i % 256]));
     expect(workers).toBeLessThanOrEqual(4);
-    console.info(`50 concurrent jobs: ${workers} workers, host heap ${mib(process.memoryUsage().heapUsed - heapBefore)} more`);
+    console.info(
+      `50 concurrent jobs: ${workers} workers, host heap ${mib(process.memoryUsage().heapUsed - heapBefore)} more`,
+    );
   });
 
   it('a worker that dies (V8 out of memory) gives a failed result, and the next job runs normally', async () => {
-    const ex = executor({ createWorker: nodeWorkerFactory({ maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 }) });
+    const ex = executor({
+      createWorker: nodeWorkerFactory({ maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 }),
+    });
     const result = await ex.run({
       executionId: newId(),
       job: job(fixture('c/many_files.wasm'), { outputs: [{ name: 'out', path: '/out' }], parameters: ['/out'] }),
@@ -68,11 +79,18 @@ describe('runaway guests', () => {
 
 describe('filesystem exhaustion', () => {
   it('creating files past the node limit fails with ENOSPC', async () => {
-    const result = await run(job(fixture('c/many_files.wasm'), { outputs: [{ name: 'out', path: '/out' }], parameters: ['/out'] }), {
-      fsMaxNodes: 1000,
-    });
+    const result = await run(
+      job(fixture('c/many_files.wasm'), { outputs: [{ name: 'out', path: '/out' }], parameters: ['/out'] }),
+      {
+        fsMaxNodes: 1000,
+      },
+    );
     // The output directory itself is one of the 1000 nodes.
-    expect(result).toMatchObject({ state: 'completed', exitCode: 1, stdout: 'created 999 files: No space left on device\n' });
+    expect(result).toMatchObject({
+      state: 'completed',
+      exitCode: 1,
+      stdout: 'created 999 files: No space left on device\n',
+    });
     expect(listFiles(result.outputs[0]!.tree)).toHaveLength(999);
   });
 });
@@ -103,12 +121,19 @@ describe('malformed and hostile modules', () => {
 
   it('thousands of imports from one module are resolved and checked', async () => {
     const count = 5000;
-    const provider = wat(`(module ${Array.from({ length: count }, (_, i) => `(func (export "f${i}") (result i32) i32.const ${i})`).join(' ')})`);
+    const provider = wat(
+      `(module ${Array.from({ length: count }, (_, i) => `(func (export "f${i}") (result i32) i32.const ${i})`).join(' ')})`,
+    );
     const importer = wat(`(module
       ${Array.from({ length: count }, (_, i) => `(import "lib.wasm" "f${i}" (func (result i32)))`).join('\n')}
       (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
       (func (export "_start") (call $exit (call ${count - 1}))))`);
-    const result = await run(modulesJob([['main.wasm', importer], ['lib.wasm', provider]]));
+    const result = await run(
+      modulesJob([
+        ['main.wasm', importer],
+        ['lib.wasm', provider],
+      ]),
+    );
     expect(result).toMatchObject({ state: 'completed', exitCode: (count - 1) & 0xffffffff });
     expect(result.graph.edges.find((e) => e.to === 'lib.wasm')?.imports).toHaveLength(count);
   });
@@ -134,7 +159,9 @@ describe('malformed and hostile modules', () => {
     const name = (i: number) => `c${i}.wasm`;
     const modules: [string, Uint8Array][] = Array.from({ length }, (_, i) => [
       name(i),
-      wat(`(module (import "${name((i + 1) % length)}" "f" (func $f)) (func (export "f") call $f) (func (export "_start")))`),
+      wat(
+        `(module (import "${name((i + 1) % length)}" "f" (func $f)) (func (export "f") call $f) (func (export "_start")))`,
+      ),
     ]);
     const result = await run(modulesJob(modules));
     expect(result.state).toBe('failed');
@@ -149,7 +176,9 @@ describe('malformed and hostile modules', () => {
     ['the empty string', ''],
     ['the root', '/'],
   ])('an import module name that is %s is an unknown module', async (_label, moduleName) => {
-    const importer = wat(`(module (import ${JSON.stringify(moduleName)} "f" (func $f)) (func (export "_start") call $f))`);
+    const importer = wat(
+      `(module (import ${JSON.stringify(moduleName)} "f" (func $f)) (func (export "_start") call $f))`,
+    );
     const result = await run(job(importer, { inputs: [memoryInput('/etc/passwd', 'root:x:0:0')] }));
     expect(result).toMatchObject({ state: 'failed', exitCode: -1 });
     expect(result.error?.code).toBe(moduleName === '/etc/passwd' ? 'ModuleCompileError' : 'UnknownModuleError');
@@ -161,7 +190,10 @@ describe('no network', () => {
     const importer = wat(`(module (import "wasi:http/requests" "http_request"
       (func (param i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32 i32) (result i32))) (func (export "_start")))`);
     const result = await run(job(importer));
-    expect(result).toMatchObject({ state: 'failed', errorMsg: 'failed to load entry module main.wasm: unknown module "wasi:http/requests"' });
+    expect(result).toMatchObject({
+      state: 'failed',
+      errorMsg: 'failed to load entry module main.wasm: unknown module "wasi:http/requests"',
+    });
     expect(result.error?.code).toBe('UnknownModuleError');
   });
 });
@@ -215,7 +247,9 @@ describe('logs', () => {
   it('binary and invalid UTF-8 output is kept byte for byte', async () => {
     const bytes = new Uint8Array(256).map((_, i) => i);
     const result = await run(
-      job(fixture('c/stdin_echo.wasm'), { brine: { argv0: '', preopens: [], stdin: new Uint8Array([0xff, 0xfe, 0xc3, ...bytes]) } }),
+      job(fixture('c/stdin_echo.wasm'), {
+        brine: { argv0: '', preopens: [], stdin: new Uint8Array([0xff, 0xfe, 0xc3, ...bytes]) },
+      }),
     );
     const out = new Uint8Array(result.logs.flatMap((e) => [...e.data]));
     expect(out).toEqual(new Uint8Array([...new TextEncoder().encode('stdin: '), 0xff, 0xfe, 0xc3, ...bytes]));

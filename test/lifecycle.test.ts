@@ -153,8 +153,13 @@ describe('compile once, log in batches', () => {
         if (event.type === 'logs') batches.push(event.events.length);
       },
     });
-    const result = await ex.run({ executionId: newId(), job: job(fixture('c/printf_lines.wasm'), { parameters: ['100000'] }) });
-    expect(result.logStats.stdout.written).toBe(Array.from({ length: 100000 }, (_, i) => `line ${i}\n`).join('').length);
+    const result = await ex.run({
+      executionId: newId(),
+      job: job(fixture('c/printf_lines.wasm'), { parameters: ['100000'] }),
+    });
+    expect(result.logStats.stdout.written).toBe(
+      Array.from({ length: 100000 }, (_, i) => `line ${i}\n`).join('').length,
+    );
     // stdout is a pipe, so libc writes 1 KiB at a time: ~1300 writes arrive in far fewer messages.
     console.info(`100000 printf lines: ${batches.length} messages`);
     expect(batches.length).toBeLessThan(200);
@@ -167,8 +172,10 @@ describe('progress events', () => {
     const ex = executor({
       onEvent: (event) => {
         if (event.type === 'state') events.push(`state:${event.state}`);
-        if (event.type === 'graph' && event.event.type === 'node') events.push(`node:${event.event.node.id}:${event.event.node.status}`);
-        if (event.type === 'graph' && event.event.type === 'edge') events.push(`edge:${event.event.edge.from}->${event.event.edge.to}`);
+        if (event.type === 'graph' && event.event.type === 'node')
+          events.push(`node:${event.event.node.id}:${event.event.node.status}`);
+        if (event.type === 'graph' && event.event.type === 'edge')
+          events.push(`edge:${event.event.edge.from}->${event.event.edge.to}`);
       },
     });
     await ex.run({
@@ -199,7 +206,9 @@ describe('many executions', () => {
     const ex = executor({ maxWorkers: 2 });
     const ids = Array.from({ length: 8 }, () => newId());
     await Promise.all(
-      ids.map((id, i) => ex.start({ executionId: id, job: job(fixture('c/exit_code.wasm'), { env: { EXIT_CODE: String(i) } }) })),
+      ids.map((id, i) =>
+        ex.start({ executionId: id, job: job(fixture('c/exit_code.wasm'), { env: { EXIT_CODE: String(i) } }) }),
+      ),
     );
     expect(ex.activeExecutions).toBeLessThanOrEqual(2);
     const results = await Promise.all(ids.map((id) => ex.wait(id)));
@@ -243,6 +252,9 @@ describe('exit codes', () => {
     const result = await run(job(fixture('c/trap.wasm'), { outputs: [{ name: 'outputs', path: '/outputs' }] }));
     expect(result).toMatchObject({ state: 'failed', exitCode: 1, stdout: 'before trap\n' });
     const partial = result.outputs.find((o) => o.name === 'outputs')!.tree;
-    expect(partial).toEqual({ kind: 'directory', entries: { 'partial.txt': { kind: 'file', data: new TextEncoder().encode('partial') } } });
+    expect(partial).toEqual({
+      kind: 'directory',
+      entries: { 'partial.txt': { kind: 'file', data: new TextEncoder().encode('partial') } },
+    });
   });
 });

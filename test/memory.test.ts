@@ -6,7 +6,12 @@ describe('memory limit', () => {
   it('memory.grow past the limit returns -1 to the guest; the result says the limit was reached', async () => {
     // 1MiB = 16 pages; the module starts with 1 and grows one page at a time.
     const result = await run(job(fixture('wat/grow_loop.wasm'), { memory: '1MiB' }));
-    expect(result).toMatchObject({ state: 'completed', exitCode: 4, stdout: 'grow failed at 16 pages\n', errorMsg: '' });
+    expect(result).toMatchObject({
+      state: 'completed',
+      exitCode: 4,
+      stdout: 'grow failed at 16 pages\n',
+      errorMsg: '',
+    });
     expect(result.memory).toEqual({
       peakPages: 16,
       peakBytes: 16 * 65536,
@@ -23,7 +28,9 @@ describe('memory limit', () => {
 
   it('go-humanize units: 2Mb is SI (2,000,000 bytes = 31 pages), 2MiB binary (32 pages)', async () => {
     expect((await run(job(fixture('wat/grow_loop.wasm'), { memory: '2Mb' }))).stdout).toBe('grow failed at 31 pages\n');
-    expect((await run(job(fixture('wat/grow_loop.wasm'), { memory: '2MiB' }))).stdout).toBe('grow failed at 32 pages\n');
+    expect((await run(job(fixture('wat/grow_loop.wasm'), { memory: '2MiB' }))).stdout).toBe(
+      'grow failed at 32 pages\n',
+    );
   });
 
   it('a declared maximum above the limit is capped', async () => {
@@ -44,12 +51,19 @@ describe('memory limit', () => {
   });
 
   it('a memory shared through an import is held to the limit too', async () => {
-    const j = job(fixture('wat/imports_memory.wasm'), { inputs: [memoryInput('mem.wasm', fixture('wat/mem_big.wasm'))] });
+    const j = job(fixture('wat/imports_memory.wasm'), {
+      inputs: [memoryInput('mem.wasm', fixture('wat/mem_big.wasm'))],
+    });
     expect(await run({ ...j, memory: '2MiB' })).toMatchObject({ state: 'completed', stdout: 'shared\n' });
     const refused = await run({ ...j, memory: '1MiB' });
     expect(refused).toMatchObject({ state: 'failed', stdout: '' });
-    expect(refused.error).toMatchObject({ code: 'MemoryLimitError', details: { module: 'mem.wasm', minPages: 20, limitPages: 16 } });
-    expect(refused.errorMsg).toMatch(/^failed to load entry module main.wasm: module "mem.wasm": memory 0 declares a minimum of 20 pages/);
+    expect(refused.error).toMatchObject({
+      code: 'MemoryLimitError',
+      details: { module: 'mem.wasm', minPages: 20, limitPages: 16 },
+    });
+    expect(refused.errorMsg).toMatch(
+      /^failed to load entry module main.wasm: module "mem.wasm": memory 0 declares a minimum of 20 pages/,
+    );
   });
 
   it('exactly 4 GiB is allowed', async () => {

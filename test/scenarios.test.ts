@@ -52,7 +52,10 @@ describe('Bacalhau scenarios', () => {
   it('wasm_dynamic_link: an import module is found by its name in the mounts', async () => {
     const result = await run(
       job(fixture('c/dynamic.wasm'), {
-        inputs: [memoryInput('input.wasm', fixture('c/easter.wasm')), memoryInput('/data', directory({ 'x.txt': file('unused') }))],
+        inputs: [
+          memoryInput('input.wasm', fixture('c/easter.wasm')),
+          memoryInput('/data', directory({ 'x.txt': file('unused') })),
+        ],
       }),
     );
     expect(result).toMatchObject({ state: 'completed', exitCode: 0, stdout: '17\n' });
@@ -80,7 +83,9 @@ describe('Bacalhau scenarios', () => {
       }),
     );
     expect(result.state).toBe('completed');
-    expect(streamText(result.logs, 'stdout') + streamText(result.logs, 'stderr')).toContain('https://www.gutenberg.org');
+    expect(streamText(result.logs, 'stdout') + streamText(result.logs, 'stderr')).toContain(
+      'https://www.gutenberg.org',
+    );
     // Every line, in file order, on the stream its length picks.
     const lines = text.split('\n').filter((l, i, all) => i < all.length - 1 || l !== '');
     const received = result.logs.flatMap((e) =>
@@ -113,7 +118,10 @@ describe('Bacalhau scenarios', () => {
   it('multiple_input_files: absolute paths to two mounted files', async () => {
     const result = await run(
       job(fixture('c/cat.wasm'), {
-        inputs: [memoryInput('/input-1/hello-cid-1.txt', 'file1\n'), memoryInput('/input-2/hello-cid-2.txt', 'file2\n')],
+        inputs: [
+          memoryInput('/input-1/hello-cid-1.txt', 'file1\n'),
+          memoryInput('/input-2/hello-cid-2.txt', 'file2\n'),
+        ],
         parameters: ['/input-1/hello-cid-1.txt', '/input-2/hello-cid-2.txt'],
       }),
     );

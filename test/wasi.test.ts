@@ -15,7 +15,12 @@ async function runWasi(name: string, stdin?: string): Promise<ExecutionResult> {
     job(fixture(`c/${name}.wasm`), {
       outputs: [{ name: 'out', path: '/out' }],
       parameters: ['/out'],
-      brine: { argv0: '', preopens: [], seed: 1, ...(stdin === undefined ? {} : { stdin: new TextEncoder().encode(stdin) }) },
+      brine: {
+        argv0: '',
+        preopens: [],
+        seed: 1,
+        ...(stdin === undefined ? {} : { stdin: new TextEncoder().encode(stdin) }),
+      },
     }),
   );
   expect(result.state).toBe('completed');

@@ -4,4 +4,7 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { createServices } from './services.js';
 
 const port = parentPort!;
-expose(createServices((message, transfer) => port.postMessage(message, transfer)), nodeEndpoint(port));
+expose(
+  createServices((message, transfer) => port.postMessage(message, transfer)),
+  nodeEndpoint(port),
+);

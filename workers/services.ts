@@ -1,7 +1,7 @@
 import { transfer } from 'comlink';
 import { treeBuffers } from '../src/fs/tree.js';
-import type { RunEvent, RunOutcome, RunRequest } from '../src/runtime/protocol.js';
 import { FileCache } from '../src/runtime/file-cache.js';
+import type { RunEvent, RunOutcome, RunRequest } from '../src/runtime/protocol.js';
 import { runExecution } from '../src/runtime/run.js';
 
 /** How a worker entry posts run events to its host, beside Comlink's own messages. */

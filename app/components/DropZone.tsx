@@ -3,9 +3,18 @@ import { type PickedItem, readDrop } from '../lib/files';
 import { setNotice } from '../state/store';
 
 /** A region that takes dropped files and folders (read recursively) and hands them on. */
-export function DropZone({ hint, onItems, children }: { hint: string; onItems: (items: PickedItem[]) => void; children: ReactNode }) {
+export function DropZone({
+  hint,
+  onItems,
+  children,
+}: {
+  hint: string;
+  onItems: (items: PickedItem[]) => void;
+  children: ReactNode;
+}) {
   const [over, setOver] = useState(false);
   return (
+    // biome-ignore lint/a11y/noStaticElementInteractions: dropping is a shortcut; the file pickers inside are the keyboard path
     <div
       className={over ? 'drop-zone over' : 'drop-zone'}
       onDragOver={(event) => {
@@ -16,7 +25,9 @@ export function DropZone({ hint, onItems, children }: { hint: string; onItems: (
       onDrop={(event) => {
         event.preventDefault();
         setOver(false);
-        readDrop(event.dataTransfer).then(onItems, (error: unknown) => setNotice(`Could not read the dropped files: ${String(error)}`));
+        readDrop(event.dataTransfer).then(onItems, (error: unknown) =>
+          setNotice(`Could not read the dropped files: ${String(error)}`),
+        );
       }}
     >
       <p className="drop-hint">{hint}</p>

@@ -1,7 +1,15 @@
 import type { SerializedError } from '../../src/errors/index';
 
 /** A typed error: its code, its message and the hint for fixing it. */
-export function ErrorBox({ error, message = error.message, testId = 'error' }: { error: SerializedError; message?: string; testId?: string }) {
+export function ErrorBox({
+  error,
+  message = error.message,
+  testId = 'error',
+}: {
+  error: SerializedError;
+  message?: string;
+  testId?: string;
+}) {
   return (
     <div className="error-box" role="alert" data-testid={testId} data-code={error.code}>
       <p>

@@ -45,7 +45,9 @@ function ShareButton() {
       hash = placeholders.length === 0 ? encodeShareHash(yaml) : null;
       if (hash === null) {
         setLink(null);
-        setNotice(`The job's files are too large for a link (over ${formatBytes(SHARE_LIMIT_BYTES)} of YAML): download the YAML instead.`);
+        setNotice(
+          `The job's files are too large for a link (over ${formatBytes(SHARE_LIMIT_BYTES)} of YAML): download the YAML instead.`,
+        );
         return;
       }
     } catch (error) {
@@ -64,7 +66,16 @@ function ShareButton() {
       <button type="button" onClick={share}>
         Share
       </button>
-      {link !== null && <input className="share-link" aria-label="Shareable link" data-testid="share-link" readOnly value={link} onFocus={(event) => event.target.select()} />}
+      {link !== null && (
+        <input
+          className="share-link"
+          aria-label="Shareable link"
+          data-testid="share-link"
+          readOnly
+          value={link}
+          onFocus={(event) => event.target.select()}
+        />
+      )}
     </>
   );
 }

@@ -81,6 +81,7 @@ function Flow() {
       })),
     [edges],
   );
+  // biome-ignore lint/correctness/useExhaustiveDependencies: fit again whenever nodes or edges are added
   useEffect(() => {
     const frame = requestAnimationFrame(() => void fitView({ padding: 0.15, maxZoom: 1.2 }));
     return () => cancelAnimationFrame(frame);

@@ -3,7 +3,19 @@ import { describeMemoryField } from '../lib/memory';
 import { setField, type TextField } from '../state/form';
 import { useApp } from '../state/store';
 
-function Field({ field, label, testId, multiline = false, placeholder }: { field: TextField; label: string; testId?: string; multiline?: boolean; placeholder?: string }) {
+function Field({
+  field,
+  label,
+  testId,
+  multiline = false,
+  placeholder,
+}: {
+  field: TextField;
+  label: string;
+  testId?: string;
+  multiline?: boolean;
+  placeholder?: string;
+}) {
   const value = useApp((s) => s.form[field]);
   const id = useId();
   const props = { id, value, placeholder, 'data-testid': testId, spellCheck: false };

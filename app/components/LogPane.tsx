@@ -30,12 +30,16 @@ function useLogRows(query: string, streams: StreamSelection) {
   const lines = useApp((s) => s.logCount);
   const runId = useApp((s) => s.run.id);
   const [found, setFound] = useState(0);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runId: a new run empties the index, so the filter starts over
   const filter = useMemo(() => {
     const needle = query.toLowerCase();
     if (needle === '' && streams.stdout && streams.stderr) return null;
-    return new LogFilter(logIndex, (line) => streams[line.stream] && (needle === '' || stripAnsi(line.text).toLowerCase().includes(needle)));
-    // runId: a new run empties the index, so the filter starts over.
+    return new LogFilter(
+      logIndex,
+      (line) => streams[line.stream] && (needle === '' || stripAnsi(line.text).toLowerCase().includes(needle)),
+    );
   }, [query, streams, runId]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: version: new lines are scanned as they arrive
   useEffect(() => {
     if (filter === null) return;
     let frame = 0;
@@ -53,12 +57,24 @@ function useLogRows(query: string, streams: StreamSelection) {
 }
 
 function segmentClass(segment: AnsiSegment): string | undefined {
-  const classes = [segment.colour === null ? '' : `ansi-${segment.colour}`, segment.bold ? 'ansi-bold' : ''].filter(Boolean);
+  const classes = [segment.colour === null ? '' : `ansi-${segment.colour}`, segment.bold ? 'ansi-bold' : ''].filter(
+    Boolean,
+  );
   return classes.length > 0 ? classes.join(' ') : undefined;
 }
 
 /** One line; unchanged rows are not re-rendered as lines stream in. */
-const LogRow = memo(function LogRow({ line, text, stream, style }: { line: number; text: string; stream: StreamName; style: PackedStyle }) {
+const LogRow = memo(function LogRow({
+  line,
+  text,
+  stream,
+  style,
+}: {
+  line: number;
+  text: string;
+  stream: StreamName;
+  style: PackedStyle;
+}) {
   const cut = text.length > MAX_SHOWN_CHARS;
   return (
     <div className="log-line" data-stream={stream} data-line={line + 1}>
@@ -67,7 +83,9 @@ const LogRow = memo(function LogRow({ line, text, stream, style }: { line: numbe
           {segment.text}
         </span>
       ))}
-      {cut && <span className="log-cut"> … {(text.length - MAX_SHOWN_CHARS).toLocaleString('en-US')} more characters</span>}
+      {cut && (
+        <span className="log-cut"> … {(text.length - MAX_SHOWN_CHARS).toLocaleString('en-US')} more characters</span>
+      )}
     </div>
   );
 });
@@ -92,13 +110,25 @@ function LogToolbar({
   shown: number;
 }) {
   const hidden = logIndex.hiddenLines; // re-read whenever the pane renders for new lines
-  const truncated = useApp((s) => s.run.result !== null && (s.run.result.logStats.stdout.truncated || s.run.result.logStats.stderr.truncated));
+  const truncated = useApp(
+    (s) => s.run.result !== null && (s.run.result.logStats.stdout.truncated || s.run.result.logStats.stderr.truncated),
+  );
   return (
     <div className="log-toolbar">
-      <input type="search" aria-label="Search the logs" placeholder="Search…" value={query} onChange={(event) => setQuery(event.target.value)} />
+      <input
+        type="search"
+        aria-label="Search the logs"
+        placeholder="Search…"
+        value={query}
+        onChange={(event) => setQuery(event.target.value)}
+      />
       {(['stdout', 'stderr'] as const).map((stream) => (
         <label key={stream} className={`inline-check stream-${stream}`}>
-          <input type="checkbox" checked={streams[stream]} onChange={(event) => setStreams({ ...streams, [stream]: event.target.checked })} />
+          <input
+            type="checkbox"
+            checked={streams[stream]}
+            onChange={(event) => setStreams({ ...streams, [stream]: event.target.checked })}
+          />
           {stream}
         </label>
       ))}
@@ -118,7 +148,11 @@ function LogToolbar({
       <span className="muted" data-testid="log-count">
         {plural(shown, 'line')}
       </span>
-      {hidden > 0 && <span className="problem">Only the first {MAX_LINES.toLocaleString('en-US')} lines are shown; download for all.</span>}
+      {hidden > 0 && (
+        <span className="problem">
+          Only the first {MAX_LINES.toLocaleString('en-US')} lines are shown; download for all.
+        </span>
+      )}
       {truncated && <span className="problem">The log passed the executor's cap; its tail was dropped.</span>}
     </div>
   );
@@ -130,11 +164,11 @@ export function LogPane() {
   const [streams, setStreams] = useState<StreamSelection>({ stdout: true, stderr: true });
   const [follow, setFollow] = useState(true);
   const { count, lineAt } = useLogRows(query, streams);
-  const scroller = useRef<HTMLDivElement>(null);
+  const scroller = useRef<HTMLElement>(null);
   /** Where we last scrolled to, so our own scrolling is not taken for the person's. */
   const ownScrollTop = useRef(-1);
   const rowsIn = (block: number) => Math.min(BLOCK_LINES, count - block * BLOCK_LINES);
-  // A new key function when lines arrive makes the virtualizer re-measure the (partly filled) last block.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new key function when lines arrive makes the virtualizer re-measure the (partly filled) last block
   const blockKey = useCallback((block: number) => block, [count]);
   const virtualizer = useVirtualizer({
     count: Math.ceil(count / BLOCK_LINES),
@@ -146,6 +180,7 @@ export function LogPane() {
     useFlushSync: false,
   });
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: count: follow new lines to the bottom
   useLayoutEffect(() => {
     const element = scroller.current;
     if (!follow || element === null) return;
@@ -171,8 +206,25 @@ export function LogPane() {
   return (
     <section className="panel log-panel" aria-labelledby="logs-title">
       <h2 id="logs-title">Logs</h2>
-      <LogToolbar query={query} setQuery={setQuery} streams={streams} setStreams={setStreams} follow={follow} setFollow={setFollow} onCopy={copy} shown={count} />
-      <div className="log-scroll" ref={scroller} onScroll={onScroll} data-testid="log-pane" tabIndex={0} aria-label="Log lines">
+      <LogToolbar
+        query={query}
+        setQuery={setQuery}
+        streams={streams}
+        setStreams={setStreams}
+        follow={follow}
+        setFollow={setFollow}
+        onCopy={copy}
+        shown={count}
+      />
+      <section
+        className="log-scroll"
+        ref={scroller}
+        onScroll={onScroll}
+        data-testid="log-pane"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+        tabIndex={0}
+        aria-label="Log lines"
+      >
         <div className="log-rows" style={{ height: virtualizer.getTotalSize() }}>
           {virtualizer.getVirtualItems().map((block) => (
             <div key={block.key} className="log-block" style={{ transform: `translateY(${block.start}px)` }}>
@@ -183,7 +235,7 @@ export function LogPane() {
             </div>
           ))}
         </div>
-      </div>
+      </section>
     </section>
   );
 }

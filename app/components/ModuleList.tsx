@@ -11,7 +11,9 @@ async function addModuleFiles(files: readonly File[]): Promise<void> {
 
 /** Dropped single files become modules; folders and archives are mounts. */
 function addDropped(items: PickedItem[]): void {
-  const files = items.flatMap((item) => (item.tree.kind === 'file' && item.kind === 'file' ? [{ name: item.name, data: item.tree.data }] : []));
+  const files = items.flatMap((item) =>
+    item.tree.kind === 'file' && item.kind === 'file' ? [{ name: item.name, data: item.tree.data }] : [],
+  );
   addModules(files);
   addMounts(items.filter((item) => item.kind !== 'file'));
 }
@@ -27,7 +29,11 @@ export function ModuleList() {
           label="Add .wasm files"
           testId="module-input"
           accept=".wasm,application/wasm"
-          onFiles={(files) => void addModuleFiles(files).catch((error: unknown) => setNotice(`Could not read the files: ${String(error)}`))}
+          onFiles={(files) =>
+            void addModuleFiles(files).catch((error: unknown) =>
+              setNotice(`Could not read the files: ${String(error)}`),
+            )
+          }
         />
       </DropZone>
       {modules.length > 0 && (
@@ -50,10 +56,20 @@ export function ModuleList() {
                   />
                 </label>
                 <label className="inline-check">
-                  <input type="radio" name="entry-module" checked={isEntry} onChange={() => setField('entryModule', module.target)} />
+                  <input
+                    type="radio"
+                    name="entry-module"
+                    checked={isEntry}
+                    onChange={() => setField('entryModule', module.target)}
+                  />
                   entry
                 </label>
-                <button type="button" className="small" onClick={() => removeModule(module.id)} aria-label={`Remove ${module.fileName}`}>
+                <button
+                  type="button"
+                  className="small"
+                  onClick={() => removeModule(module.id)}
+                  aria-label={`Remove ${module.fileName}`}
+                >
                   Remove
                 </button>
               </li>

@@ -7,10 +7,11 @@ import { setNotice, useApp } from '../state/store';
 import { DropZone, FilePicker } from './DropZone';
 
 function pick(read: (files: File[]) => Promise<PickedItem[]>) {
-  return (files: File[]) => void read(files).then(addMounts, (error: unknown) => setNotice(`Could not read the files: ${String(error)}`));
+  return (files: File[]) =>
+    void read(files).then(addMounts, (error: unknown) => setNotice(`Could not read the files: ${String(error)}`));
 }
 
-function describe(mount: MountItem): string {
+function describeMount(mount: MountItem): string {
   if (mount.content.kind === 'external') {
     return `${mount.content.source.type === 'localDirectory' ? 'host path' : mount.content.source.sourceType}: not available offline`;
   }
@@ -35,7 +36,7 @@ export function MountList() {
               <span className="item-name" title={mount.label}>
                 {mount.label}
               </span>
-              <span className="muted">{describe(mount)}</span>
+              <span className="muted">{describeMount(mount)}</span>
               <label className="inline-field">
                 at
                 <input
@@ -46,10 +47,19 @@ export function MountList() {
                 />
               </label>
               <label className="inline-check">
-                <input type="checkbox" checked={mount.readWrite} onChange={(event) => updateMount(mount.id, { readWrite: event.target.checked })} />
+                <input
+                  type="checkbox"
+                  checked={mount.readWrite}
+                  onChange={(event) => updateMount(mount.id, { readWrite: event.target.checked })}
+                />
                 writable
               </label>
-              <button type="button" className="small" onClick={() => removeMount(mount.id)} aria-label={`Remove ${mount.label}`}>
+              <button
+                type="button"
+                className="small"
+                onClick={() => removeMount(mount.id)}
+                aria-label={`Remove ${mount.label}`}
+              >
                 Remove
               </button>
             </li>

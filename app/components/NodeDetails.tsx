@@ -21,7 +21,10 @@ export function NodeDetails() {
       ) : (
         <ul className="plain-list">
           {node.memories.map((memory, i) => (
-            <li key={i} className={node.limitPages !== undefined && memory.min > node.limitPages ? 'problem' : undefined}>
+            <li
+              key={i}
+              className={node.limitPages !== undefined && memory.min > node.limitPages ? 'problem' : undefined}
+            >
               memory {i}
               {memory.imported ? ' (imported)' : ''}: min {formatPages(memory.min)}, max{' '}
               {memory.max === undefined ? 'none' : formatPages(memory.max)}

@@ -14,7 +14,17 @@ interface OutputFile {
 
 const byName = ([a]: [string, FileTree], [b]: [string, FileTree]) => (a < b ? -1 : a > b ? 1 : 0);
 
-function TreeView({ tree, path, selected, onSelect }: { tree: FileTree; path: string; selected: string | null; onSelect: (path: string) => void }) {
+function TreeView({
+  tree,
+  path,
+  selected,
+  onSelect,
+}: {
+  tree: FileTree;
+  path: string;
+  selected: string | null;
+  onSelect: (path: string) => void;
+}) {
   if (tree.kind !== 'directory') return null;
   const entries = Object.entries(tree.entries).sort(byName);
   if (entries.length === 0) return <p className="muted tree-empty">(empty)</p>;
@@ -65,7 +75,9 @@ function FilePreview({ file }: { file: OutputFile }) {
       <pre className="preview-body" data-testid="file-preview">
         {text ?? hexDump(file.data)}
       </pre>
-      {text !== null && file.data.byteLength > PREVIEW_TEXT_BYTES && <p className="muted">Showing the first {formatBytes(PREVIEW_TEXT_BYTES)}.</p>}
+      {text !== null && file.data.byteLength > PREVIEW_TEXT_BYTES && (
+        <p className="muted">Showing the first {formatBytes(PREVIEW_TEXT_BYTES)}.</p>
+      )}
     </div>
   );
 }
@@ -74,7 +86,10 @@ function FilePreview({ file }: { file: OutputFile }) {
 export function OutputFiles() {
   const outputs = useApp((s) => s.run.result?.outputs);
   const [selected, setSelected] = useState<string | null>(null);
-  const root = useMemo(() => directory(Object.fromEntries((outputs ?? []).map((mount) => [normalizePath(mount.name), mount.tree]))), [outputs]);
+  const root = useMemo(
+    () => directory(Object.fromEntries((outputs ?? []).map((mount) => [normalizePath(mount.name), mount.tree]))),
+    [outputs],
+  );
   const files = useMemo((): OutputFile[] => listFiles(root), [root]);
   const selectedFile = files.find((f) => f.path === selected);
   return (
@@ -82,7 +97,11 @@ export function OutputFiles() {
       <div className="panel-head">
         <h2 id="files-title">Outputs</h2>
         {files.length > 0 && (
-          <button type="button" className="small" onClick={() => download('outputs.zip', zipFiles(files), 'application/zip')}>
+          <button
+            type="button"
+            className="small"
+            onClick={() => download('outputs.zip', zipFiles(files), 'application/zip')}
+          >
             Download all (.zip)
           </button>
         )}

@@ -12,10 +12,19 @@ export function OutputPaths() {
           <li key={output.id} className="item-row">
             <label className="inline-field">
               Name
-              <input data-testid="output-name" value={output.name} onChange={(event) => renameOutput(output.id, event.target.value)} />
+              <input
+                data-testid="output-name"
+                value={output.name}
+                onChange={(event) => renameOutput(output.id, event.target.value)}
+              />
             </label>
             <span className="muted">mounted at /{output.name.replace(/^\/+/, '')}</span>
-            <button type="button" className="small" onClick={() => removeOutput(output.id)} aria-label={`Remove output ${output.name}`}>
+            <button
+              type="button"
+              className="small"
+              onClick={() => removeOutput(output.id)}
+              aria-label={`Remove output ${output.name}`}
+            >
               Remove
             </button>
           </li>

@@ -14,12 +14,15 @@ const PHASES = [
 function Timeline({ timings }: { timings: Timings }) {
   const total = Math.max(timings.totalMs, 1);
   return (
-    <div className="timeline" aria-label="Phases" data-testid="timeline">
+    <figure className="timeline" aria-label="Phases" data-testid="timeline">
       {PHASES.map(([phase, key]) => (
         <div key={phase} className="timeline-row">
           <span className="timeline-label">{phase}</span>
           <span className="timeline-track">
-            <span className={`timeline-bar phase-${phase}`} style={{ width: `${Math.max((timings[key] / total) * 100, 0.5)}%` }} />
+            <span
+              className={`timeline-bar phase-${phase}`}
+              style={{ width: `${Math.max((timings[key] / total) * 100, 0.5)}%` }}
+            />
           </span>
           <span className="timeline-value">{formatMs(timings[key])}</span>
         </div>
@@ -29,7 +32,7 @@ function Timeline({ timings }: { timings: Timings }) {
         <span className="timeline-track" />
         <span className="timeline-value">{formatMs(timings.totalMs)}</span>
       </div>
-    </div>
+    </figure>
   );
 }
 

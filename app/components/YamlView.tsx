@@ -24,7 +24,12 @@ export function YamlView() {
     <section className="panel yaml-panel" aria-labelledby="yaml-title">
       <div className="panel-head">
         <h2 id="yaml-title">Job YAML</h2>
-        <button type="button" className="small" disabled={derived.problem !== null} onClick={() => download(`${form.extras.name || 'job'}.yaml`, derived.yaml, 'application/yaml')}>
+        <button
+          type="button"
+          className="small"
+          disabled={derived.problem !== null}
+          onClick={() => download(`${form.extras.name || 'job'}.yaml`, derived.yaml, 'application/yaml')}
+        >
           Download YAML
         </button>
       </div>
@@ -41,9 +46,9 @@ export function YamlView() {
       {derived.problem !== null && <ErrorBox error={derived.problem} testId="yaml-error" />}
       {derived.placeholders.map(({ target, sourcePath, bytes }) => (
         <p key={target} className="note" data-testid="yaml-note">
-          {target} ({formatBytes(bytes)}) is too large to inline here, so the YAML names it as a localDirectory source with
-          SourcePath "{sourcePath}": put the file beside the job file for <code>brine run</code>, or replace the source with
-          urlDownload, ipfs or s3 for a Bacalhau network.
+          {target} ({formatBytes(bytes)}) is too large to inline here, so the YAML names it as a localDirectory source
+          with SourcePath "{sourcePath}": put the file beside the job file for <code>brine run</code>, or replace the
+          source with urlDownload, ipfs or s3 for a Bacalhau network.
         </p>
       ))}
     </section>

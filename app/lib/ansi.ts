@@ -8,6 +8,7 @@ export interface AnsiSegment {
 }
 
 // CSI sequences: ESC [ params final-byte. Only SGR ("m") changes the style; the others are dropped.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the sequences this matches
 const CSI = /\x1b\[([0-9;]*)([@-~])/g;
 
 type Style = Omit<AnsiSegment, 'text'>;
@@ -20,7 +21,10 @@ export type PackedStyle = number;
 export const DEFAULT_STYLE: PackedStyle = 16;
 const BOLD = 32;
 
-const unpack = (packed: PackedStyle): Style => ({ colour: (packed & 31) === 16 ? null : packed & 15, bold: (packed & BOLD) !== 0 });
+const unpack = (packed: PackedStyle): Style => ({
+  colour: (packed & 31) === 16 ? null : packed & 15,
+  bold: (packed & BOLD) !== 0,
+});
 const pack = (style: Style): PackedStyle => (style.colour ?? 16) | (style.bold ? BOLD : 0);
 
 function applySgr(params: string, style: Style): void {

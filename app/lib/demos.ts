@@ -49,7 +49,9 @@ export async function loadDemoJob(demo: DemoInfo): Promise<Job> {
     else {
       const inside = demo.files.filter((f) => f.startsWith(`${path}/`));
       if (inside.length === 0) throw errors.inputConfig(`demo "${demo.id}" has no file or folder "${path}"`);
-      tree = treeFromFiles(await Promise.all(inside.map(async (f) => ({ path: f.slice(path.length + 1), data: await fetchFile(f) }))));
+      tree = treeFromFiles(
+        await Promise.all(inside.map(async (f) => ({ path: f.slice(path.length + 1), data: await fetchFile(f) }))),
+      );
     }
     input.source = { type: 'memory', tree, readWrite: source.readWrite };
   }

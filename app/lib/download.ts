@@ -1,5 +1,9 @@
 /** Saves bytes or text as a file through a temporary object URL. */
-export function download(name: string, content: string | Uint8Array | readonly Uint8Array[], type = 'application/octet-stream'): void {
+export function download(
+  name: string,
+  content: string | Uint8Array | readonly Uint8Array[],
+  type = 'application/octet-stream',
+): void {
   const parts = typeof content === 'string' || content instanceof Uint8Array ? [content] : content;
   // Our buffers are never shared, so they are valid blob parts.
   const blob = new Blob(parts as BlobPart[], { type });

@@ -54,7 +54,10 @@ async function directoryEntries(entry: FileSystemDirectoryEntry): Promise<FileSy
   }
 }
 
-async function folderFiles(entry: FileSystemDirectoryEntry, prefix: string): Promise<{ path: string; data: Uint8Array }[]> {
+async function folderFiles(
+  entry: FileSystemDirectoryEntry,
+  prefix: string,
+): Promise<{ path: string; data: Uint8Array }[]> {
   const out: { path: string; data: Uint8Array }[] = [];
   for (const child of await directoryEntries(entry)) {
     const path = prefix === '' ? child.name : `${prefix}/${child.name}`;

@@ -7,7 +7,10 @@ const NODE_WIDTH = 210;
 const NODE_HEIGHT = 74;
 
 /** Top-left corner of each node. */
-export function layoutGraph(nodes: readonly GraphNode[], edges: readonly GraphEdge[]): Map<string, { x: number; y: number }> {
+export function layoutGraph(
+  nodes: readonly GraphNode[],
+  edges: readonly GraphEdge[],
+): Map<string, { x: number; y: number }> {
   const graph = new dagre.graphlib.Graph();
   // Left to right, so that labels of edges leaving one module sit one above the other.
   graph.setGraph({ rankdir: 'LR', nodesep: 30, ranksep: 230 });
@@ -32,7 +35,11 @@ export function edgeLabel(edge: GraphEdge, shown = 2): string {
 }
 
 /** The error code shown on a node; a missing module shows the error of the module that wanted it. */
-export function nodeErrorCode(node: GraphNode, nodes: readonly GraphNode[], edges: readonly GraphEdge[]): string | undefined {
+export function nodeErrorCode(
+  node: GraphNode,
+  nodes: readonly GraphNode[],
+  edges: readonly GraphEdge[],
+): string | undefined {
   if (node.error !== undefined) return node.error.code;
   if (node.status !== 'missing') return undefined;
   const importer = edges.find((edge) => edge.to === node.id)?.from;

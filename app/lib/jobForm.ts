@@ -81,7 +81,14 @@ export function emptyForm(): JobForm {
     memory: '',
     timeout: '',
     importModules: '',
-    extras: { name: 'brine-job', type: 'batch', count: 1, taskName: 'main', network: 'None', brine: { argv0: '', preopens: [] } },
+    extras: {
+      name: 'brine-job',
+      type: 'batch',
+      count: 1,
+      taskName: 'main',
+      network: 'None',
+      brine: { argv0: '', preopens: [] },
+    },
   };
 }
 
@@ -170,7 +177,11 @@ export interface JobYaml {
  */
 export function formToYaml(form: JobForm, inlineLimit = YAML_INLINE_LIMIT): JobYaml {
   const sized = [...form.modules, ...form.mounts]
-    .map((item) => ({ item, bytes: 'file' in item ? item.file.data.byteLength : item.content.kind === 'files' ? treeSize(item.content.tree) : 0 }))
+    .map((item) => ({
+      item,
+      bytes:
+        'file' in item ? item.file.data.byteLength : item.content.kind === 'files' ? treeSize(item.content.tree) : 0,
+    }))
     .sort((a, b) => a.bytes - b.bytes);
   const inlined = new Set<FileItem>();
   let budget = inlineLimit;
@@ -217,11 +228,17 @@ export function jobToForm(job: Job, previous: JobForm | null = null): JobForm {
       taskName: job.taskName,
       network: job.network,
       ...(job.publisher === undefined ? {} : { publisher: job.publisher }),
-      brine: { argv0: job.brine.argv0, preopens: job.brine.preopens, ...(job.brine.seed === undefined ? {} : { seed: job.brine.seed }) },
+      brine: {
+        argv0: job.brine.argv0,
+        preopens: job.brine.preopens,
+        ...(job.brine.seed === undefined ? {} : { seed: job.brine.seed }),
+      },
     },
   };
   const kept = new Map<string, FileItem>(
-    previous === null ? [] : [...previous.modules, ...previous.mounts].map((item) => [normalizePath(item.target), item]),
+    previous === null
+      ? []
+      : [...previous.modules, ...previous.mounts].map((item) => [normalizePath(item.target), item]),
   );
   for (const { target, source } of job.inputs) {
     if (source.type === 'localDirectory' || source.type === 'other') {
@@ -239,7 +256,13 @@ export function jobToForm(job: Job, previous: JobForm | null = null): JobForm {
     if (isWasmFile(tree) && !readWrite) {
       form.modules.push({ id: newItemId(), fileName: baseName(target), target, file: tree });
     } else {
-      form.mounts.push({ id: newItemId(), label: baseName(target), target, readWrite, content: { kind: 'files', tree } });
+      form.mounts.push({
+        id: newItemId(),
+        label: baseName(target),
+        target,
+        readWrite,
+        content: { kind: 'files', tree },
+      });
     }
   }
   return form;
@@ -247,7 +270,9 @@ export function jobToForm(job: Job, previous: JobForm | null = null): JobForm {
 
 /** Where a newly added .wasm goes: main.wasm as the entry if there is none yet, else its file name. */
 export function newModuleTarget(form: JobForm, fileName: string): { target: string; isEntry: boolean } {
-  return form.entryModule === '' ? { target: DEFAULT_ENTRY_TARGET, isEntry: true } : { target: fileName, isEntry: false };
+  return form.entryModule === ''
+    ? { target: DEFAULT_ENTRY_TARGET, isEntry: true }
+    : { target: fileName, isEntry: false };
 }
 
 /** Where a newly added mount goes: files under /inputs, folders and archives at /<name>. */

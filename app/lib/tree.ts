@@ -1,5 +1,5 @@
 /** Building and measuring file trees (the executor's FileTree) from user files. */
-import { directory, type DirectoryEntry, type FileTree, file } from '../../src/fs/tree';
+import { type DirectoryEntry, directory, type FileTree, file } from '../../src/fs/tree';
 
 /** Path components without "", "." and ".." (archive and folder paths are untrusted). */
 export function pathParts(path: string): string[] {
@@ -16,7 +16,12 @@ export function treeFromFiles(files: readonly { path: string; data: Uint8Array }
     let dir = root;
     for (const part of parts) {
       const next = dir.entries[part];
-      dir = next?.kind === 'directory' ? next : (dir.entries[part] = directory());
+      if (next?.kind === 'directory') dir = next;
+      else {
+        const created = directory();
+        dir.entries[part] = created;
+        dir = created;
+      }
     }
     dir.entries[name] = file(data);
   }

@@ -1,5 +1,5 @@
 /** Zip archives in and out, with fflate. */
-import { unzipSync, zipSync, type Zippable } from 'fflate';
+import { unzipSync, type Zippable, zipSync } from 'fflate';
 import type { FileTree } from '../../src/fs/tree';
 import { treeFromFiles } from './tree';
 

@@ -16,7 +16,15 @@ import {
 } from '../lib/jobForm';
 import { store } from './store';
 
-export type TextField = 'entryModule' | 'entrypoint' | 'parameters' | 'env' | 'stdin' | 'memory' | 'timeout' | 'importModules';
+export type TextField =
+  | 'entryModule'
+  | 'entrypoint'
+  | 'parameters'
+  | 'env'
+  | 'stdin'
+  | 'memory'
+  | 'timeout'
+  | 'importModules';
 
 /** A change made through the form: the YAML view follows it, and the job is no longer the demo's. */
 function edit(change: (form: JobForm) => Partial<JobForm>): void {
@@ -61,13 +69,15 @@ export function addMounts(items: readonly PickedItem[]): void {
   edit((form) => ({
     mounts: [
       ...form.mounts,
-      ...items.map((item): MountItem => ({
-        id: newItemId(),
-        label: item.kind === 'zip' ? `${item.name}.zip` : item.name,
-        target: newMountTarget(item.kind, item.name),
-        readWrite: false,
-        content: { kind: 'files', tree: item.tree },
-      })),
+      ...items.map(
+        (item): MountItem => ({
+          id: newItemId(),
+          label: item.kind === 'zip' ? `${item.name}.zip` : item.name,
+          target: newMountTarget(item.kind, item.name),
+          readWrite: false,
+          content: { kind: 'files', tree: item.tree },
+        }),
+      ),
     ],
   }));
 }
@@ -91,7 +101,9 @@ export function addOutput(): void {
 
 /** Renames an output; its Path follows (the WASM executor mounts it at the Name). */
 export function renameOutput(id: string, name: string): void {
-  edit((form) => ({ outputs: form.outputs.map((o) => (o.id === id ? { ...o, name, path: `/${normalizePath(name)}` } : o)) }));
+  edit((form) => ({
+    outputs: form.outputs.map((o) => (o.id === id ? { ...o, name, path: `/${normalizePath(name)}` } : o)),
+  }));
 }
 
 export function removeOutput(id: string): void {

@@ -41,7 +41,8 @@ function parseArgs(argv: string[]): Options | string {
       const dir = rest[++i];
       if (dir === undefined) return `${arg} needs a directory`;
       options.outputDir = dir;
-    } else if (command === 'run' && arg.startsWith('--output-dir=')) options.outputDir = arg.slice('--output-dir='.length);
+    } else if (command === 'run' && arg.startsWith('--output-dir='))
+      options.outputDir = arg.slice('--output-dir='.length);
     else if (arg.startsWith('-') && arg !== '-') return `unknown option "${arg}"`;
     else if (options.jobPath === undefined) options.jobPath = arg;
     else return `unexpected argument "${arg}"`;
@@ -60,7 +61,10 @@ export async function main(argv: string[]): Promise<number> {
   let job: Job;
   try {
     const text = options.jobPath === '-' ? await readStdin() : await readFile(options.jobPath, 'utf8');
-    job = relativeToJobFile(parseJob(text), options.jobPath === '-' ? process.cwd() : dirname(resolve(options.jobPath)));
+    job = relativeToJobFile(
+      parseJob(text),
+      options.jobPath === '-' ? process.cwd() : dirname(resolve(options.jobPath)),
+    );
     if (options.command === 'validate') return validate(job);
   } catch (error) {
     const status = report(error);
@@ -114,13 +118,13 @@ function validate(job: Job): number {
   if (offline !== null) throw errors.inputConfig(offline);
   const inputs = job.inputs.map((input) => `${input.target} (${input.source.type})`);
   process.stdout.write(
-    [
+    `${[
       `valid: ${job.entryModule}, entrypoint ${job.entrypoint}${job.parameters.length > 0 ? `, parameters ${JSON.stringify(job.parameters)}` : ''}`,
       `imports: ${job.importModules.length > 0 ? job.importModules.join(', ') : 'none'}`,
       `inputs: ${inputs.length > 0 ? inputs.join(', ') : 'none'}`,
       `outputs: ${job.outputs.length > 0 ? job.outputs.map((o) => `/${o.name}`).join(', ') : 'none'}`,
       `memory: ${limitPages} pages per memory; timeout: ${job.timeoutSeconds > 0 ? `${job.timeoutSeconds} s` : 'none'}`,
-    ].join('\n') + '\n',
+    ].join('\n')}\n`,
   );
   return 0;
 }

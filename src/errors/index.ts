@@ -20,22 +20,13 @@ export const WASM_CODES = [
 ] as const;
 
 /** Bacalhau's executor codes (component "Executor"). */
-export const EXECUTOR_CODES = [
-  'ExecutionNotFound',
-  'ExecutionAlreadyStarted',
-  'ExecutionAlreadyComplete',
-] as const;
+export const EXECUTOR_CODES = ['ExecutionNotFound', 'ExecutionAlreadyStarted', 'ExecutionAlreadyComplete'] as const;
 
 /**
  * Brine's own codes for outcomes Bacalhau reports only as text or exit codes
  * (component "Brine"): a guest trap, a cancel, a timeout, a worker that died.
  */
-export const BRINE_CODES = [
-  'GuestTrap',
-  'ExecutionCancelled',
-  'ExecutionTimeout',
-  'WorkerCrashed',
-] as const;
+export const BRINE_CODES = ['GuestTrap', 'ExecutionCancelled', 'ExecutionTimeout', 'WorkerCrashed'] as const;
 
 export type WasmErrorCode = (typeof WASM_CODES)[number];
 export type ExecutorErrorCode = (typeof EXECUTOR_CODES)[number];
@@ -88,11 +79,11 @@ const HINTS: Record<ErrorCode, string> = {
   SpecError:
     'Fix the field named in the message. Engine.Type must be "wasm" and Engine.Params.EntryModule is required.',
   LogError: 'Check the log options of the request: caps are whole numbers of bytes, zero or more.',
-  EntrypointError:
-    'Entrypoint must name an exported function that takes no parameters. WASI commands export "_start".',
+  EntrypointError: 'Entrypoint must name an exported function that takes no parameters. WASI commands export "_start".',
   MemoryLimitError:
     'Resources.Memory is rounded up to 64 KiB pages and applies to every memory of every module; WebAssembly (wasm32) allows at most 4 GiB (65536 pages).',
-  FilesystemError: 'An output directory could not be created or mounted. Check that output names do not overlap inputs.',
+  FilesystemError:
+    'An output directory could not be created or mounted. Check that output names do not overlap inputs.',
   InputConfigError:
     'Each input needs a unique Target that does not overlap another input. Only inline, localDirectory/local (CLI) and in-memory sources are available: the sandbox is offline.',
   OutputConfigError:
@@ -173,7 +164,8 @@ export const errors = {
   spec: (cause: string, field?: string) =>
     new BrineError('SpecError', `invalid WASM spec: ${cause}`, field === undefined ? undefined : { field }),
   log: (cause: string) => new BrineError('LogError', `logging error: ${cause}`),
-  entrypoint: (name: string) => new BrineError('EntrypointError', `entrypoint '${name}' not found`, { entrypoint: name }),
+  entrypoint: (name: string) =>
+    new BrineError('EntrypointError', `entrypoint '${name}' not found`, { entrypoint: name }),
   memoryLimit: (message: string, details: Record<string, unknown>) =>
     new BrineError('MemoryLimitError', message, details),
   filesystem: (name: string, cause: string) =>

@@ -1,10 +1,10 @@
 // The executor's side of the log pipe, with a scripted worker: batches posted by the worker and
 // bytes read from its shared staging must end up in the log once each, in the order written.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { fixture, job } from '../../test/helpers.js';
 import type { WorkerHandle } from '../host/types.js';
 import { LogStaging } from '../logs/staging.js';
 import type { RunEvent, RunOutcome, RunRequest } from '../runtime/protocol.js';
-import { fixture, job } from '../../test/helpers.js';
 import { Executor } from './executor.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -54,7 +54,12 @@ describe('logs read from the shared staging', () => {
   it('are kept when the execution is cancelled or its worker crashes before posting them', async () => {
     for (const stop of ['cancel', 'crash'] as const) {
       const { executor, worker, staging } = await started();
-      worker.post({ type: 'logs', events: [{ stream: 'stdout', data: enc('one\n'), timestamp: Date.now() }], offsets: [0], memoryPages: 1 });
+      worker.post({
+        type: 'logs',
+        events: [{ stream: 'stdout', data: enc('one\n'), timestamp: Date.now() }],
+        offsets: [0],
+        memoryPages: 1,
+      });
       staging.stage('stdout', enc('two\n'), Date.now(), 4);
       staging.stage('stderr', enc('last words\n'), Date.now(), 8);
       if (stop === 'cancel') await executor.cancel('x');
@@ -80,7 +85,12 @@ describe('logs read from the shared staging', () => {
     };
     expect(await texts()).toEqual([]);
 
-    worker.post({ type: 'logs', events: [{ stream: 'stderr', data: enc('one\n'), timestamp: Date.now() }], offsets: [0], memoryPages: 1 });
+    worker.post({
+      type: 'logs',
+      events: [{ stream: 'stderr', data: enc('one\n'), timestamp: Date.now() }],
+      offsets: [0],
+      memoryPages: 1,
+    });
     vi.advanceTimersByTime(100);
     expect(await texts()).toEqual(['stderr:one\n', 'stdout:two\n']);
 

@@ -3,7 +3,7 @@ import { MountTable } from '../fs/mount-table.js';
 import { DEFAULT_MAX_NODES } from '../fs/nodes.js';
 import { normalizePath } from '../fs/paths.js';
 import type { FileTree } from '../fs/tree.js';
-import { WorkerPool, Slots } from '../host/pool.js';
+import { Slots, WorkerPool } from '../host/pool.js';
 import type { WorkerFactory, WorkerHandle } from '../host/types.js';
 import { CompileCache } from '../loader/compile-cache.js';
 import type { ImportGraph } from '../loader/graph.js';
@@ -49,7 +49,9 @@ const LOG_FLUSH_MS = 5;
 /** How often the host looks for output a computing guest left staged in its worker. */
 const STAGED_POLL_MS = 25;
 /** Whether workers can share memory with this thread (browsers: only cross-origin isolated pages). */
-const canShareMemory = typeof SharedArrayBuffer === 'function' && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
+const canShareMemory =
+  typeof SharedArrayBuffer === 'function' &&
+  (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
 const DEFAULT_FS_QUOTA = 1024 * 1024 * 1024;
 const BID_REASON = 'not place additional requirements on WASM jobs';
 /** The abort reason of every ended execution (made once: a fresh DOMException per run costs ~20 µs). */
@@ -147,7 +149,8 @@ export class Executor {
     if (existing !== undefined) throw existing.finished ? errors.alreadyComplete(id) : errors.alreadyStarted(id);
     const limitPages = checkJob(job);
     const logCap = request.logCapBytes ?? this.options.logCapBytes ?? DEFAULT_LOG_CAP_BYTES;
-    if (!Number.isSafeInteger(logCap) || logCap < 0) throw errors.log(`invalid log cap ${logCap}: expected whole bytes, zero or more`);
+    if (!Number.isSafeInteger(logCap) || logCap < 0)
+      throw errors.log(`invalid log cap ${logCap}: expected whole bytes, zero or more`);
 
     const execution = new Execution(id, job, limitPages, new LogStore(logCap));
     this.executions.set(id, execution);
@@ -231,7 +234,10 @@ export class Executor {
           writable = source.readWrite;
           break;
         case 'other':
-          throw errors.inputConfig(needsNetwork(source.sourceType), { target: input.target, sourceType: source.sourceType });
+          throw errors.inputConfig(needsNetwork(source.sourceType), {
+            target: input.target,
+            sourceType: source.sourceType,
+          });
       }
       table.addInput(input.target, tree, writable);
     }
@@ -547,7 +553,8 @@ function offlineNetworkProblem(job: Job): string | null {
     : `network type "${job.network}" is not available: the sandbox is offline (use None)`;
 }
 
-const needsNetwork = (sourceType: string) => `input source type "${sourceType}" needs the network, and the sandbox is offline`;
+const needsNetwork = (sourceType: string) =>
+  `input source type "${sourceType}" needs the network, and the sandbox is offline`;
 
 /**
  * What `start` checks first, in Bacalhau's order: the memory limit (4 GiB at most), the spec, then

@@ -1,5 +1,5 @@
-import { DirNode, FileNode, type FsContext, type Node, SymlinkNode } from './nodes.js';
 import type { Mount } from './mount-table.js';
+import { DirNode, FileNode, type FsContext, type Node, SymlinkNode } from './nodes.js';
 import type { FileTree } from './tree.js';
 
 /** Builds the root directory: read-only virtual directories with each mount attached at its target. */

@@ -222,7 +222,9 @@ describe('path_open flags', () => {
     expect(open(dir, 'd', { oflags: wasi.OFLAGS_DIRECTORY, rights: R }).fd_obj).toBeInstanceOf(DirFd);
     expect(open(dir, 'd', { rights: R }).fd_obj).toBeInstanceOf(DirFd);
     // O_CREAT|O_DIRECTORY never makes a directory (nor a file).
-    expect(open(dir, 'nd', { oflags: wasi.OFLAGS_CREAT | wasi.OFLAGS_DIRECTORY, rights: R }).ret).toBe(wasi.ERRNO_ISDIR);
+    expect(open(dir, 'nd', { oflags: wasi.OFLAGS_CREAT | wasi.OFLAGS_DIRECTORY, rights: R }).ret).toBe(
+      wasi.ERRNO_ISDIR,
+    );
     expect(exists(dir, 'nd')).toBe(false);
   });
 
@@ -294,8 +296,20 @@ describe('path resolution stays inside the directory fd', () => {
     const { root, dir } = setup();
     dir.path_create_directory('a');
     const a = root.entries.get('a') as DirNode;
-    expect(walk(root, 'a/new', 'nofollow')).toMatchObject({ ret: 0, parent: a, name: 'new', node: null, trailingSlash: false });
-    expect(walk(root, 'a/', 'nofollow')).toMatchObject({ ret: 0, parent: root, name: 'a', node: a, trailingSlash: true });
+    expect(walk(root, 'a/new', 'nofollow')).toMatchObject({
+      ret: 0,
+      parent: a,
+      name: 'new',
+      node: null,
+      trailingSlash: false,
+    });
+    expect(walk(root, 'a/', 'nofollow')).toMatchObject({
+      ret: 0,
+      parent: root,
+      name: 'a',
+      node: a,
+      trailingSlash: true,
+    });
     expect(walk(root, 'a/..', 'nofollow')).toMatchObject({ ret: 0, parent: null, node: root });
   });
 });

@@ -1,6 +1,6 @@
 import { Fd, wasi } from '@bjorn3/browser_wasi_shim';
 import { DirNode, FileNode, type Node, SymlinkNode } from './nodes.js';
-import { type FinalLink, walk, type Walked } from './walk.js';
+import { type FinalLink, type Walked, walk } from './walk.js';
 
 /**
  * File descriptors over Brine's nodes. They implement the shim's `Fd` methods, so the shim's
@@ -13,18 +13,38 @@ const RIGHTS_READ = rights(wasi.RIGHTS_FD_READ);
 const RIGHTS_WRITE = rights(wasi.RIGHTS_FD_WRITE);
 /** What a file fd can be granted. */
 export const FILE_RIGHTS = rights(
-  wasi.RIGHTS_FD_DATASYNC, wasi.RIGHTS_FD_READ, wasi.RIGHTS_FD_SEEK, wasi.RIGHTS_FD_FDSTAT_SET_FLAGS,
-  wasi.RIGHTS_FD_SYNC, wasi.RIGHTS_FD_TELL, wasi.RIGHTS_FD_WRITE, wasi.RIGHTS_FD_ADVISE, wasi.RIGHTS_FD_ALLOCATE,
-  wasi.RIGHTS_FD_FILESTAT_GET, wasi.RIGHTS_FD_FILESTAT_SET_SIZE, wasi.RIGHTS_FD_FILESTAT_SET_TIMES,
+  wasi.RIGHTS_FD_DATASYNC,
+  wasi.RIGHTS_FD_READ,
+  wasi.RIGHTS_FD_SEEK,
+  wasi.RIGHTS_FD_FDSTAT_SET_FLAGS,
+  wasi.RIGHTS_FD_SYNC,
+  wasi.RIGHTS_FD_TELL,
+  wasi.RIGHTS_FD_WRITE,
+  wasi.RIGHTS_FD_ADVISE,
+  wasi.RIGHTS_FD_ALLOCATE,
+  wasi.RIGHTS_FD_FILESTAT_GET,
+  wasi.RIGHTS_FD_FILESTAT_SET_SIZE,
+  wasi.RIGHTS_FD_FILESTAT_SET_TIMES,
   wasi.RIGHTS_POLL_FD_READWRITE,
 );
 /** What a directory fd can be granted (as in wasmtime: no read, write or seek of its own). */
 export const DIRECTORY_RIGHTS = rights(
-  wasi.RIGHTS_PATH_CREATE_DIRECTORY, wasi.RIGHTS_PATH_CREATE_FILE, wasi.RIGHTS_PATH_LINK_SOURCE,
-  wasi.RIGHTS_PATH_LINK_TARGET, wasi.RIGHTS_PATH_OPEN, wasi.RIGHTS_FD_READDIR, wasi.RIGHTS_PATH_READLINK,
-  wasi.RIGHTS_PATH_RENAME_SOURCE, wasi.RIGHTS_PATH_RENAME_TARGET, wasi.RIGHTS_PATH_FILESTAT_GET,
-  wasi.RIGHTS_PATH_FILESTAT_SET_SIZE, wasi.RIGHTS_PATH_FILESTAT_SET_TIMES, wasi.RIGHTS_FD_FILESTAT_GET,
-  wasi.RIGHTS_FD_FILESTAT_SET_TIMES, wasi.RIGHTS_PATH_SYMLINK, wasi.RIGHTS_PATH_REMOVE_DIRECTORY,
+  wasi.RIGHTS_PATH_CREATE_DIRECTORY,
+  wasi.RIGHTS_PATH_CREATE_FILE,
+  wasi.RIGHTS_PATH_LINK_SOURCE,
+  wasi.RIGHTS_PATH_LINK_TARGET,
+  wasi.RIGHTS_PATH_OPEN,
+  wasi.RIGHTS_FD_READDIR,
+  wasi.RIGHTS_PATH_READLINK,
+  wasi.RIGHTS_PATH_RENAME_SOURCE,
+  wasi.RIGHTS_PATH_RENAME_TARGET,
+  wasi.RIGHTS_PATH_FILESTAT_GET,
+  wasi.RIGHTS_PATH_FILESTAT_SET_SIZE,
+  wasi.RIGHTS_PATH_FILESTAT_SET_TIMES,
+  wasi.RIGHTS_FD_FILESTAT_GET,
+  wasi.RIGHTS_FD_FILESTAT_SET_TIMES,
+  wasi.RIGHTS_PATH_SYMLINK,
+  wasi.RIGHTS_PATH_REMOVE_DIRECTORY,
   wasi.RIGHTS_PATH_UNLINK_FILE,
 );
 const LOOKUP_FOLLOW = 1;
@@ -60,7 +80,7 @@ abstract class RightsFd extends Fd {
 /** Applies fd_filestat_set_times / path_filestat_set_times flags to a node. */
 function setTimes(node: Node, atim: bigint, mtim: bigint, flags: number): number {
   const { FSTFLAGS_ATIM: A, FSTFLAGS_ATIM_NOW: AN, FSTFLAGS_MTIM: M, FSTFLAGS_MTIM_NOW: MN } = wasi;
-  if (((flags & A) && (flags & AN)) || ((flags & M) && (flags & MN)) || flags & ~(A | AN | M | MN)) {
+  if ((flags & A && flags & AN) || (flags & M && flags & MN) || flags & ~(A | AN | M | MN)) {
     return wasi.ERRNO_INVAL;
   }
   if (node.readonly) return wasi.ERRNO_ROFS;

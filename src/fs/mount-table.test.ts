@@ -154,7 +154,11 @@ describe('MountTable', () => {
 
   it('does not follow symlinks inside mounted trees', () => {
     const table = new MountTable();
-    table.addInput('d', directory({ link: { kind: 'symlink', target: 'real' }, real: directory({ f: file('f') }) }), false);
+    table.addInput(
+      'd',
+      directory({ link: { kind: 'symlink', target: 'real' }, real: directory({ f: file('f') }) }),
+      false,
+    );
     expect(table.lookup('d/link')).toEqual({ kind: 'symlink', target: 'real' });
     expect(table.lookup('d/link/f')).toBeUndefined();
     expect(table.lookup('d/real/f')).toEqual(file('f'));

@@ -106,7 +106,10 @@ export class MountTable {
     parts.forEach((name, i) => {
       const parent = parts.slice(0, i).join('/');
       let names = this.children.get(parent);
-      if (names === undefined) this.children.set(parent, (names = new Set()));
+      if (names === undefined) {
+        names = new Set();
+        this.children.set(parent, names);
+      }
       names.add(name);
     });
   }

@@ -1,7 +1,7 @@
 import { wasi } from '@bjorn3/browser_wasi_shim';
 import { describe, expect, it } from 'vitest';
 import { buildRoot, snapshot } from './build.js';
-import { FileFd, PreopenFd } from './fds.js';
+import { type FileFd, PreopenFd } from './fds.js';
 import { DirNode, FileNode, Filestat, FsContext, SymlinkNode } from './nodes.js';
 
 const RW = BigInt(wasi.RIGHTS_FD_READ | wasi.RIGHTS_FD_WRITE);

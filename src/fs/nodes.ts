@@ -189,7 +189,9 @@ export class FileNode extends Node {
       }
       const maxByteLength = Math.min(Math.max(this.ctx.quotaBytes, capacity), capacity * 4);
       const next =
-        capacity >= RESIZABLE_FROM ? new Uint8Array(new ArrayBuffer(capacity, { maxByteLength })) : new Uint8Array(capacity);
+        capacity >= RESIZABLE_FROM
+          ? new Uint8Array(new ArrayBuffer(capacity, { maxByteLength }))
+          : new Uint8Array(capacity);
       next.set(this.buf.subarray(0, Math.min(this.length, keep)));
       this.buf = next;
       this.owned = true;
@@ -208,7 +210,6 @@ export class FileNode extends Node {
     }
     return this.owned && this.buf.byteLength === this.length ? this.buf : this.buf.slice(0, this.length);
   }
-
 }
 
 export class DirNode extends Node {

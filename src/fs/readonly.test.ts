@@ -1,10 +1,10 @@
 import { wasi } from '@bjorn3/browser_wasi_shim';
 import { describe, expect, it } from 'vitest';
 import { buildRoot, nodeAt, snapshot } from './build.js';
-import { DirFd, FileFd, PreopenFd } from './fds.js';
+import { type DirFd, type FileFd, PreopenFd } from './fds.js';
 import { MountTable } from './mount-table.js';
-import { type DirNode, FileNode, FsContext, type Node } from './nodes.js';
-import { directory, file, type FileTree } from './tree.js';
+import { type DirNode, type FileNode, FsContext, type Node } from './nodes.js';
+import { directory, type FileTree, file } from './tree.js';
 
 const R = BigInt(wasi.RIGHTS_FD_READ | wasi.RIGHTS_FD_READDIR);
 const W = BigInt(wasi.RIGHTS_FD_WRITE);
@@ -67,7 +67,8 @@ function mutations(dir: DirFd, base: string, other: DirFd, otherBase: string, fd
     'rename in': () => other.rename(`${otherBase}/donor.txt`, dir, p('donated.txt')),
     'rename over': () => other.rename(`${otherBase}/donor.txt`, dir, p('a.txt')),
     'link within': () => dir.path_link(p('a2.txt'), lookupA()),
-    'link into': () => dir.path_link(p('donated.txt'), other.path_lookup(`${otherBase}/donor.txt`, 0).inode_obj as Node),
+    'link into': () =>
+      dir.path_link(p('donated.txt'), other.path_lookup(`${otherBase}/donor.txt`, 0).inode_obj as Node),
     'link out': () => other.path_link(`${otherBase}/linked.txt`, lookupA()),
     'symlink into': () => dir.symlink('a.txt', p('newlink')),
     'set_size via fd': () => readable().fd_filestat_set_size(0n),
@@ -109,7 +110,11 @@ describe('read-only inputs', () => {
     expect(before).toEqual(inputTree());
     expect(input).toEqual(inputTree());
     const timesAfter = (nodeAt(root, 'inputs/data/a.txt') as FileNode).stat();
-    expect([timesAfter.atim, timesAfter.mtim, timesAfter.ctim]).toEqual([timesBefore.atim, timesBefore.mtim, timesBefore.ctim]);
+    expect([timesAfter.atim, timesAfter.mtim, timesAfter.ctim]).toEqual([
+      timesBefore.atim,
+      timesBefore.mtim,
+      timesBefore.ctim,
+    ]);
     expect(snapshot(nodeAt(root, 'outputs/result')!)).toEqual(directory({ 'donor.txt': file('donor') }));
   });
 
@@ -176,7 +181,11 @@ describe('writable mounts', () => {
     const out = 'outputs/result';
     expect(dir.path_create_directory(`${out}/sub`)).toBe(0);
     expect(dir.path_create_directory(`${out}/sub/empty`)).toBe(0);
-    for (const [name, text] of [['a.txt', 'alpha'], ['sub/b.txt', 'beta'], ['donor.txt', 'donor']] as const) {
+    for (const [name, text] of [
+      ['a.txt', 'alpha'],
+      ['sub/b.txt', 'beta'],
+      ['donor.txt', 'donor'],
+    ] as const) {
       const fd = openFd(dir, `${out}/${name}`, R | W, wasi.OFLAGS_CREAT).fd_obj as FileFd;
       fd.fd_write(enc(text));
       fd.fd_close();
@@ -201,7 +210,17 @@ describe('writable mounts', () => {
     expect(dir.rename('rw/a.txt', dir, `${out}/from-rw.txt`)).toBe(0);
     const tree = snapshot(nodeAt(root, out)!);
     expect(Object.keys((tree as { entries: object }).entries).sort()).toEqual(
-      ['a2.txt', 'donated.txt', 'from-rw.txt', 'linked.txt', 'new.txt', 'newdir', 'newlink', 'renamed.txt', 'sub2'].sort(),
+      [
+        'a2.txt',
+        'donated.txt',
+        'from-rw.txt',
+        'linked.txt',
+        'new.txt',
+        'newdir',
+        'newlink',
+        'renamed.txt',
+        'sub2',
+      ].sort(),
     );
     expect(snapshot(nodeAt(root, 'rw/from-output.txt')!)).toEqual(file('donor'));
   });

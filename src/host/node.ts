@@ -10,29 +10,33 @@ const workerUrl = new URL(`../../workers/execution.node.${fromSource ? 'ts' : 'j
 const sourceBootstrap = `import('tsx/esm/api').then(({ register }) => { register(); return import(${JSON.stringify(workerUrl.href)}); })`;
 
 /** Node worker_threads running the same worker code as the browser, with optional V8 heap limits. */
-export const nodeWorkerFactory = (resourceLimits?: ResourceLimits): WorkerFactory => () => {
-  const options = resourceLimits === undefined ? {} : { resourceLimits };
-  const worker = fromSource ? new Worker(sourceBootstrap, { eval: true, ...options }) : new Worker(workerUrl, options);
-  const crashes = crashReporter();
-  worker.on('error', (error) => crashes.crashed(error.message));
-  worker.on('exit', (code) => crashes.crashed(`the worker exited with code ${code}`));
-  return {
-    services: wrap<RemoteServices>(nodeEndpoint(worker)),
-    terminate: () => {
-      crashes.ended();
-      void worker.terminate();
-    },
-    onCrash: crashes.subscribe,
-    onEvent: (listener) => {
-      const onMessage = (data: unknown) => {
-        const event = runEventOf(data);
-        if (event !== undefined) listener(event);
-      };
-      worker.on('message', onMessage);
-      return () => worker.off('message', onMessage);
-    },
-    setIdle: (idle) => (idle ? worker.unref() : worker.ref()),
+export const nodeWorkerFactory =
+  (resourceLimits?: ResourceLimits): WorkerFactory =>
+  () => {
+    const options = resourceLimits === undefined ? {} : { resourceLimits };
+    const worker = fromSource
+      ? new Worker(sourceBootstrap, { eval: true, ...options })
+      : new Worker(workerUrl, options);
+    const crashes = crashReporter();
+    worker.on('error', (error) => crashes.crashed(error.message));
+    worker.on('exit', (code) => crashes.crashed(`the worker exited with code ${code}`));
+    return {
+      services: wrap<RemoteServices>(nodeEndpoint(worker)),
+      terminate: () => {
+        crashes.ended();
+        void worker.terminate();
+      },
+      onCrash: crashes.subscribe,
+      onEvent: (listener) => {
+        const onMessage = (data: unknown) => {
+          const event = runEventOf(data);
+          if (event !== undefined) listener(event);
+        };
+        worker.on('message', onMessage);
+        return () => worker.off('message', onMessage);
+      },
+      setIdle: (idle) => (idle ? worker.unref() : worker.ref()),
+    };
   };
-};
 
 export const createNodeWorker = nodeWorkerFactory();

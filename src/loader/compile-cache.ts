@@ -18,7 +18,6 @@ const DEFAULT_CAPACITY = 128;
  * compiling); the same buffer seen again skips even the hash.
  */
 export class CompileCache {
-
   private readonly inspected = new Map<string, ModuleInfo>();
   private readonly compiled = new Map<string, Promise<WebAssembly.Module>>();
 

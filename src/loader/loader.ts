@@ -266,7 +266,15 @@ class Loader {
 
   /** Shows a module nobody provides in the graph, with the error it causes, and returns that error. */
   private missing(id: string, edge: GraphEdge, error: BrineError): BrineError {
-    this.setNode({ id, kind: 'import', imports: [], exports: [], memories: [], status: 'missing', error: error.toJSON() });
+    this.setNode({
+      id,
+      kind: 'import',
+      imports: [],
+      exports: [],
+      memories: [],
+      status: 'missing',
+      error: error.toJSON(),
+    });
     this.addEdge(edge);
     return error;
   }

@@ -114,9 +114,12 @@ const DATACOUNT = wat(`
     (data $d "abc")
     (func (export "init") (memory.init $d (i32.const 0) (i32.const 0) (i32.const 3)) (data.drop $d)))
 `);
-const TAGS = wat('(module (import "env" "e" (tag (param i32))) (tag (export "t") (param i64)) (func (throw 1 (i64.const 1))))', {
-  exceptions: true,
-});
+const TAGS = wat(
+  '(module (import "env" "e" (tag (param i32))) (tag (export "t") (param i64)) (func (throw 1 (i64.const 1))))',
+  {
+    exceptions: true,
+  },
+);
 
 const GROW = `
   (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
@@ -128,7 +131,13 @@ describe('parseModule', () => {
       { module: 'env', name: 'binop', kind: 'function', type: '(i32, i64) -> (i32)' },
       { module: 'env', name: 'log', kind: 'function', type: '(f32, f64, v128) -> ()' },
       { module: 'env', name: 'memory', kind: 'memory', limits: { min: 1, max: 16, shared: false, memory64: false } },
-      { module: 'env', name: 'table', kind: 'table', type: 'funcref', limits: { min: 2, shared: false, memory64: false } },
+      {
+        module: 'env',
+        name: 'table',
+        kind: 'table',
+        type: 'funcref',
+        limits: { min: 2, shared: false, memory64: false },
+      },
       { module: 'env', name: 'counter', kind: 'global', type: 'mut i32' },
       { module: 'env', name: 'pi', kind: 'global', type: 'f64' },
       { module: 'wasi_snapshot_preview1', name: 'proc_exit', kind: 'function', type: '(i32) -> ()' },
@@ -172,8 +181,12 @@ describe('parseModule', () => {
     const modules = [
       FULL,
       wat(`(module (memory (export "memory") 1) ${GROW})`),
-      wat('(module (import "a" "b" (memory 1 2 shared)) (import "" "" (func)) (export "" (func 0)))', { threads: true }),
-      wat('(module (import "env" "e" (tag)) (tag (export "t") (param i64)) (export "e" (tag 0)))', { exceptions: true }),
+      wat('(module (import "a" "b" (memory 1 2 shared)) (import "" "" (func)) (export "" (func 0)))', {
+        threads: true,
+      }),
+      wat('(module (import "env" "e" (tag)) (tag (export "t") (param i64)) (export "e" (tag 0)))', {
+        exceptions: true,
+      }),
       wat('(module (import "ünï" "cödé ✓" (global i64)) (export "x" (global 0)) (table (export "t") 1 externref))'),
     ];
     for (const bytes of modules) {
@@ -204,14 +217,49 @@ describe('parseModule', () => {
 
   it('reads GC type forms (rec groups, subtypes, structs, arrays)', () => {
     const types = [
-      1, 2,
-      0x4e, 2, // rec group of two types
-      0x5f, 2, 0x7f, 1, 0x78, 0, // 0: struct (field (mut i32)) (field i8)
-      0x50, 0, 0x60, 1, 0x63, 0x00, 1, 0x64, 0x6e, // 1: sub (func (param (ref null 0)) (result (ref any)))
-      0x5e, 0x77, 1, // 2: array (mut i16)
+      1,
+      2,
+      0x4e,
+      2, // rec group of two types
+      0x5f,
+      2,
+      0x7f,
+      1,
+      0x78,
+      0, // 0: struct (field (mut i32)) (field i8)
+      0x50,
+      0,
+      0x60,
+      1,
+      0x63,
+      0x00,
+      1,
+      0x64,
+      0x6e, // 1: sub (func (param (ref null 0)) (result (ref any)))
+      0x5e,
+      0x77,
+      1, // 2: array (mut i16)
     ];
     const importFunc = (type: number) =>
-      raw(types, [2, 3, ...text('m'), ...text('f'), 0, type, ...text('m'), ...text('g'), 3, 0x71, 0, ...text('m'), ...text('h'), 3, 0x63, 0x73, 1]);
+      raw(types, [
+        2,
+        3,
+        ...text('m'),
+        ...text('f'),
+        0,
+        type,
+        ...text('m'),
+        ...text('g'),
+        3,
+        0x71,
+        0,
+        ...text('m'),
+        ...text('h'),
+        3,
+        0x63,
+        0x73,
+        1,
+      ]);
     expect(parseModule(importFunc(1)).imports).toEqual([
       { module: 'm', name: 'f', kind: 'function', type: '((ref null 0)) -> ((ref any))' },
       { module: 'm', name: 'g', kind: 'global', type: 'nullref' },
@@ -282,7 +330,9 @@ describe('capMemories', () => {
   it('re-encodes section sizes and copies every other section byte for byte', () => {
     // A long import name makes the import section size a 2-byte LEB.
     const long = 'x'.repeat(200);
-    const original = wat(`(module (import "env" "${long}" (memory 1 65536)) (memory 3) ${GROW} (data (i32.const 0) "abc"))`);
+    const original = wat(
+      `(module (import "env" "${long}" (memory 1 65536)) (memory 3) ${GROW} (data (i32.const 0) "abc"))`,
+    );
     const capped = capMemories(original, 3);
     const info = parseModule(capped);
     expect(info.imports[0]).toMatchObject({ name: long, limits: { min: 1, max: 3 } });
@@ -314,7 +364,11 @@ describe('malformed input', () => {
     ['empty input', new Uint8Array(), /bad magic/],
     ['magic only', new Uint8Array(HEADER.slice(0, 4)), /truncated header: missing version \(at byte offset 4\)/],
     ['version 2', new Uint8Array([...HEADER.slice(0, 4), 2, 0, 0, 0]), /unsupported version 2;/],
-    ['a component', new Uint8Array([...HEADER.slice(0, 4), 0x0d, 0, 1, 0]), /unsupported version 65549 \(a WebAssembly component/],
+    [
+      'a component',
+      new Uint8Array([...HEADER.slice(0, 4), 0x0d, 0, 1, 0]),
+      /unsupported version 65549 \(a WebAssembly component/,
+    ],
     ['section larger than the file', header(1, 0x7f, 0), /type section size 127 exceeds the 1 bytes left/],
     ['LEB overflow', header(1, 0x80, 0x80, 0x80, 0x80, 0x10), /u32 LEB128 overflow \(at byte offset 9\)/],
     ['over-long LEB', header(1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00), /u32 LEB128 overflow/],
@@ -324,7 +378,11 @@ describe('malformed input', () => {
     ['tag after global', raw([6, 0], [13, 0]), /tag section out of order/],
     ['section with bytes left over', raw([5, 1, 0, 0, 0]), /memory section size mismatch: 1 unread bytes/],
     ['section too short for its contents', raw([5, 1, 1]), /unexpected end of memory section/],
-    ['invalid UTF-8 name', raw([2, 1, 1, 0xff, ...text('m'), 2, 0, 1]), /name is not valid UTF-8 \(at byte offset 11\)/],
+    [
+      'invalid UTF-8 name',
+      raw([2, 1, 1, 0xff, ...text('m'), 2, 0, 1]),
+      /name is not valid UTF-8 \(at byte offset 11\)/,
+    ],
     ['invalid UTF-8 custom section name', raw([0, 2, 0xc3, 0x28]), /name is not valid UTF-8/],
     ['unknown import kind', raw([2, 1, ...text('m'), ...text('x'), 5, 0]), /unknown import kind 0x05/],
     ['unknown value type', raw([1, 1, 0x60, 1, 0x40, 0]), /unknown value type 0x40/],
@@ -332,10 +390,18 @@ describe('malformed input', () => {
     ['shared table', raw([4, 1, 0x70, 3, 1, 1]), /invalid table limits flags 0x03/],
     ['shared memory without max', raw([5, 1, 2, 1]), /shared memory must have a maximum/],
     ['minimum above maximum', raw([5, 1, 1, 2, 1]), /limits minimum 2 exceeds maximum 1/],
-    ['memory64 size above 2^53', raw([5, 1, 4, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]), /above 2\^53/],
+    [
+      'memory64 size above 2^53',
+      raw([5, 1, 4, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01]),
+      /above 2\^53/,
+    ],
     ['functions without code', raw([1, 1, 0x60, 0, 0], [3, 1, 0]), /declares 1 functions but the code section has 0/],
     ['datacount without data', raw([12, 1]), /datacount section declares 1 segments but the data section has 0/],
-    ['export of a missing function', raw([7, 1, ...text('f'), 0, 0]), /export "f" refers to function 0, but there are only 0/],
+    [
+      'export of a missing function',
+      raw([7, 1, ...text('f'), 0, 0]),
+      /export "f" refers to function 0, but there are only 0/,
+    ],
     ['duplicate export name', raw([5, 1, 0, 1], [7, 2, 0, 2, 0, 0, 2, 0]), /duplicate export name ""/],
     ['unknown export kind', raw([7, 1, ...text('f'), 9, 0]), /unknown export kind 0x09/],
     ['start function out of range', raw([8, 0]), /start function 0 out of range/],

@@ -64,19 +64,41 @@ const MAGIC = [0x00, 0x61, 0x73, 0x6d];
 const MAX_PAGES_32 = 65536;
 
 const SECTION_NAMES = [
-  'custom', 'type', 'import', 'function', 'table', 'memory', 'global',
-  'export', 'start', 'element', 'code', 'data', 'datacount', 'tag',
+  'custom',
+  'type',
+  'import',
+  'function',
+  'table',
+  'memory',
+  'global',
+  'export',
+  'start',
+  'element',
+  'code',
+  'data',
+  'datacount',
+  'tag',
 ];
 /** Position of each non-custom section id in the required order 1,2,3,4,5,13,6,7,8,9,12,10,11. */
 const SECTION_RANK = [0, 1, 2, 3, 4, 5, 7, 8, 9, 10, 12, 13, 11, 6];
 
 const EXTERN_KINDS: readonly ExternKind[] = ['function', 'table', 'memory', 'global', 'tag'];
 
-const NUM_TYPES: Record<number, string> = { 0x7f: 'i32', 0x7e: 'i64', 0x7d: 'f32', 0x7c: 'f64', 0x7b: 'v128' };
+const NUM_TYPES: Record<number, string> = { 127: 'i32', 126: 'i64', 125: 'f32', 124: 'f64', 123: 'v128' };
 /** Abstract heap types, by their one-byte encoding. */
 const HEAP_TYPES: Record<number, string> = {
-  0x70: 'func', 0x6f: 'extern', 0x6e: 'any', 0x6d: 'eq', 0x6c: 'i31', 0x6b: 'struct', 0x6a: 'array',
-  0x69: 'exn', 0x71: 'none', 0x72: 'noextern', 0x73: 'nofunc', 0x74: 'noexn',
+  112: 'func',
+  111: 'extern',
+  110: 'any',
+  109: 'eq',
+  108: 'i31',
+  107: 'struct',
+  106: 'array',
+  105: 'exn',
+  113: 'none',
+  114: 'noextern',
+  115: 'nofunc',
+  116: 'noexn',
 };
 const REF_NULL = 0x63;
 const REF = 0x64;
@@ -233,7 +255,8 @@ function subType(r: Reader): string | undefined {
 
 function fieldType(r: Reader): void {
   const byte = r.peek();
-  if (byte === 0x78 || byte === 0x77) r.pos++; // packed i8 / i16
+  if (byte === 0x78 || byte === 0x77)
+    r.pos++; // packed i8 / i16
   else valType(r);
   mutability(r);
 }
@@ -527,7 +550,10 @@ export function capMemories<T extends ArrayBufferLike>(
   for (const [section, delta] of growth) {
     edits.push({ start: section.sizeAt, end: section.payload, bytes: leb128(section.end - section.payload + delta) });
   }
-  return splice(bytes, edits.sort((a, b) => a.start - b.start));
+  return splice(
+    bytes,
+    edits.sort((a, b) => a.start - b.start),
+  );
 }
 
 /** Replace `[start, end)` of the source with `bytes`. */

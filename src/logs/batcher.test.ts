@@ -4,19 +4,27 @@ import { type LogBatch, LogStaging } from './staging.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
-const texts = (batch: LogBatch | null) => batch?.events.map((e) => `${e.stream}:${dec(e.data)}@${batch.offsets[batch.events.indexOf(e)]}`);
+const texts = (batch: LogBatch | null) =>
+  batch?.events.map((e) => `${e.stream}:${dec(e.data)}@${batch.offsets[batch.events.indexOf(e)]}`);
 
 function setup(options: Partial<BatchOptions> = {}) {
   let time = 1_000;
   const batches: LogBatch[] = [];
   const full = { batchBytes: 1024, flushMs: 100, capBytes: 1 << 20, ...options };
   const staging = new LogStaging(new SharedArrayBuffer(LogStaging.byteLength(full.batchBytes)));
-  const batcher = new LogBatcher(full, staging, (batch) => batches.push(batch), () => time);
+  const batcher = new LogBatcher(
+    full,
+    staging,
+    (batch) => batches.push(batch),
+    () => time,
+  );
   return {
     batcher,
     staging,
     batches,
-    advance: (ms: number) => void (time += ms),
+    advance: (ms: number) => {
+      time += ms;
+    },
     /** Every sent event as "stream:text", with batch boundaries as "|". */
     sent: () => batches.map((b) => b.events.map((e) => `${e.stream}:${dec(e.data)}`).join(' ')).join(' | '),
   };

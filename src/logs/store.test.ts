@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LogStore } from './store.js';
-import { type LogEvent, type StreamName, streamText, SUMMARY_BYTES } from './types.js';
+import { type LogEvent, type StreamName, SUMMARY_BYTES, streamText } from './types.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);

@@ -8,7 +8,9 @@ describe('log frames', () => {
     const frame = encodeFrame({ stream: 'stderr', data: new Uint8Array(0x0102_03), timestamp: 5 });
     expect([...frame.subarray(0, 8)]).toEqual([2, 0, 0, 0, 0x00, 0x01, 0x02, 0x03]);
     expect(frame.byteLength).toBe(8 + 0x010203);
-    expect([...encodeFrame({ stream: 'stdout', data: enc('hi'), timestamp: 0 })]).toEqual([1, 0, 0, 0, 0, 0, 0, 2, 104, 105]);
+    expect([...encodeFrame({ stream: 'stdout', data: enc('hi'), timestamp: 0 })]).toEqual([
+      1, 0, 0, 0, 0, 0, 0, 2, 104, 105,
+    ]);
   });
 
   it('round-trips a sequence of frames (timestamps come back as 0)', () => {

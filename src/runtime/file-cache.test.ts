@@ -14,7 +14,8 @@ describe('big input files are sent to a warm worker once', () => {
     const bigFile = file(big(1));
     const mounts = [mount(directory({ big: bigFile, small }))];
     /** The data of the big file in a resolved mount (compared by identity: deep equality is slow on 1 MiB). */
-    const bigData = (resolved: Mount[]) => (resolved[0]!.tree.kind === 'directory' ? resolved[0]!.tree.entries['big'] : undefined);
+    const bigData = (resolved: Mount[]) =>
+      resolved[0]!.tree.kind === 'directory' ? resolved[0]!.tree.entries['big'] : undefined;
     const first = await mountsForWorker(mounts, new Set(), hashes);
     const sent = first[0]!.tree.kind === 'directory' ? first[0]!.tree.entries : {};
     expect(sent['small']).toBe(small);
@@ -34,12 +35,15 @@ describe('big input files are sent to a warm worker once', () => {
     const hashes = new ContentHashes();
     const worker = new FileCache(2 * SHARED_FROM_BYTES);
     const [a, b, c] = [big(1), big(2), big(3)];
-    const send = async (data: Uint8Array) => worker.resolve(await mountsForWorker([mount(file(data))], new Set(worker.held), hashes));
+    const send = async (data: Uint8Array) =>
+      worker.resolve(await mountsForWorker([mount(file(data))], new Set(worker.held), hashes));
     await send(a);
     await send(b);
     await send(a); // a is used again, so b is the oldest
     await send(c);
     expect(new Set(worker.held)).toEqual(new Set([await hashes.of(a), await hashes.of(c)]));
-    expect(() => worker.resolve([mount({ kind: 'held', sha256: 'f'.repeat(64) } as never)])).toThrowError(/no longer holds/);
+    expect(() => worker.resolve([mount({ kind: 'held', sha256: 'f'.repeat(64) } as never)])).toThrowError(
+      /no longer holds/,
+    );
   });
 });

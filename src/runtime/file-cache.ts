@@ -23,7 +23,11 @@ export type WireTree =
 export type WireMount = Omit<Mount, 'tree'> & { tree: WireTree };
 
 /** Host side: the mounts as sent to a worker that holds `held` (hashes of files it kept). */
-export async function mountsForWorker(mounts: readonly Mount[], held: ReadonlySet<string>, hashes: ContentHashes): Promise<WireMount[]> {
+export async function mountsForWorker(
+  mounts: readonly Mount[],
+  held: ReadonlySet<string>,
+  hashes: ContentHashes,
+): Promise<WireMount[]> {
   const wire = async (tree: FileTree): Promise<WireTree> => {
     if (tree.kind === 'file') {
       if (tree.data.byteLength < SHARED_FROM_BYTES) return tree;

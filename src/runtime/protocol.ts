@@ -1,10 +1,10 @@
 import type { SerializedError } from '../errors/index.js';
 import type { Mount } from '../fs/mount-table.js';
-import type { WireMount } from './file-cache.js';
 import type { FileTree } from '../fs/tree.js';
 import type { BatchOptions } from '../logs/batcher.js';
 import type { LogBatch } from '../logs/staging.js';
 import type { StreamName } from '../logs/types.js';
+import type { WireMount } from './file-cache.js';
 
 /**
  * What crosses the worker boundary: plain data, compiled Modules (cloned) and buffers
@@ -48,9 +48,7 @@ export interface RunRequest {
 /** The host marks 'linking' when it sends the request; the worker reports when the guest starts. */
 export type Phase = 'running';
 
-export type RunEvent =
-  | ({ type: 'logs'; memoryPages: number } & LogBatch)
-  | { type: 'phase'; phase: Phase; at: number };
+export type RunEvent = ({ type: 'logs'; memoryPages: number } & LogBatch) | { type: 'phase'; phase: Phase; at: number };
 
 /** How the entrypoint call ended. */
 export type RunEnd =

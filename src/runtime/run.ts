@@ -2,7 +2,7 @@ import { type Fd, WASIProcExit } from '@bjorn3/browser_wasi_shim';
 import { errors, errorText, isBrineError } from '../errors/index.js';
 import { buildRoot, nodeAt, snapshot } from '../fs/build.js';
 import { PreopenFd } from '../fs/fds.js';
-import { DirNode, FsContext } from '../fs/nodes.js';
+import { type DirNode, FsContext } from '../fs/nodes.js';
 import { LogBatcher } from '../logs/batcher.js';
 import { LogStaging } from '../logs/staging.js';
 import type { LogEvent } from '../logs/types.js';
@@ -23,7 +23,10 @@ export function runExecution(
   post: (event: RunEvent, transfer: ArrayBuffer[]) => void,
 ): Omit<RunOutcome, 'heldFiles'> {
   const entropy: Entropy = request.seed === undefined ? realEntropy() : seededEntropy(request.seed);
-  const root = buildRoot(new FsContext(() => entropy.realtime(), request.fsQuotaBytes, request.fsMaxNodes), request.mounts);
+  const root = buildRoot(
+    new FsContext(() => entropy.realtime(), request.fsQuotaBytes, request.fsMaxNodes),
+    request.mounts,
+  );
   const memories: WebAssembly.Memory[] = [];
   const memoryPages = () => memories.map((m) => m.buffer.byteLength / PAGE);
 

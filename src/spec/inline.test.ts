@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { isBrineError } from '../errors/index.js';
-import { directory, file, type FileTree } from '../fs/tree.js';
+import { directory, type FileTree, file } from '../fs/tree.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
 import { decodeInline, encodeInline, isDataUrl, parseDataUrl } from './inline.js';
 import { readTar, writeTar } from './tar.js';
@@ -31,7 +31,13 @@ function ustar(name: string, type: string, data = new Uint8Array(0), link = ''):
   put(156, type);
   put(157, link);
   put(257, 'ustar\u000000');
-  put(148, `${block.reduce((a, b) => a + b, 0).toString(8).padStart(6, '0')}\0 `);
+  put(
+    148,
+    `${block
+      .reduce((a, b) => a + b, 0)
+      .toString(8)
+      .padStart(6, '0')}\0 `,
+  );
   const padding = new Uint8Array((512 - (data.length % 512)) % 512);
   return [block, data, padding];
 }
@@ -142,7 +148,8 @@ describe('inline archives', () => {
   });
 
   it('rejects absolute paths and .. components', () => {
-    const archive = (name: string) => tarGzUrl(concat([...ustar(name, '0', encoder.encode('x')), new Uint8Array(1024)]));
+    const archive = (name: string) =>
+      tarGzUrl(concat([...ustar(name, '0', encoder.encode('x')), new Uint8Array(1024)]));
     expectInputConfig(() => decodeInline(archive('/etc/passwd')), /archive entry "\/etc\/passwd" has an absolute path/);
     expectInputConfig(() => decodeInline(archive('a/../../x')), /archive entry "a\/..\/..\/x" has a "\.\." component/);
   });
@@ -186,7 +193,9 @@ describe('encodeInline', () => {
 
   it('writes sorted ustar entries with zero mtimes that a reader of the format accepts', () => {
     const tar = writeTar(directory({ z: file('1'), a: directory({ f: file('2') }) }));
-    const names = [0, 512, 1536].map((offset) => new TextDecoder().decode(tar.subarray(offset, offset + 100)).replace(/\0+$/, ''));
+    const names = [0, 512, 1536].map((offset) =>
+      new TextDecoder().decode(tar.subarray(offset, offset + 100)).replace(/\0+$/, ''),
+    );
     expect(names).toEqual(['a/', 'a/f', 'z']);
     expect(new TextDecoder().decode(tar.subarray(257, 265))).toBe('ustar\u000000');
     expect(new TextDecoder().decode(tar.subarray(136, 147))).toBe('0'.repeat(11));

@@ -8,7 +8,9 @@ import type { Job } from './types.js';
  */
 export function jobToJson(job: Job): unknown {
   return JSON.parse(
-    JSON.stringify(job, (_key, value: unknown) => (value instanceof Uint8Array ? { base64: bytesToBase64(value) } : value)),
+    JSON.stringify(job, (_key, value: unknown) =>
+      value instanceof Uint8Array ? { base64: bytesToBase64(value) } : value,
+    ),
   );
 }
 
@@ -19,4 +21,3 @@ export function jobFromJson(json: unknown): Job {
       : value,
   ) as Job;
 }
-

@@ -30,7 +30,9 @@ describe('parseBytes', () => {
       expect.unreachable();
     } catch (error) {
       expect(isBrineError(error, 'SpecError')).toBe(true);
-      expect((error as Error).message).toMatch(new RegExp(`^invalid WASM spec: invalid memory "${text.replace(/[.]/g, '\\.')}": `));
+      expect((error as Error).message).toMatch(
+        new RegExp(`^invalid WASM spec: invalid memory "${text.replace(/[.]/g, '\\.')}": `),
+      );
       expect((error as { details?: unknown }).details).toEqual({ field: 'Tasks[0].Resources.Memory' });
     }
   });

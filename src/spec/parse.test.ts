@@ -4,6 +4,7 @@ import { jobFromObject, parseJob } from './parse.js';
 import type { Job } from './types.js';
 import { validateJob } from './validate.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: specs are edited freely by path in these tests
 type Spec = Record<string, any>;
 
 const WASM_URL = 'data:application/wasm;base64,AGFzbQEAAAA=';
@@ -23,7 +24,8 @@ function spec(task: Spec = {}, top: Spec = {}): Spec {
   };
 }
 
-const withParams = (params: Spec) => spec({ Engine: { Type: 'wasm', Params: { EntryModule: 'main.wasm', ...params } } });
+const withParams = (params: Spec) =>
+  spec({ Engine: { Type: 'wasm', Params: { EntryModule: 'main.wasm', ...params } } });
 const withInputs = (...inputs: Spec[]) => spec({ InputSources: inputs });
 const inline = (target: string, extra: Spec = {}) => ({
   Target: target,
@@ -220,7 +222,9 @@ Extra: 7
   });
 
   it('treats null values as absent', () => {
-    const job = jobFromObject(spec({ Env: null, Resources: { Memory: null }, Network: null, Timeouts: null }, { Count: null }));
+    const job = jobFromObject(
+      spec({ Env: null, Resources: { Memory: null }, Network: null, Timeouts: null }, { Count: null }),
+    );
     expect(job).toMatchObject({ env: {}, count: 1, network: 'Default', timeoutSeconds: 0 });
     expect(job.memory).toBeUndefined();
   });
@@ -251,7 +255,9 @@ Extra: 7
   });
 
   it('keeps other source types as written for a later refusal', () => {
-    const job = jobFromObject(withInputs(inline('/main.wasm'), { Target: '/d', Source: { Type: 'ipfs', Params: { CID: 'Qm' } } }));
+    const job = jobFromObject(
+      withInputs(inline('/main.wasm'), { Target: '/d', Source: { Type: 'ipfs', Params: { CID: 'Qm' } } }),
+    );
     expect(job.inputs[1]!.source).toEqual({ type: 'other', sourceType: 'ipfs', params: { CID: 'Qm' } });
   });
 
@@ -307,10 +313,20 @@ describe('parseJob: malformed documents and wrong types', () => {
     ['an env value', spec({ Env: { A: 1 } }), 'Tasks[0].Env.A', 'a string'],
     ['an input', withInputs('x' as unknown as Spec), 'Tasks[0].InputSources[0]', 'a map'],
     ['a target', withInputs(inline('/a'), { Target: 3 }, {}), 'Tasks[0].InputSources[1].Target', 'a string'],
-    ['ReadWrite', withInputs({ Target: '/a', Source: { Type: 'local', Params: { SourcePath: '/a', ReadWrite: 'yes' } } }), 'Tasks[0].InputSources[0].Source.Params.ReadWrite', 'a boolean'],
+    [
+      'ReadWrite',
+      withInputs({ Target: '/a', Source: { Type: 'local', Params: { SourcePath: '/a', ReadWrite: 'yes' } } }),
+      'Tasks[0].InputSources[0].Source.Params.ReadWrite',
+      'a boolean',
+    ],
     ['an output name', spec({ ResultPaths: [{ Name: 1, Path: '/o' }] }), 'Tasks[0].ResultPaths[0].Name', 'a string'],
     ['Memory', spec({ Resources: { Memory: 512 } }), 'Tasks[0].Resources.Memory', 'a string'],
-    ['ExecutionTimeout', spec({ Timeouts: { ExecutionTimeout: '10s' } }), 'Tasks[0].Timeouts.ExecutionTimeout', 'an integer'],
+    [
+      'ExecutionTimeout',
+      spec({ Timeouts: { ExecutionTimeout: '10s' } }),
+      'Tasks[0].Timeouts.ExecutionTimeout',
+      'an integer',
+    ],
     ['Network.Type', spec({ Network: { Type: false } }), 'Tasks[0].Network.Type', 'a string'],
     ['Brine.Seed', withParams({ Brine: { Seed: '1' } }), 'Tasks[0].Engine.Params.Brine.Seed', 'an integer'],
     ['Brine.Preopens', withParams({ Brine: { Preopens: 'dir' } }), 'Tasks[0].Engine.Params.Brine.Preopens', 'a list'],
@@ -319,7 +335,8 @@ describe('parseJob: malformed documents and wrong types', () => {
   });
 
   it('reads YAML 1.1 booleans as Bacalhau does, so yes/on are not strings', () => {
-    const yaml = (value: string) => `Tasks:\n  - Engine: { Type: wasm, Params: { EntryModule: m, Parameters: [${value}] } }\n`;
+    const yaml = (value: string) =>
+      `Tasks:\n  - Engine: { Type: wasm, Params: { EntryModule: m, Parameters: [${value}] } }\n`;
     expect(errorOf(() => parseJob(yaml('on')))).toEqual(
       specError('Tasks[0].Engine.Params.Parameters[0]: expected a string', 'Tasks[0].Engine.Params.Parameters[0]'),
     );
@@ -327,14 +344,20 @@ describe('parseJob: malformed documents and wrong types', () => {
     expect(parseJob(yaml('"yes", 2001-12-14, 12:30, ok')).parameters).toEqual(['yes', '2001-12-14', '12:30', 'ok']);
     // go-yaml resolves plain keys too: Env key Y is the boolean true, which JSON turns into "true".
     const env = 'Tasks:\n  - Engine: { Type: wasm, Params: { EntryModule: m } }\n    Env: { Y: "1" }\n';
-    expect(errorOf(() => parseJob(env)).message).toBe("invalid WASM spec: environment variable 'true' must be uppercase");
+    expect(errorOf(() => parseJob(env)).message).toBe(
+      "invalid WASM spec: environment variable 'true' must be uppercase",
+    );
   });
 });
 
 describe('validation rules', () => {
   const cases: [string, Spec, ReturnType<typeof specError> | { code: string; message: string; details?: unknown }][] = [
     ['zero tasks', { Tasks: [] }, specError('the job has no tasks', 'Tasks')],
-    ['more than one task', { Tasks: [spec().Tasks[0], spec().Tasks[0]] }, specError('only one task is supported', 'Tasks')],
+    [
+      'more than one task',
+      { Tasks: [spec().Tasks[0], spec().Tasks[0]] },
+      specError('only one task is supported', 'Tasks'),
+    ],
     ['a missing engine', spec({ Engine: null }), specError('the task has no engine', 'Tasks[0].Engine')],
     [
       'an engine type other than wasm',
@@ -353,9 +376,21 @@ describe('validation rules', () => {
     ],
     ['an unknown job type', spec({}, { Type: 'cron' }), specError('invalid job type: "cron"', 'Type')],
     ['a negative count', spec({}, { Count: -1 }), specError('job count must be >= 0', 'Count')],
-    ['an empty env name', spec({ Env: { '': 'x' } }), specError('environment variable name cannot be empty', 'Tasks[0].Env.')],
-    ['a lower-case env name', spec({ Env: { Path: 'x' } }), specError("environment variable 'Path' must be uppercase", 'Tasks[0].Env.Path')],
-    ['an env name not starting with a letter', spec({ Env: { _X: 'x' } }), specError("environment variable '_X' must start with a letter", 'Tasks[0].Env._X')],
+    [
+      'an empty env name',
+      spec({ Env: { '': 'x' } }),
+      specError('environment variable name cannot be empty', 'Tasks[0].Env.'),
+    ],
+    [
+      'a lower-case env name',
+      spec({ Env: { Path: 'x' } }),
+      specError("environment variable 'Path' must be uppercase", 'Tasks[0].Env.Path'),
+    ],
+    [
+      'an env name not starting with a letter',
+      spec({ Env: { _X: 'x' } }),
+      specError("environment variable '_X' must start with a letter", 'Tasks[0].Env._X'),
+    ],
     [
       'an env name with other characters',
       spec({ Env: { 'A-B': 'x' } }),
@@ -366,67 +401,133 @@ describe('validation rules', () => {
       spec({ Env: { BACALHAU_JOB_ID: 'x' } }),
       specError("environment variable 'BACALHAU_JOB_ID' cannot start with BACALHAU_", 'Tasks[0].Env.BACALHAU_JOB_ID'),
     ],
-    ['an empty env value', spec({ Env: { A: '' } }), specError("environment variable 'A' cannot have empty value", 'Tasks[0].Env.A')],
-    ['a null env value', spec({ Env: { A: null } }), specError("environment variable 'A' cannot have empty value", 'Tasks[0].Env.A')],
+    [
+      'an empty env value',
+      spec({ Env: { A: '' } }),
+      specError("environment variable 'A' cannot have empty value", 'Tasks[0].Env.A'),
+    ],
+    [
+      'a null env value',
+      spec({ Env: { A: null } }),
+      specError("environment variable 'A' cannot have empty value", 'Tasks[0].Env.A'),
+    ],
     [
       'an input without a target',
       withInputs(inline('/main.wasm'), inline(' ')),
-      { code: 'InputConfigError', message: 'input configuration error: input source has no target path', details: { index: 1 } },
+      {
+        code: 'InputConfigError',
+        message: 'input configuration error: input source has no target path',
+        details: { index: 1 },
+      },
     ],
     [
       'duplicate input targets (after cleaning)',
       withInputs(inline('/main.wasm'), inline('/d/x'), inline('d//./x/')),
-      { code: 'InputConfigError', message: 'input configuration error: duplicate input target "d//./x/"', details: { index: 2 } },
+      {
+        code: 'InputConfigError',
+        message: 'input configuration error: duplicate input target "d//./x/"',
+        details: { index: 2 },
+      },
     ],
     [
       'duplicate aliases',
       withInputs(inline('/main.wasm', { Alias: 'm' }), inline('/b', { Alias: '' }), inline('/c', { Alias: 'm' })),
-      { code: 'InputConfigError', message: 'input configuration error: duplicate input alias "m"', details: { index: 2 } },
+      {
+        code: 'InputConfigError',
+        message: 'input configuration error: duplicate input alias "m"',
+        details: { index: 2 },
+      },
     ],
     [
       'an inline source without a URL',
       withInputs({ Target: '/main.wasm', Source: { Type: 'inline' } }),
-      { code: 'InputConfigError', message: 'input configuration error: inline input source has no URL', details: { index: 0 } },
+      {
+        code: 'InputConfigError',
+        message: 'input configuration error: inline input source has no URL',
+        details: { index: 0 },
+      },
     ],
     [
       'an inline source that is not a data: URL',
       withInputs({ Target: '/main.wasm', Source: { Type: 'inline', Params: { URL: 'https://x/m.wasm' } } }),
-      { code: 'InputConfigError', message: 'input configuration error: inline input source URL must be a data: URL', details: { index: 0 } },
+      {
+        code: 'InputConfigError',
+        message: 'input configuration error: inline input source URL must be a data: URL',
+        details: { index: 0 },
+      },
     ],
     [
       'a local source without SourcePath',
       withInputs({ Target: '/main.wasm', Source: { Type: 'localDirectory', Params: {} } }),
-      { code: 'InputConfigError', message: 'input configuration error: input source has no source path', details: { index: 0 } },
+      {
+        code: 'InputConfigError',
+        message: 'input configuration error: input source has no source path',
+        details: { index: 0 },
+      },
     ],
     [
       'a source without a type',
       withInputs({ Target: '/main.wasm', Source: { Params: { URL: WASM_URL } } }),
-      { code: 'InputConfigError', message: 'input configuration error: input source has no type', details: { index: 0 } },
+      {
+        code: 'InputConfigError',
+        message: 'input configuration error: input source has no type',
+        details: { index: 0 },
+      },
     ],
     [
       'an output without a name',
       spec({ ResultPaths: [{ Path: '/o' }] }),
-      { code: 'OutputConfigError', message: 'output configuration error: output volume has no name', details: { index: 0 } },
+      {
+        code: 'OutputConfigError',
+        message: 'output configuration error: output volume has no name',
+        details: { index: 0 },
+      },
     ],
     [
       'an output without a path',
       spec({ ResultPaths: [{ Name: 'o' }] }),
-      { code: 'OutputConfigError', message: 'output configuration error: output volume has no path', details: { index: 0 } },
+      {
+        code: 'OutputConfigError',
+        message: 'output configuration error: output volume has no path',
+        details: { index: 0 },
+      },
     ],
     [
       'a relative output path',
       spec({ ResultPaths: [{ Name: 'o', Path: 'o' }] }),
-      { code: 'OutputConfigError', message: 'output configuration error: output path "o" must be absolute', details: { index: 0 } },
+      {
+        code: 'OutputConfigError',
+        message: 'output configuration error: output path "o" must be absolute',
+        details: { index: 0 },
+      },
     ],
     [
       'duplicate output names',
-      spec({ ResultPaths: [{ Name: 'o', Path: '/a' }, { Name: 'o', Path: '/b' }] }),
-      { code: 'OutputConfigError', message: 'output configuration error: duplicate output name "o"', details: { index: 1 } },
+      spec({
+        ResultPaths: [
+          { Name: 'o', Path: '/a' },
+          { Name: 'o', Path: '/b' },
+        ],
+      }),
+      {
+        code: 'OutputConfigError',
+        message: 'output configuration error: duplicate output name "o"',
+        details: { index: 1 },
+      },
     ],
     [
       'duplicate output paths',
-      spec({ ResultPaths: [{ Name: 'a', Path: '/o' }, { Name: 'b', Path: '/o/' }] }),
-      { code: 'OutputConfigError', message: 'output configuration error: duplicate output path "/o/"', details: { index: 1 } },
+      spec({
+        ResultPaths: [
+          { Name: 'a', Path: '/o' },
+          { Name: 'b', Path: '/o/' },
+        ],
+      }),
+      {
+        code: 'OutputConfigError',
+        message: 'output configuration error: duplicate output path "/o/"',
+        details: { index: 1 },
+      },
     ],
     [
       'an invalid memory value',
@@ -436,12 +537,18 @@ describe('validation rules', () => {
     [
       'a negative timeout',
       spec({ Timeouts: { ExecutionTimeout: -5 } }),
-      specError('execution timeout must be a whole number of seconds >= 0, got -5', 'Tasks[0].Timeouts.ExecutionTimeout'),
+      specError(
+        'execution timeout must be a whole number of seconds >= 0, got -5',
+        'Tasks[0].Timeouts.ExecutionTimeout',
+      ),
     ],
     [
       'an unknown network type',
       spec({ Network: { Type: 'wifi' } }),
-      specError('invalid network type "wifi"; expected one of Default, None, Host, Full, HTTP, Bridge', 'Tasks[0].Network.Type'),
+      specError(
+        'invalid network type "wifi"; expected one of Default, None, Host, Full, HTTP, Bridge',
+        'Tasks[0].Network.Type',
+      ),
     ],
     [
       'both Stdin and StdinBase64',
@@ -487,21 +594,33 @@ describe('validateJob on API-built jobs', () => {
 
   it('accepts a valid job, including in-memory sources', () => {
     const job = base();
-    job.inputs.push({ target: 'data', source: { type: 'memory', tree: { kind: 'directory', entries: {} }, readWrite: true } });
+    job.inputs.push({
+      target: 'data',
+      source: { type: 'memory', tree: { kind: 'directory', entries: {} }, readWrite: true },
+    });
     expect(() => validateJob(job)).not.toThrow();
   });
 
   it('applies the same rules', () => {
     const job = base();
     job.env = { lower: 'x' };
-    expect(errorOf(() => validateJob(job))).toEqual(specError("environment variable 'lower' must be uppercase", 'Tasks[0].Env.lower'));
+    expect(errorOf(() => validateJob(job))).toEqual(
+      specError("environment variable 'lower' must be uppercase", 'Tasks[0].Env.lower'),
+    );
     const memory = { ...base(), memory: 'lots' };
     expect(errorOf(() => validateJob(memory)).message).toMatch(/^invalid WASM spec: invalid memory "lots"/);
     const target = base();
-    target.inputs.push({ target: 'main.wasm', source: { type: 'memory', tree: { kind: 'file', data: new Uint8Array() }, readWrite: false } });
-    expect(errorOf(() => validateJob(target)).message).toBe('input configuration error: duplicate input target "main.wasm"');
+    target.inputs.push({
+      target: 'main.wasm',
+      source: { type: 'memory', tree: { kind: 'file', data: new Uint8Array() }, readWrite: false },
+    });
+    expect(errorOf(() => validateJob(target)).message).toBe(
+      'input configuration error: duplicate input target "main.wasm"',
+    );
     expect(errorOf(() => validateJob({ ...base(), entryModule: '' })).code).toBe('SpecError');
     expect(errorOf(() => validateJob({ ...base(), timeoutSeconds: 1.5 })).code).toBe('SpecError');
-    expect(errorOf(() => validateJob({ ...base(), outputs: [{ name: 'o', path: 'rel' }] })).code).toBe('OutputConfigError');
+    expect(errorOf(() => validateJob({ ...base(), outputs: [{ name: 'o', path: 'rel' }] })).code).toBe(
+      'OutputConfigError',
+    );
   });
 });

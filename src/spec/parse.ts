@@ -5,9 +5,9 @@
  */
 import { parseDocument } from 'yaml';
 import { errors } from '../errors/index.js';
+import { normalizePath } from '../fs/paths.js';
 import { base64ToBytes } from './base64.js';
 import { DEFAULT_ENTRYPOINT, type InputSource, type Job, type SourceSpec } from './types.js';
-import { normalizePath } from '../fs/paths.js';
 import { validateJob } from './validate.js';
 
 type Obj = Record<string, unknown>;
@@ -151,7 +151,9 @@ function parseBrine(brine: Fields | undefined): Job['brine'] {
 /** A job from a plain object (parsed YAML or JSON); validated with validateJob. */
 export function jobFromObject(value: unknown): Job {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw errors.spec(`a job spec must be a map, got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}`);
+    throw errors.spec(
+      `a job spec must be a map, got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}`,
+    );
   }
   const root = Fields.of(value, '')!;
   const tasks = root.maps('Tasks');

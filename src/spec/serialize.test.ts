@@ -1,5 +1,5 @@
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { directory, file } from '../fs/tree.js';
 import { decodeInline } from './inline.js';
 import { parseJob } from './parse.js';
@@ -66,10 +66,16 @@ describe('jobToYaml', () => {
               Alias: 'entry',
               Source: { Type: 'inline', Params: { URL: 'data:application/wasm;base64,AGFzbQEAAAA=' } },
             },
-            { Target: 'data', Source: { Type: 'localDirectory', Params: { SourcePath: '/host/data', ReadWrite: true } } },
+            {
+              Target: 'data',
+              Source: { Type: 'localDirectory', Params: { SourcePath: '/host/data', ReadWrite: true } },
+            },
             {
               Target: '/remote',
-              Source: { Type: 's3', Params: { Bucket: 'b', Key: 'k/*', Filter: { Depth: 2, Tags: ['x', 'z'] }, Anonymous: false } },
+              Source: {
+                Type: 's3',
+                Params: { Bucket: 'b', Key: 'k/*', Filter: { Depth: 2, Tags: ['x', 'z'] }, Anonymous: false },
+              },
             },
           ],
           ResultPaths: [
@@ -88,9 +94,18 @@ describe('jobToYaml', () => {
   it.each([
     ['a full job', FULL],
     ['a minimal job', 'Tasks: [{ Engine: { Type: wasm, Params: { EntryModule: m.wasm } } }]'],
-    ['a job with outputs and no publisher', 'Tasks: [{ Engine: { Type: wasm, Params: { EntryModule: m } }, ResultPaths: [{ Name: o, Path: /o }] }]'],
-    ['a job with a publisher and no outputs', 'Tasks: [{ Engine: { Type: wasm, Params: { EntryModule: m } }, Publisher: { Type: s3 } }]'],
-    ['a job with TotalTimeout', 'Tasks: [{ Engine: { Type: wasm, Params: { EntryModule: m } }, Timeouts: { TotalTimeout: 4 } }]'],
+    [
+      'a job with outputs and no publisher',
+      'Tasks: [{ Engine: { Type: wasm, Params: { EntryModule: m } }, ResultPaths: [{ Name: o, Path: /o }] }]',
+    ],
+    [
+      'a job with a publisher and no outputs',
+      'Tasks: [{ Engine: { Type: wasm, Params: { EntryModule: m } }, Publisher: { Type: s3 } }]',
+    ],
+    [
+      'a job with TotalTimeout',
+      'Tasks: [{ Engine: { Type: wasm, Params: { EntryModule: m } }, Timeouts: { TotalTimeout: 4 } }]',
+    ],
     ['binary stdin', 'Tasks: [{ Engine: { Type: wasm, Params: { EntryModule: m, Brine: { StdinBase64: "/wAB" } } } }]'],
     ['empty stdin', 'Tasks: [{ Engine: { Type: wasm, Params: { EntryModule: m, Brine: { Stdin: "" } } } }]'],
   ])('round-trips %s: parse → serialise → parse', (_, text) => {
@@ -101,11 +116,16 @@ describe('jobToYaml', () => {
   });
 
   it('writes binary stdin as StdinBase64 and text stdin as Stdin', () => {
-    const params = (job: Job) => (jobToObject(job).Tasks as { Engine: { Params: Record<string, unknown> } }[])[0]!.Engine.Params;
+    const params = (job: Job) =>
+      (jobToObject(job).Tasks as { Engine: { Params: Record<string, unknown> } }[])[0]!.Engine.Params;
     const job = parseJob('Tasks: [{ Engine: { Type: wasm, Params: { EntryModule: m } } }]');
     expect(params(job).Brine).toBeUndefined();
-    expect(params({ ...job, brine: { ...job.brine, stdin: new Uint8Array([0xff, 0]) } }).Brine).toEqual({ StdinBase64: '/wA=' });
-    expect(params({ ...job, brine: { ...job.brine, stdin: new TextEncoder().encode('\ufeffé') } }).Brine).toEqual({ Stdin: '\ufeffé' });
+    expect(params({ ...job, brine: { ...job.brine, stdin: new Uint8Array([0xff, 0]) } }).Brine).toEqual({
+      StdinBase64: '/wA=',
+    });
+    expect(params({ ...job, brine: { ...job.brine, stdin: new TextEncoder().encode('\ufeffé') } }).Brine).toEqual({
+      Stdin: '\ufeffé',
+    });
   });
 
   it('quotes strings that YAML 1.1 (go-yaml) would read as other types', () => {

@@ -3,7 +3,7 @@
  * regular files, directories, symlinks (and hard links, read as copies).
  */
 import { errors } from '../errors/index.js';
-import { directory, type DirectoryEntry, type FileTree } from '../fs/tree.js';
+import { type DirectoryEntry, directory, type FileTree } from '../fs/tree.js';
 
 const BLOCK = 512;
 const encoder = new TextEncoder();
@@ -31,7 +31,8 @@ function paxRecord(key: string, value: string): string {
 
 function header(name: string, type: string, size: number, mode: number, link = ''): Uint8Array {
   const block = new Uint8Array(BLOCK);
-  const put = (offset: number, length: number, text: string) => block.set(encoder.encode(text).subarray(0, length), offset);
+  const put = (offset: number, length: number, text: string) =>
+    block.set(encoder.encode(text).subarray(0, length), offset);
   const octal = (offset: number, length: number, value: number) =>
     put(offset, length, value.toString(8).padStart(length - 1, '0'));
   put(0, 100, name);
@@ -44,7 +45,14 @@ function header(name: string, type: string, size: number, mode: number, link = '
   put(156, 1, type);
   put(157, 100, link);
   put(257, 8, 'ustar\u000000');
-  put(148, 8, `${block.reduce((sum, byte) => sum + byte, 0).toString(8).padStart(6, '0')}\0 `);
+  put(
+    148,
+    8,
+    `${block
+      .reduce((sum, byte) => sum + byte, 0)
+      .toString(8)
+      .padStart(6, '0')}\0 `,
+  );
   return block;
 }
 
@@ -53,7 +61,13 @@ function padded(data: Uint8Array): Uint8Array[] {
   return rest === 0 ? [data] : [data, new Uint8Array(BLOCK - rest)];
 }
 
-function entry(name: string, type: string, mode: number, data: Uint8Array = new Uint8Array(0), link = ''): Uint8Array[] {
+function entry(
+  name: string,
+  type: string,
+  mode: number,
+  data: Uint8Array = new Uint8Array(0),
+  link = '',
+): Uint8Array[] {
   const long = encoder.encode(name).length > 100 || encoder.encode(link).length > 100;
   const pax = long ? encoder.encode(paxRecord('path', name) + (link ? paxRecord('linkpath', link) : '')) : undefined;
   return [
@@ -133,7 +147,10 @@ function insert(root: DirectoryEntry, name: string, node: FileTree): void {
   let dir = root;
   for (const part of parts) {
     let next = getEntry(dir, part);
-    if (next === undefined) setEntry(dir, part, (next = directory()));
+    if (next === undefined) {
+      next = directory();
+      setEntry(dir, part, next);
+    }
     if (next.kind !== 'directory') throw errors.inputConfig(`archive entry "${name}": "${part}" is not a directory`);
     dir = next;
   }

@@ -51,7 +51,9 @@ export function seededEntropy(seed: number): Entropy {
   return {
     realtime: () => DETERMINISTIC_EPOCH_NS + tick(),
     monotonic: () => tick(),
-    sleep: (ns) => void (elapsed += ns),
+    sleep: (ns) => {
+      elapsed += ns;
+    },
     fillRandom(target) {
       for (let at = 0; at < target.byteLength; at += 8) {
         let word = next64();
