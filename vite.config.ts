@@ -27,14 +27,17 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-export default defineConfig({
+/** The built app's pages: the runner, and a UI-less page for automation (window.brine.run). */
+const APP_PAGES = { main: 'index.html', harness: 'harness.html' };
+
+// `vite build --mode bench` builds the benchmark page (and its raw-shim worker) apart, into dist-bench/.
+export default defineConfig(({ mode }) => ({
   plugins: [react()],
-  worker: { format: 'es' },
+  worker: { format: 'es' as const },
   build: {
-    outDir: 'dist-app',
+    outDir: mode === 'bench' ? 'dist-bench' : 'dist-app',
     target: 'es2022',
-    // harness.html: a UI-less page for automation (window.brine.run), used by the conformance runner.
-    rollupOptions: { input: { main: 'index.html', harness: 'harness.html', bench: 'bench.html' } },
+    rollupOptions: { input: mode === 'bench' ? { ...APP_PAGES, bench: 'bench/index.html' } : APP_PAGES },
   },
   server: { port: 5173, headers: ISOLATION_HEADERS },
   // The dev server needs inline scripts for hot reload; the served build (npm start) gets the policy.
@@ -43,4 +46,4 @@ export default defineConfig({
     strictPort: true,
     headers: { ...ISOLATION_HEADERS, 'Content-Security-Policy': CONTENT_SECURITY_POLICY },
   },
-});
+}));

@@ -1,4 +1,4 @@
-// bench.html: the Chromium side of the benchmarks. Exposes globalThis.benchBrowser (a Runner on
+// bench/index.html: the Chromium side of the benchmarks. Exposes globalThis.benchBrowser (a Runner on
 // Web Workers), driven by bench/chromium.ts.
 import { createBrowserWorker } from '../src/host/browser.js';
 import { Runner, type ShimWorker } from './runner.js';

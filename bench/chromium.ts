@@ -5,11 +5,12 @@ import type { BrineSample, BrineSpec, Host, ShimSample, WorkerSpec } from './run
 type Page = { benchBrowser: Omit<Host, 'name'> };
 
 /**
- * The bench page (dist-app/bench.html, built by `vite build`) in Debian's Chromium, driven with
+ * The bench page (dist-bench/bench/index.html, built by `vite build --mode bench`) in Debian's Chromium, driven with
  * Playwright as conformance/chromium.ts does. Modules come from `files` at /bench-files/<name>.
  */
 export async function chromiumHost(files: Files): Promise<Host & { version: string }> {
-  const { page, browser, close } = await openBuiltPage('bench.html', {
+  const { page, browser, close } = await openBuiltPage('bench/index.html', {
+    build: 'dist-bench',
     extraFile: (path) => (path.startsWith('bench-files/') ? files.get(path.slice('bench-files/'.length)) : undefined),
   });
   page.on('pageerror', (error) => console.error(`bench page: ${error.message}`));

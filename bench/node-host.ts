@@ -6,7 +6,7 @@ import { Runner, type ShimWorker } from './runner.js';
 import type { ShimResult } from './shim.mjs';
 
 /**
- * Brine in Node as the CLI runs it: the built worker (dist/, from `npm run build:node`), so a new
+ * Brine in Node as the CLI runs it: the built worker (dist/, from `npm run build`), so a new
  * worker does not compile TypeScript first. The executor itself runs from source.
  */
 export async function nodeHost(files: Files): Promise<Runner> {

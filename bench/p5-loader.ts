@@ -1,7 +1,7 @@
-import { MountTable } from '../src/fs/mount-table.js';
-import { file } from '../src/fs/tree.js';
 import { CompileCache } from '../src/loader/compile-cache.js';
 import { loadModules } from '../src/loader/loader.js';
+import { MountTable } from '../src/mounts/mount-table.js';
+import { file } from '../src/mounts/tree.js';
 import { WASM_MAX_PAGES } from '../src/spec/memory.js';
 import { chain, fanOut, type Graph, salted } from './gen.js';
 import { atMost, type Benchmark, compare, expectEqual, ms, type Row } from './lib.js';

@@ -2,8 +2,8 @@
 // the Executor, and the bare shim on the calling thread or in a worker (new per run, or warm).
 // Host-agnostic: bench/browser.ts bundles it into the page, bench/node-host.ts uses it directly.
 import { Executor } from '../src/executor/executor.js';
-import { file } from '../src/fs/tree.js';
 import type { WorkerFactory } from '../src/host/types.js';
+import { file } from '../src/mounts/tree.js';
 import type { Job } from '../src/spec/types.js';
 import { runShim, type ShimResult } from './shim.mjs';
 

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { ISOLATION_HEADERS } from '../vite.config.js';
 
-const built = fileURLToPath(new URL('../dist-app/', import.meta.url));
 const types: Record<string, string> = {
   '.html': 'text/html',
   '.js': 'text/javascript',
@@ -15,19 +14,21 @@ const types: Record<string, string> = {
 };
 
 export interface BuiltPageOptions {
-  /** Files served beside the build, by path (e.g. "bench-files/x.wasm"); undefined: from dist-app/. */
+  /** The build to serve: dist-app (`vite build`, default) or dist-bench (`vite build --mode bench`). */
+  build?: 'dist-app' | 'dist-bench';
+  /** Files served beside the build, by path (e.g. "bench-files/x.wasm"); undefined: from the build. */
   extraFile?: (path: string) => Uint8Array | undefined;
 }
 
 /**
- * Serves the built app (dist-app/, from `vite build`) on a loopback port, cross-origin isolated as
- * `npm start` serves it, and opens one of its pages (harness.html, bench.html) in Debian's
- * Chromium with Playwright.
+ * Serves a build of the app on a loopback port, cross-origin isolated as `npm start` serves it,
+ * and opens one of its pages (harness.html, bench/index.html) in Debian's Chromium with Playwright.
  */
 export async function openBuiltPage(
   pagePath: string,
-  { extraFile }: BuiltPageOptions = {},
+  { build = 'dist-app', extraFile }: BuiltPageOptions = {},
 ): Promise<{ page: Page; browser: Browser; close(): Promise<void> }> {
+  const built = fileURLToPath(new URL(`../${build}/`, import.meta.url));
   const server = createServer(async (request, response) => {
     const path = normalize(decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname)).replace(/^\/+/, '');
     try {

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { type DirectoryEntry, directory, type FileTree, file } from '../src/fs/tree.js';
+import { type DirectoryEntry, directory, type FileTree, file } from '../src/mounts/tree.js';
 import type { Job } from '../src/spec/types.js';
 
 /** One test of WebAssembly/wasi-testsuite: a module and its .json spec. */

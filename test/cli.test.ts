@@ -1,4 +1,4 @@
-// `brine run` end to end: the built CLI (npm run build:node) on YAML jobs, in a child process.
+// `brine run` end to end: the built CLI (`tsc -b tsconfig.node.json`, run by `npm run build`) on YAML jobs, in a child process.
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +11,7 @@ const bin = join(root, 'bin/brine.js');
 let dir: string;
 
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist/src/cli/main.js')))
-    throw new Error('run `npm run build:node` first (npm test does)');
+  if (!existsSync(join(root, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first (npm test does)');
   dir = mkdtempSync(join(tmpdir(), 'brine-cli-'));
   cpSync(join(root, 'fixtures/c'), join(dir, 'wasm'), { recursive: true, filter: (p) => !p.endsWith('.c') });
   cpSync(join(root, 'fixtures/data'), join(dir, 'inputs'), { recursive: true });

@@ -1,7 +1,7 @@
 // Every error code, raised by the input that raises it, through the real executor.
 import { describe, expect, it } from 'vitest';
 import { BrineError, type ErrorCode } from '../src/errors/index.js';
-import { directory, file } from '../src/fs/tree.js';
+import { directory, file } from '../src/mounts/tree.js';
 import { parseJob } from '../src/spec/parse.js';
 import { executor, fixture, job, memoryInput, newId, run } from './helpers.js';
 

@@ -1,6 +1,6 @@
 // What the guest sees: mounts (read-only inputs, writable outputs), stdin, argv, preopens, clocks.
 import { describe, expect, it } from 'vitest';
-import { directory, file, listFiles } from '../src/fs/tree.js';
+import { directory, file, listFiles } from '../src/mounts/tree.js';
 import { encodeInline } from '../src/spec/inline.js';
 import { fixture, job, memoryInput, outputText, run } from './helpers.js';
 

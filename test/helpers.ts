@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { afterEach } from 'vitest';
 import { Executor, type ExecutorOptions } from '../src/executor/executor.js';
 import type { ExecutionResult } from '../src/executor/types.js';
-import { type FileTree, file, listFiles } from '../src/fs/tree.js';
 import { createNodeWorker } from '../src/host/node.js';
+import { type FileTree, file, listFiles } from '../src/mounts/tree.js';
 import type { InputSource, Job } from '../src/spec/types.js';
 
 /** Bytes of a committed fixture, e.g. fixture('c/hello.wasm'). */

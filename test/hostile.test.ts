@@ -4,8 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
 import type { ExecutionResult } from '../src/executor/types.js';
-import { directory, file, listFiles } from '../src/fs/tree.js';
 import { nodeWorkerFactory } from '../src/host/node.js';
+import { directory, file, listFiles } from '../src/mounts/tree.js';
 import type { Job } from '../src/spec/types.js';
 import { executor, fixture, job, memoryInput, newId, run } from './helpers.js';
 

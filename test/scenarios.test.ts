@@ -1,7 +1,7 @@
 // Bacalhau's WASM scenario tests (pkg/test/scenario), as Brine's own programs.
 import { describe, expect, it } from 'vitest';
-import { directory, file } from '../src/fs/tree.js';
 import { streamText } from '../src/logs/types.js';
+import { directory, file } from '../src/mounts/tree.js';
 import { fixture, job, memoryInput, outputText, run } from './helpers.js';
 
 describe('Bacalhau scenarios', () => {

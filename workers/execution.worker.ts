@@ -1,4 +1,4 @@
 import { expose } from 'comlink';
-import { createServices } from './services.js';
+import { createWorkerApi } from '../src/runtime/service.js';
 
-expose(createServices((message, transfer) => self.postMessage(message, transfer)));
+expose(createWorkerApi((message, transfer) => self.postMessage(message, transfer)));

@@ -1,4 +1,4 @@
-import { normalizePath } from '../../src/fs/paths';
+import { normalizePath } from '../../src/mounts/paths';
 import { fileBytes, type PickedItem } from '../lib/files';
 import { formatBytes } from '../lib/format';
 import { addModules, addMounts, removeModule, setField, setModuleTarget } from '../state/form';

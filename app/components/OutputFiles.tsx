@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
-import { normalizePath } from '../../src/fs/paths';
-import { directory, type FileTree, listFiles } from '../../src/fs/tree';
+import { normalizePath } from '../../src/mounts/paths';
+import { directory, type FileTree, listFiles } from '../../src/mounts/tree';
 import { download } from '../lib/download';
 import { formatBytes } from '../lib/format';
 import { hexDump, PREVIEW_TEXT_BYTES, textOf } from '../lib/preview';

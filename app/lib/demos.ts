@@ -3,8 +3,8 @@
  * the job file. The UI fetches those files and mounts them in memory.
  */
 import { errors } from '../../src/errors/index';
-import { normalizePath } from '../../src/fs/paths';
-import { type FileTree, file } from '../../src/fs/tree';
+import { normalizePath } from '../../src/mounts/paths';
+import { type FileTree, file } from '../../src/mounts/tree';
 import { parseJob } from '../../src/spec/parse';
 import type { Job } from '../../src/spec/types';
 import { fileBytes } from './files';

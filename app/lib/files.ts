@@ -1,5 +1,5 @@
 /** Reading what a person picks or drops (files, folders, .zip archives) into file trees. */
-import { type FileTree, file } from '../../src/fs/tree';
+import { type FileTree, file } from '../../src/mounts/tree';
 import { pathParts, treeFromFiles } from './tree';
 import { unzipToTree } from './zip';
 

@@ -3,8 +3,8 @@
  * (files as in-memory sources) and the Bacalhau job YAML (files as inline data: URLs).
  */
 import { errors } from '../../src/errors/index';
-import { normalizePath } from '../../src/fs/paths';
-import type { FileEntry, FileTree } from '../../src/fs/tree';
+import { normalizePath } from '../../src/mounts/paths';
+import type { FileEntry, FileTree } from '../../src/mounts/tree';
 import { decodeInline, encodeInline } from '../../src/spec/inline';
 import { jobToYaml } from '../../src/spec/serialize';
 import { type BrineOptions, DEFAULT_ENTRYPOINT, type Job, type SourceSpec } from '../../src/spec/types';

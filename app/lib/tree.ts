@@ -1,5 +1,5 @@
 /** Building and measuring file trees (the executor's FileTree) from user files. */
-import { type DirectoryEntry, directory, type FileTree, file } from '../../src/fs/tree';
+import { type DirectoryEntry, directory, type FileTree, file } from '../../src/mounts/tree';
 
 /** Path components without "", "." and ".." (archive and folder paths are untrusted). */
 export function pathParts(path: string): string[] {

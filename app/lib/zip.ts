@@ -1,6 +1,6 @@
 /** Zip archives in and out, with fflate. */
 import { unzipSync, type Zippable, zipSync } from 'fflate';
-import type { FileTree } from '../../src/fs/tree';
+import type { FileTree } from '../../src/mounts/tree';
 import { treeFromFiles } from './tree';
 
 /** A .zip's files as a directory tree (directory entries are implied by the file paths). */

@@ -1,6 +1,6 @@
 /** Changes to the job form, from its controls, the YAML view, demos and shared links. */
-import { normalizePath } from '../../src/fs/paths';
-import { file } from '../../src/fs/tree';
+import { normalizePath } from '../../src/mounts/paths';
+import { file } from '../../src/mounts/tree';
 import { parseJob } from '../../src/spec/parse';
 import type { Job } from '../../src/spec/types';
 import { serializeError } from '../lib/errors';

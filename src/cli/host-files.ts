@@ -1,6 +1,6 @@
 import { lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { FileTree } from '../fs/tree.js';
+import type { FileTree } from '../mounts/tree.js';
 
 /** Reads a host file or directory (recursively) into a FileTree, for localDirectory sources. */
 export async function readHostTree(path: string): Promise<FileTree> {

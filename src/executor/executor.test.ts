@@ -3,8 +3,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fixture, job } from '../../test/helpers.js';
 import type { WorkerHandle } from '../host/types.js';
-import { LogStaging } from '../logs/staging.js';
-import type { RunEvent, RunOutcome, RunRequest } from '../runtime/protocol.js';
+import { LogStaging } from '../protocol/log-staging.js';
+import type { RunEvent, RunOutcome, RunRequest } from '../protocol/messages.js';
 import { Executor } from './executor.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -18,12 +18,12 @@ function scriptedWorker() {
     crash: (_reason: string) => {},
   };
   const handle: WorkerHandle = {
-    services: {
+    api: {
       run: (request: RunRequest) => {
         worker.request = request;
         return new Promise<RunOutcome>((resolve) => (worker.end = resolve));
       },
-    } as unknown as WorkerHandle['services'],
+    } as unknown as WorkerHandle['api'],
     terminate: () => {},
     onCrash: (listener) => {
       worker.crash = listener;

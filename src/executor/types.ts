@@ -1,9 +1,9 @@
 import type { SerializedError } from '../errors/index.js';
-import type { Mount } from '../fs/mount-table.js';
-import type { FileTree } from '../fs/tree.js';
 import type { GraphEvent, ImportGraph } from '../loader/graph.js';
 import type { StreamStats } from '../logs/store.js';
 import type { LogEvent } from '../logs/types.js';
+import type { Mount } from '../mounts/mount-table.js';
+import type { FileTree } from '../mounts/tree.js';
 import type { Job } from '../spec/types.js';
 
 export type FinalState = 'completed' | 'failed' | 'cancelled' | 'timedOut';

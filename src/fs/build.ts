@@ -1,6 +1,6 @@
-import type { Mount } from './mount-table.js';
+import type { Mount } from '../mounts/mount-table.js';
+import type { FileTree } from '../mounts/tree.js';
 import { DirNode, FileNode, type FsContext, type Node, SymlinkNode } from './nodes.js';
-import type { FileTree } from './tree.js';
 
 /** Builds the root directory: read-only virtual directories with each mount attached at its target. */
 export function buildRoot(ctx: FsContext, mounts: readonly Mount[]): DirNode {

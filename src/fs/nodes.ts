@@ -1,4 +1,5 @@
 import { Inode, wasi } from '@bjorn3/browser_wasi_shim';
+import { DEFAULT_FS_MAX_NODES } from '../protocol/messages.js';
 
 /**
  * The in-memory filesystem's nodes, built on the shim's `Inode` so the shim stays the syscall
@@ -8,9 +9,6 @@ import { Inode, wasi } from '@bjorn3/browser_wasi_shim';
 
 /** Files grow in place in a resizable buffer from this size on (smaller ones by doubling copies). */
 const RESIZABLE_FROM = 1 << 20;
-
-/** Writable files, directories and links one execution may have at once (each costs host memory). */
-export const DEFAULT_MAX_NODES = 250_000;
 
 /** The filesystem state shared by every node of one execution. */
 export class FsContext {
@@ -23,7 +21,7 @@ export class FsContext {
     /** Bytes writable files may hold in total; past it writes fail with ENOSPC. */
     readonly quotaBytes: number,
     /** Writable nodes allowed; past it creating one fails with ENOSPC (as when a disk runs out of inodes). */
-    readonly maxNodes = DEFAULT_MAX_NODES,
+    readonly maxNodes = DEFAULT_FS_MAX_NODES,
   ) {}
 
   get full(): boolean {

@@ -1,10 +1,10 @@
 import { wasi } from '@bjorn3/browser_wasi_shim';
 import { describe, expect, it } from 'vitest';
+import { MountTable } from '../mounts/mount-table.js';
+import { directory, type FileTree, file } from '../mounts/tree.js';
 import { buildRoot, nodeAt, snapshot } from './build.js';
 import { type DirFd, type FileFd, PreopenFd } from './fds.js';
-import { MountTable } from './mount-table.js';
 import { type DirNode, type FileNode, FsContext, type Node } from './nodes.js';
-import { directory, type FileTree, file } from './tree.js';
 
 const R = BigInt(wasi.RIGHTS_FD_READ | wasi.RIGHTS_FD_READDIR);
 const W = BigInt(wasi.RIGHTS_FD_WRITE);

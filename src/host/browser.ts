@@ -1,6 +1,6 @@
 import { wrap } from 'comlink';
-import type { RemoteServices } from '../../workers/services.js';
-import { crashReporter, runEventOf, type WorkerFactory } from './types.js';
+import { runEventOf, type WorkerApi } from '../protocol/messages.js';
+import { crashReporter, type WorkerFactory } from './types.js';
 
 /** Web Workers, bundled by Vite from workers/execution.worker.ts. */
 export const createBrowserWorker: WorkerFactory = () => {
@@ -11,7 +11,7 @@ export const createBrowserWorker: WorkerFactory = () => {
     crashes.crashed(event.message || 'the worker failed');
   });
   return {
-    services: wrap<RemoteServices>(worker),
+    api: wrap<WorkerApi>(worker),
     terminate: () => {
       crashes.ended();
       worker.terminate();

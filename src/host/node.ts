@@ -1,8 +1,8 @@
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import { wrap } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
-import type { RemoteServices } from '../../workers/services.js';
-import { crashReporter, runEventOf, type WorkerFactory } from './types.js';
+import { runEventOf, type WorkerApi } from '../protocol/messages.js';
+import { crashReporter, type WorkerFactory } from './types.js';
 
 // Built code runs dist/workers/execution.node.js; sources (tests) load the .ts through tsx.
 const fromSource = import.meta.url.endsWith('.ts');
@@ -21,7 +21,7 @@ export const nodeWorkerFactory =
     worker.on('error', (error) => crashes.crashed(error.message));
     worker.on('exit', (code) => crashes.crashed(`the worker exited with code ${code}`));
     return {
-      services: wrap<RemoteServices>(nodeEndpoint(worker)),
+      api: wrap<WorkerApi>(nodeEndpoint(worker)),
       terminate: () => {
         crashes.ended();
         void worker.terminate();

@@ -1,13 +1,12 @@
 import type { Remote } from 'comlink';
-import type { RemoteServices } from '../../workers/services.js';
-import type { RunEvent } from '../runtime/protocol.js';
+import type { RunEvent, WorkerApi } from '../protocol/messages.js';
 
 /**
  * One worker running executions, one at a time. The executor sees only this seam; the browser
  * and Node adapters (browser.ts, node.ts) are the only code that knows which host it runs on.
  */
 export interface WorkerHandle {
-  readonly services: Remote<RemoteServices>;
+  readonly api: Remote<WorkerApi>;
   /** Stops the worker at once, even while a guest spins in pure wasm. */
   terminate(): void;
   /** Calls `listener` if the worker dies on its own (an uncaught error, an out-of-memory kill). Returns an unsubscribe. */
@@ -19,11 +18,6 @@ export interface WorkerHandle {
 }
 
 export type WorkerFactory = () => WorkerHandle;
-
-/** Picks Brine's run events out of a worker's messages (the rest are Comlink's). */
-export function runEventOf(data: unknown): RunEvent | undefined {
-  return typeof data === 'object' && data !== null && 'brineEvent' in data ? (data.brineEvent as RunEvent) : undefined;
-}
 
 /** The crash bookkeeping both adapters share: listeners hear of the first unexpected end only. */
 export function crashReporter() {

@@ -1,4 +1,4 @@
-import { ContentHashes } from '../fs/content-hash.js';
+import { ContentHashes } from '../mounts/content-hash.js';
 import { capMemories, type ModuleInfo, parseModule } from './wasm-binary.js';
 
 export interface InspectedModule {

@@ -1,12 +1,12 @@
 import { BrineError, errors, errorText } from '../errors/index.js';
-import type { MountTable } from '../fs/mount-table.js';
-import { normalizePath } from '../fs/paths.js';
-import type { FileTree } from '../fs/tree.js';
-import type { PlannedModule } from '../runtime/protocol.js';
+import type { MountTable } from '../mounts/mount-table.js';
+import { normalizePath } from '../mounts/paths.js';
+import type { FileTree } from '../mounts/tree.js';
+import type { PlannedModule } from '../protocol/messages.js';
 import { formatBytes, WASM_PAGE_SIZE } from '../spec/memory.js';
-import { preview1Signature } from '../wasi/brine-wasi.js';
 import type { CompileCache, InspectedModule } from './compile-cache.js';
 import type { GraphEdge, GraphEvent, GraphNode, ImportGraph } from './graph.js';
+import { preview1Signature } from './preview1.js';
 import { type ImportDesc, WasmFormatError } from './wasm-binary.js';
 
 export const WASI_MODULE = 'wasi_snapshot_preview1';
@@ -29,7 +29,6 @@ export interface LoadedModules {
   modules: PlannedModule[];
   entry: number;
   graph: ImportGraph;
-  compileMs: number;
 }
 
 /** A load that failed: Bacalhau's context ("failed to load entry module main.wasm") and the typed cause. */
@@ -38,8 +37,6 @@ export class LoadFailure extends Error {
     readonly context: string,
     override readonly cause: BrineError,
     readonly graph: ImportGraph,
-    /** Time spent loading until it failed. */
-    readonly compileMs: number,
   ) {
     super(context === '' ? cause.message : `${context}: ${cause.message}`);
   }
@@ -52,7 +49,6 @@ export class LoadFailure extends Error {
  */
 export async function loadModules(request: LoadRequest): Promise<LoadedModules> {
   const loader = new Loader(request);
-  const started = performance.now();
   let context = '';
   try {
     for (const path of request.importModules) {
@@ -70,10 +66,10 @@ export async function loadModules(request: LoadRequest): Promise<LoadedModules> 
         { entrypoint: request.entrypoint },
       );
     }
-    return { modules: loader.modules, entry, graph: loader.graph(), compileMs: performance.now() - started };
+    return { modules: loader.modules, entry, graph: loader.graph() };
   } catch (error) {
     const cause = error instanceof BrineError ? error : errors.moduleLoad(request.entryModule, errorText(error));
-    throw new LoadFailure(context, cause, loader.graph(), performance.now() - started);
+    throw new LoadFailure(context, cause, loader.graph());
   }
 }
 

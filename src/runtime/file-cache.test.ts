@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { ContentHashes } from '../fs/content-hash.js';
-import type { Mount } from '../fs/mount-table.js';
-import { directory, file } from '../fs/tree.js';
-import { FileCache, mountsForWorker, SHARED_FROM_BYTES } from './file-cache.js';
+import { mountsForWorker, SHARED_FROM_BYTES } from '../executor/worker-files.js';
+import { ContentHashes } from '../mounts/content-hash.js';
+import type { Mount } from '../mounts/mount-table.js';
+import { directory, file } from '../mounts/tree.js';
+import { FileCache } from './file-cache.js';
 
 const big = (fill: number) => new Uint8Array(SHARED_FROM_BYTES).fill(fill);
 const mount = (tree: Mount['tree']): Mount => ({ target: 'data', tree, writable: false, role: 'input' });

@@ -3,19 +3,22 @@ import { errors, errorText, isBrineError } from '../errors/index.js';
 import { buildRoot, nodeAt, snapshot } from '../fs/build.js';
 import { PreopenFd } from '../fs/fds.js';
 import { type DirNode, FsContext } from '../fs/nodes.js';
-import { LogBatcher } from '../logs/batcher.js';
-import { LogStaging } from '../logs/staging.js';
 import type { LogEvent } from '../logs/types.js';
+import type { Mount } from '../mounts/mount-table.js';
+import { LogStaging } from '../protocol/log-staging.js';
+import type { RunEnd, RunEvent, RunOutcome, RunRequest } from '../protocol/messages.js';
+import { WASM_PAGE_SIZE } from '../spec/memory.js';
 import { BrineWasi } from '../wasi/brine-wasi.js';
 import { type Entropy, realEntropy, seededEntropy } from '../wasi/clock.js';
 import { OutputFd, StdinFd } from '../wasi/stdio.js';
-import type { ResolvedRunRequest, RunEnd, RunEvent, RunOutcome } from './protocol.js';
+import { LogBatcher } from './log-batcher.js';
 
-const PAGE = 65536;
+/** A request with every file present (held files filled in from the worker's cache). */
+export type ResolvedRunRequest = Omit<RunRequest, 'mounts'> & { mounts: Mount[] };
 
 /**
  * Runs one execution inside a worker: builds the filesystem, links the planned modules with
- * WASI, calls the entrypoint and classifies how it ended. Logs and phase marks are posted to
+ * WASI, calls the entrypoint and classifies how it ended. Logs and the start of the guest are posted to
  * `post` as they happen; the outcome carries the writable mounts' final state.
  */
 export function runExecution(
@@ -28,7 +31,7 @@ export function runExecution(
     request.mounts,
   );
   const memories: WebAssembly.Memory[] = [];
-  const memoryPages = () => memories.map((m) => m.buffer.byteLength / PAGE);
+  const memoryPages = () => memories.map((m) => m.buffer.byteLength / WASM_PAGE_SIZE);
 
   const staging = new LogStaging(request.logStaging ?? new ArrayBuffer(LogStaging.byteLength(request.logs.batchBytes)));
   const logs = new LogBatcher(
@@ -53,7 +56,7 @@ export function runExecution(
     const fn = entry.exports[request.entrypoint];
     if (typeof fn !== 'function') throw errors.entrypoint(request.entrypoint);
     runStart = performance.now();
-    post({ type: 'phase', phase: 'running', at: Date.now() }, []);
+    post({ type: 'running' }, []);
     end = call(fn as () => unknown);
   } catch (error) {
     end = { kind: 'error', error: (isBrineError(error) ? error : errors.workerCrashed(errorText(error))).toJSON() };

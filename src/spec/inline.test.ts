@@ -1,7 +1,7 @@
 import { gunzipSync, gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { isBrineError } from '../errors/index.js';
-import { directory, type FileTree, file } from '../fs/tree.js';
+import { directory, type FileTree, file } from '../mounts/tree.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
 import { decodeInline, encodeInline, isDataUrl, parseDataUrl } from './inline.js';
 import { readTar, writeTar } from './tar.js';

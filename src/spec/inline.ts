@@ -1,7 +1,7 @@
 /** Inline sources: RFC 2397 data: URLs, with gzip'd tar archives unpacked as directories (as Bacalhau does). */
 import { gunzipSync, gzipSync } from 'fflate';
 import { errors, errorText } from '../errors/index.js';
-import { type FileTree, file } from '../fs/tree.js';
+import { type FileTree, file } from '../mounts/tree.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
 import { readTar, writeTar } from './tar.js';
 

@@ -5,7 +5,7 @@
  */
 import { parseDocument } from 'yaml';
 import { errors } from '../errors/index.js';
-import { normalizePath } from '../fs/paths.js';
+import { normalizePath } from '../mounts/paths.js';
 import { base64ToBytes } from './base64.js';
 import { DEFAULT_ENTRYPOINT, type InputSource, type Job, type SourceSpec } from './types.js';
 import { validateJob } from './validate.js';

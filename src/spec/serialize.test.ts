@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { directory, file } from '../fs/tree.js';
+import { directory, file } from '../mounts/tree.js';
 import { decodeInline } from './inline.js';
 import { parseJob } from './parse.js';
 import { jobToObject, jobToYaml } from './serialize.js';

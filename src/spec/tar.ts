@@ -3,7 +3,7 @@
  * regular files, directories, symlinks (and hard links, read as copies).
  */
 import { errors } from '../errors/index.js';
-import { type DirectoryEntry, directory, type FileTree } from '../fs/tree.js';
+import { type DirectoryEntry, directory, type FileTree } from '../mounts/tree.js';
 
 const BLOCK = 512;
 const encoder = new TextEncoder();

@@ -1,4 +1,4 @@
-import type { FileTree } from '../fs/tree.js';
+import type { FileTree } from '../mounts/tree.js';
 
 /**
  * A Bacalhau WASM job (Tasks[0] of a job YAML), flattened. `parseJob` builds it from YAML,

@@ -1,6 +1,6 @@
 /** Bacalhau's submission and executor rules for a WASM job, for parsed and API-built jobs alike. */
 import { errors } from '../errors/index.js';
-import { normalizePath } from '../fs/paths.js';
+import { normalizePath } from '../mounts/paths.js';
 import { isDataUrl } from './inline.js';
 import { parseBytes } from './memory.js';
 import type { Job, SourceSpec } from './types.js';

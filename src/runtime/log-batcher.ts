@@ -1,21 +1,13 @@
-import type { LogBatch, LogStaging } from './staging.js';
-import type { StreamName } from './types.js';
-
-export interface BatchOptions {
-  /** Staging size: a batch holds at most this many bytes; writes of half of it or more go out alone. */
-  batchBytes: number;
-  /** A write flushes at once when the last flush is this old; writes in between are batched. */
-  flushMs: number;
-  /** Bytes per stream sent at most; the rest is counted, not sent. */
-  capBytes: number;
-}
+import type { StreamName } from '../logs/types.js';
+import type { LogBatch, LogStaging } from '../protocol/log-staging.js';
+import type { LogOptions } from '../protocol/messages.js';
 
 /**
  * Worker side of the log pipe. Guest writes are staged and posted in batches, so a guest
  * writing many small chunks does not cost a message each. A worker cannot run timers while the
  * guest computes, so the time check happens at each write: a write after a quiet spell goes out
  * at once, and only writes within `flushMs` of the last flush wait for the next one (or the end).
- * The host can read what waits in the staging (see staging.ts), so a guest that writes and then
+ * The host can read what waits in the staging (see protocol/log-staging.ts), so a guest that writes and then
  * computes for long without host calls does not hold its output back.
  */
 export class LogBatcher {
@@ -26,7 +18,7 @@ export class LogBatcher {
   readonly dropped: Record<StreamName, number> = { stdout: 0, stderr: 0 };
 
   constructor(
-    private readonly options: BatchOptions,
+    private readonly options: LogOptions,
     private readonly staging: LogStaging,
     private readonly send: (batch: LogBatch) => void,
     /** Milliseconds since the epoch (the events' timestamps). */

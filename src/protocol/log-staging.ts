@@ -1,4 +1,4 @@
-import type { LogEvent, StreamName } from './types.js';
+import type { LogEvent, StreamName } from '../logs/types.js';
 
 /** Log events with each one's position in the output: bytes of both streams sent before it. */
 export interface LogBatch {

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { type BatchOptions, LogBatcher } from './batcher.js';
-import { type LogBatch, LogStaging } from './staging.js';
+import { type LogBatch, LogStaging } from '../protocol/log-staging.js';
+import type { LogOptions } from '../protocol/messages.js';
+import { LogBatcher } from './log-batcher.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const texts = (batch: LogBatch | null) =>
   batch?.events.map((e) => `${e.stream}:${dec(e.data)}@${batch.offsets[batch.events.indexOf(e)]}`);
 
-function setup(options: Partial<BatchOptions> = {}) {
+function setup(options: Partial<LogOptions> = {}) {
   let time = 1_000;
   const batches: LogBatch[] = [];
   const full = { batchBytes: 1024, flushMs: 100, capBytes: 1 << 20, ...options };

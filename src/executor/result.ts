@@ -1,0 +1,80 @@
+import { BrineError, errors } from '../errors/index.js';
+import type { RunEnd } from '../protocol/messages.js';
+import { WASM_PAGE_SIZE } from '../spec/memory.js';
+import type { Execution } from './execution.js';
+import type { ExecutionResult, FinalState, MemoryReport, OutputMount, Timings } from './types.js';
+
+/** How an execution ended, before it becomes a result. */
+export interface Ending {
+  state: FinalState;
+  exitCode: number;
+  error: BrineError | null;
+  /** Bacalhau's ErrorMsg: non-empty exactly when the state is not completed. */
+  errorMsg: string;
+  outputs?: OutputMount[];
+  /** Final size of every memory of every instance, in pages, when the worker reported them. */
+  memoryPages?: number[];
+  /** The link and run phases as the worker measured them (without the messages to and from it). */
+  phases?: Pick<Timings, 'linkMs' | 'runMs'>;
+}
+
+/** An ending with its error: the error's message is the ErrorMsg. */
+export function failure(state: Exclude<FinalState, 'completed'>, error: BrineError, exitCode = -1): Ending {
+  return { state, exitCode, error, errorMsg: error.message };
+}
+
+/** Maps how the entrypoint call ended to Bacalhau's outcome (reference §6). */
+export function endingOf(end: RunEnd): Ending {
+  switch (end.kind) {
+    case 'exit':
+      return { state: 'completed', exitCode: end.code, error: null, errorMsg: '' };
+    case 'return':
+      return { state: 'completed', exitCode: 0, error: null, errorMsg: '' };
+    case 'trap':
+      return failure('failed', errors.trap(end.message), 1);
+    case 'error':
+      return failure('failed', BrineError.from(end.error));
+  }
+}
+
+/** The result of `execution`, ended as `ending`; the log is closed. */
+export function buildResult(execution: Execution, ending: Ending): ExecutionResult {
+  const { logs } = execution;
+  logs.close();
+  const totalPages = ending.memoryPages?.reduce((a, b) => a + b, 0) ?? execution.memoryPages;
+  const memory = memoryReport(execution.memoryPages, totalPages, execution.limitPages, ending);
+  const stdout = logs.summary('stdout');
+  const stderr = logs.summary('stderr');
+  const decoder = new TextDecoder();
+  const note = memory.message !== undefined && ending.state === 'failed' ? `; ${memory.message}` : '';
+  return {
+    executionId: execution.id,
+    state: ending.state,
+    stdout: decoder.decode(stdout.bytes),
+    stdoutTruncated: stdout.truncated,
+    stderr: decoder.decode(stderr.bytes),
+    stderrTruncated: stderr.truncated,
+    exitCode: ending.exitCode,
+    errorMsg: ending.errorMsg + note,
+    error: ending.error?.toJSON() ?? null,
+    outputs: ending.outputs ?? [],
+    logs: logs.events,
+    logStats: { stdout: logs.statsOf('stdout'), stderr: logs.statsOf('stderr') },
+    memory,
+    timings: { ...execution.timings, ...ending.phases },
+    graph: execution.graph,
+  };
+}
+
+/**
+ * Whether a memory ended at its limit. A failed grow cannot be observed from outside the guest,
+ * so "reached" means within one allocator step of the limit: 1/64 of it, at least 16 pages.
+ */
+function memoryReport(peakPages: number, totalPages: number, limitPages: number, ending: Ending): MemoryReport {
+  const headroom = Math.max(16, Math.floor(limitPages / 64));
+  const limitReached = peakPages > 0 && peakPages + headroom >= limitPages;
+  const report: MemoryReport = { peakPages, peakBytes: totalPages * WASM_PAGE_SIZE, limitPages, limitReached };
+  const unsuccessful = ending.state === 'failed' || (ending.state === 'completed' && ending.exitCode !== 0);
+  if (limitReached && unsuccessful) report.message = `memory limit reached: ${peakPages} of ${limitPages} pages`;
+  return report;
+}

@@ -1,0 +1,55 @@
+import type { LoadedModules } from '../loader/loader.js';
+import { normalizePath } from '../mounts/paths.js';
+import type { LogOptions, RunRequest, WireMount } from '../protocol/messages.js';
+import type { Job } from '../spec/types.js';
+
+export interface RunRequestParts {
+  executionId: string;
+  jobId: string;
+  job: Job;
+  loaded: LoadedModules;
+  mounts: WireMount[];
+  logs: LogOptions;
+  logStaging: SharedArrayBuffer | undefined;
+  fsQuotaBytes: number;
+  fsMaxNodes: number;
+}
+
+/** What the worker needs to run the job: the planned modules, the guest's argv, env, stdin and filesystem. */
+export function runRequest(parts: RunRequestParts): RunRequest {
+  const { job, loaded, logStaging } = parts;
+  return {
+    executionId: parts.executionId,
+    modules: loaded.modules,
+    entry: loaded.entry,
+    entrypoint: job.entrypoint,
+    args: [job.brine.argv0, ...job.parameters],
+    env: guestEnv(job, parts.executionId, parts.jobId),
+    stdin: job.brine.stdin ?? new Uint8Array(0),
+    mounts: parts.mounts,
+    rootPreopen: job.brine.rootPreopen !== false,
+    preopens: job.brine.preopens.map(normalizePath),
+    fsQuotaBytes: parts.fsQuotaBytes,
+    fsMaxNodes: parts.fsMaxNodes,
+    logs: parts.logs,
+    ...(logStaging === undefined ? {} : { logStaging }),
+    ...(job.brine.seed === undefined ? {} : { seed: job.brine.seed }),
+  };
+}
+
+/** Brine.Env, then Task.Env, then the system variables a compute node adds (they win), sorted by name. */
+function guestEnv(job: Job, executionId: string, jobId: string): string[] {
+  const env: Record<string, string> = { ...job.brine.env, ...job.env };
+  if (job.brine.systemEnv !== false) {
+    Object.assign(env, {
+      BACALHAU_EXECUTION_ID: executionId,
+      BACALHAU_JOB_ID: jobId,
+      BACALHAU_JOB_TYPE: job.type,
+      BACALHAU_PARTITION_INDEX: '0',
+      BACALHAU_PARTITION_COUNT: String(job.count),
+    });
+  }
+  return Object.keys(env)
+    .sort()
+    .map((name) => `${name}=${env[name]}`);
+}

@@ -1,0 +1,53 @@
+import { errors } from '../errors/index.js';
+import { MountTable } from '../mounts/mount-table.js';
+import type { FileTree } from '../mounts/tree.js';
+import { decodeInline } from '../spec/inline.js';
+import type { Job } from '../spec/types.js';
+
+/** Reads a host file or directory for localDirectory sources (the CLI provides one). */
+export type ReadLocal = (sourcePath: string) => Promise<FileTree>;
+
+export const needsNetwork = (sourceType: string) =>
+  `input source type "${sourceType}" needs the network, and the sandbox is offline`;
+
+/** The job's filesystem: its inputs read and mounted at their targets, then its outputs and preopens checked. */
+export async function mountJob(job: Job, readLocal: ReadLocal | undefined): Promise<MountTable> {
+  const table = new MountTable();
+  for (const input of job.inputs) {
+    const { source } = input;
+    let tree: FileTree;
+    let writable = false;
+    switch (source.type) {
+      case 'inline':
+        tree = decodeInline(source.url);
+        break;
+      case 'memory':
+        tree = source.tree;
+        writable = source.readWrite;
+        break;
+      case 'localDirectory':
+        if (readLocal === undefined) {
+          throw errors.inputConfig(
+            `input source "${source.sourcePath}" is a host path: localDirectory sources work only in the CLI`,
+            { target: input.target },
+          );
+        }
+        tree = await readLocal(source.sourcePath);
+        writable = source.readWrite;
+        break;
+      case 'other':
+        throw errors.inputConfig(needsNetwork(source.sourceType), {
+          target: input.target,
+          sourceType: source.sourceType,
+        });
+    }
+    table.addInput(input.target, tree, writable);
+  }
+  for (const output of job.outputs) table.addOutput(output.name);
+  for (const preopen of job.brine.preopens) {
+    if (table.lookup(preopen)?.kind !== 'directory') {
+      throw errors.spec(`preopen "${preopen}" is not a directory of the mounted filesystem`, 'Brine.Preopens');
+    }
+  }
+  return table;
+}

@@ -1,0 +1,67 @@
+import { errorText } from '../errors/index.js';
+import type { WorkerHandle } from '../host/types.js';
+import type { RunEvent, RunOutcome, RunRequest } from '../protocol/messages.js';
+import type { Execution } from './execution.js';
+import type { LogReceiver } from './log-receiver.js';
+
+/** How often the host looks for output a computing guest left staged in its worker. */
+const STAGED_POLL_MS = 25;
+
+/** The worker died on its own (an uncaught error, an out-of-memory kill) during a run. */
+export class WorkerCrash extends Error {}
+
+export interface WorkerRun {
+  execution: Execution;
+  worker: WorkerHandle;
+  request: RunRequest;
+  logs: LogReceiver;
+  /** Output staged at least this long ago is taken while the guest runs. */
+  stagedAgeMs: number;
+  /** Hears of the memory size the worker reports with its logs, in pages. */
+  onMemory: (pages: number) => void;
+}
+
+/**
+ * Runs the request on the worker and follows it: events arrive on the worker's port ahead of
+ * the outcome, and the shared staging is polled meanwhile. Resolves with the outcome, or null if
+ * the execution was stopped (cancel, timeout); rejects with WorkerCrash if the worker died.
+ */
+export function superviseRun({
+  execution,
+  worker,
+  request,
+  logs,
+  stagedAgeMs,
+  onMemory,
+}: WorkerRun): Promise<RunOutcome | null> {
+  const { signal } = execution.abort;
+  if (signal.aborted) return Promise.resolve(null);
+  const onEvent = (event: RunEvent) => {
+    if (execution.finished) return;
+    if (event.type === 'running') {
+      execution.transition('running');
+      return;
+    }
+    logs.accept(event);
+    onMemory(event.memoryPages);
+  };
+  return new Promise<RunOutcome | null>((resolve, reject) => {
+    const poll = setInterval(() => logs.takeStaged(stagedAgeMs), STAGED_POLL_MS);
+    const unsubscribe = [
+      worker.onEvent(onEvent),
+      worker.onCrash((reason) => settle(() => reject(new WorkerCrash(reason)))),
+      () => clearInterval(poll),
+    ];
+    const stopped = () => settle(() => resolve(null));
+    const settle = (end: () => void) => {
+      for (const stop of unsubscribe) stop();
+      signal.removeEventListener('abort', stopped);
+      end();
+    };
+    signal.addEventListener('abort', stopped, { once: true });
+    worker.api.run(request).then(
+      (outcome) => settle(() => resolve(outcome)),
+      (error: unknown) => settle(() => reject(new WorkerCrash(errorText(error)))),
+    );
+  });
+}

@@ -1,0 +1,113 @@
+/**
+ * The whole contract between a host thread (the page, or Node's main thread) and an execution
+ * worker: the one call a worker offers (`WorkerApi`, over Comlink), the events it posts while a
+ * guest runs, and the shared log staging (log-staging.ts). Everything here is plain data,
+ * compiled Modules (cloned) or buffers (transferred). The host resolves and compiles modules;
+ * the worker links and runs them.
+ */
+import type { SerializedError } from '../errors/index.js';
+import type { StreamName } from '../logs/types.js';
+import type { Mount } from '../mounts/mount-table.js';
+import type { FileTree } from '../mounts/tree.js';
+import type { LogBatch } from './log-staging.js';
+
+/** What a worker offers; the host calls it through Comlink (`Remote<WorkerApi>`). */
+export interface WorkerApi {
+  /** Runs one execution to its end. Events are posted on the worker's own port meanwhile. */
+  run(request: RunRequest): RunOutcome;
+}
+
+/** A worker's own messages beside Comlink's: the run events. */
+export interface WorkerMessage {
+  brineEvent: RunEvent;
+}
+
+/** Picks Brine's run events out of a worker's messages (the rest are Comlink's). */
+export function runEventOf(data: unknown): RunEvent | undefined {
+  return typeof data === 'object' && data !== null && 'brineEvent' in data
+    ? (data as WorkerMessage).brineEvent
+    : undefined;
+}
+
+export interface PlannedModule {
+  /** The name the module is registered under (its path as given, or its import name). */
+  name: string;
+  module: WebAssembly.Module;
+  /** Import module name to the index of the planned module that provides it, or the built-in WASI. */
+  providers: Record<string, number | 'wasi'>;
+}
+
+/** A file tree as sent to a worker: big files carry their hash, and files the worker holds are sent by hash alone. */
+export type WireTree =
+  | FileTree
+  | { kind: 'file'; data: Uint8Array; sha256: string }
+  | { kind: 'directory'; entries: { [name: string]: WireTree } }
+  /** A file the worker already holds. */
+  | { kind: 'held'; sha256: string };
+
+export type WireMount = Omit<Mount, 'tree'> & { tree: WireTree };
+
+export interface LogOptions {
+  /** Staging size: a batch holds at most this many bytes; writes of half of it or more go out alone. */
+  batchBytes: number;
+  /** A write flushes at once when the last flush is this old; writes in between are batched. */
+  flushMs: number;
+  /** Bytes per stream sent at most; the rest is counted, not sent. */
+  capBytes: number;
+}
+
+/** Bytes the writable mounts of one execution may hold, unless the host says otherwise. */
+export const DEFAULT_FS_QUOTA_BYTES = 1024 * 1024 * 1024;
+/** Writable files, directories and links one execution may have at once (each costs host memory). */
+export const DEFAULT_FS_MAX_NODES = 250_000;
+
+export interface RunRequest {
+  executionId: string;
+  /** Providers come before the modules that import them. */
+  modules: PlannedModule[];
+  /** Index of the entry module in `modules`. */
+  entry: number;
+  entrypoint: string;
+  args: string[];
+  /** "NAME=value", sorted by name. */
+  env: string[];
+  stdin: Uint8Array;
+  /** Big files the worker already holds are sent by hash. */
+  mounts: WireMount[];
+  /** Whether "/" is preopened at fd 3 (Bacalhau's only preopen). */
+  rootPreopen: boolean;
+  /** Named preopens, after "/": normalised directory paths. */
+  preopens: string[];
+  seed?: number;
+  fsQuotaBytes: number;
+  /** Writable files, directories and links allowed at once. */
+  fsMaxNodes: number;
+  logs: LogOptions;
+  /** Where the worker stages log bytes, readable by the host (see log-staging.ts); absent where memory cannot be shared. */
+  logStaging?: SharedArrayBuffer;
+}
+
+export type RunEvent =
+  | ({ type: 'logs'; memoryPages: number } & LogBatch)
+  /** The guest's entrypoint is about to be called (the host marks 'linking' when it sends the request). */
+  | { type: 'running' };
+
+/** How the entrypoint call ended. */
+export type RunEnd =
+  | { kind: 'exit'; code: number }
+  | { kind: 'return' }
+  | { kind: 'trap'; message: string }
+  | { kind: 'error'; error: SerializedError };
+
+export interface RunOutcome {
+  end: RunEnd;
+  /** Writable mounts as they ended: outputs and ReadWrite inputs. */
+  outputs: { target: string; role: Mount['role']; tree: FileTree }[];
+  /** Final size of each memory of each instance, in pages (memories only grow: this is the peak). */
+  memoryPages: number[];
+  droppedLogBytes: Record<StreamName, number>;
+  linkMs: number;
+  runMs: number;
+  /** Hashes of the big files the worker keeps for later runs. */
+  heldFiles: string[];
+}
