@@ -4,7 +4,7 @@
 import { Executor } from '../src/executor/executor.js';
 import type { WorkerFactory } from '../src/host/types.js';
 import { file } from '../src/mounts/tree.js';
-import type { Job } from '../src/spec/types.js';
+import { type Job, newJob } from '../src/spec/types.js';
 import { runShim, type ShimResult } from './shim.mjs';
 
 /** Executors get room for every log byte the benchmarks write (P3a: 256 MiB) and P4's files. */
@@ -72,22 +72,16 @@ export interface ShimWorker {
 
 /** A job running `module` as main.wasm, with Bacalhau's defaults. */
 function benchJob(module: Uint8Array, spec: BrineSpec): Job {
-  return {
+  return newJob('main.wasm', {
     name: 'bench',
     type: 'batch',
-    count: 1,
     taskName: 'main',
-    entryModule: 'main.wasm',
     entrypoint: '_start',
     parameters: spec.args ?? [],
-    importModules: [],
-    env: {},
     inputs: [{ target: 'main.wasm', source: { type: 'memory', tree: file(module), readWrite: false } }],
     outputs: spec.output ? [{ name: 'out', path: '/out' }] : [],
-    timeoutSeconds: 0,
-    network: 'None',
-    brine: { argv0: '', preopens: [] },
-  };
+    network: { type: 'None', domains: [] },
+  });
 }
 
 export class Runner implements Host {

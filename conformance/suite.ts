@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { type DirectoryEntry, directory, type FileTree, file } from '../src/mounts/tree.js';
-import type { Job } from '../src/spec/types.js';
+import { type Job, newJob } from '../src/spec/types.js';
 
 /** One test of WebAssembly/wasi-testsuite: a module and its .json spec. */
 export interface SuiteTest {
@@ -44,16 +44,12 @@ function loadTest(dir: string, name: string): SuiteTest {
   const spec: TestSpec = existsSync(specPath) ? JSON.parse(readFileSync(specPath, 'utf8')) : {};
   const language = basename(join(dir, '../..'));
   const dirs = spec.dirs ?? [];
-  const job: Job = {
+  const job: Job = newJob(name, {
     name: stem,
     type: 'batch',
-    count: 1,
     taskName: 'main',
-    entryModule: name,
     entrypoint: '_start',
     parameters: spec.args ?? [],
-    importModules: [],
-    env: {},
     // Each test gets a fresh copy of its directories: tests write into them.
     inputs: [
       {
@@ -67,9 +63,9 @@ function loadTest(dir: string, name: string): SuiteTest {
     ],
     outputs: [],
     // The suite's programs exit on their own; no memory limit beyond WebAssembly's.
-    memory: '4GiB',
-    timeoutSeconds: 60,
-    network: 'None',
+    resources: { memory: '4GiB' },
+    timeouts: { executionTimeout: 60 },
+    network: { type: 'None', domains: [] },
     // wasmtime's environment: only the dirs asked for, only the env given.
     brine: {
       argv0: name,
@@ -78,7 +74,7 @@ function loadTest(dir: string, name: string): SuiteTest {
       systemEnv: false,
       ...(spec.env ? { env: spec.env } : {}),
     },
-  };
+  });
   return {
     id: `${language}/${stem}`,
     job,

@@ -72,7 +72,10 @@ test('files too large to inline become placeholders with a note, and are kept wh
     /Target: \/inputs\/big.txt\n\s+Source:\n\s+Type: localDirectory\n\s+Params:\n\s+SourcePath: big.txt/,
   );
   // Editing the YAML (here: adding a parameter) keeps the file behind the placeholder.
-  const edited = (await yaml.inputValue()).replace('Parameters: []', 'Parameters:\n          - /inputs/big.txt');
+  const edited = (await yaml.inputValue()).replace(
+    /^(\s+)EntryModule: (.*)$/m,
+    '$1EntryModule: $2\n$1Parameters:\n$1  - /inputs/big.txt',
+  );
   await yaml.fill(edited);
   await expect(page.getByTestId('args-input')).toHaveValue('/inputs/big.txt');
   await runJob(page, 'completed');

@@ -203,4 +203,31 @@ describe('brine validate', () => {
       expect(out.stderr).toContain('hint: ');
     }
   });
+
+  it('never says valid where run refuses: inputs mounted inside one another, a missing host file', () => {
+    const inside = csvJob.replace(
+      '      - Target: /inputs\n',
+      '      - Target: /app\n        Source: {Type: local, Params: {SourcePath: wasm}}\n      - Target: /inputs\n',
+    );
+    const missing = csvJob.replace('SourcePath: inputs}', 'SourcePath: no-such-dir}');
+    for (const [name, yaml, message] of [
+      ['inside.yaml', inside, '"app/csv.wasm" and "app" overlap'],
+      ['missing.yaml', missing, 'does not exist'],
+    ] as const) {
+      const path = writeJob(name, yaml);
+      const validated = brine('validate', path);
+      const ran = brine('run', path);
+      expect([validated.status, ran.status], name).toEqual([1, 125]);
+      expect(validated.stderr).toContain(message);
+      expect(ran.stderr).toContain(message);
+    }
+  });
+
+  it('warns about unknown keys with the closest known one, and still validates', () => {
+    const out = brineWithInput(csvJob.replace('Entrypoint: _start', 'Entrypiont: _start'), 'validate', '-');
+    expect(out.stderr).toContain(
+      'warning: unknown key "Entrypiont" in Tasks[0].Engine.Params: did you mean "Entrypoint"?',
+    );
+    expect(out.stderr).toContain('warning: Entrypoint is not set: Brine calls _start');
+  });
 });

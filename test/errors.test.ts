@@ -19,7 +19,7 @@ async function rejection(promise: Promise<unknown>, code: ErrorCode): Promise<Br
 describe('errors raised by start', () => {
   it('MemoryLimitError: more than 4 GiB, before anything else is checked', async () => {
     // Bacalhau's TestFailingRequestedMemGreaterThan4GB: even an empty entry module is not looked at.
-    const bad = { ...job(fixture('c/hello.wasm'), { memory: '5GiB' }), entryModule: '' };
+    const bad = { ...job(fixture('c/hello.wasm'), { resources: { memory: '5GiB' } }), entryModule: '' };
     const error = await rejection(executor().start({ executionId: newId(), job: bad }), 'MemoryLimitError');
     expect(error.message).toBe('requested memory exceeds the wasm limit - 5.00 GB > 4.00 GB');
     expect(error.component).toBe('WASM');
@@ -36,7 +36,10 @@ describe('errors raised by start', () => {
 
   it('SpecError: a networked job (the sandbox is offline)', async () => {
     const error = await rejection(
-      executor().start({ executionId: newId(), job: job(fixture('c/hello.wasm'), { network: 'Host' }) }),
+      executor().start({
+        executionId: newId(),
+        job: job(fixture('c/hello.wasm'), { network: { type: 'Host', domains: [] } }),
+      }),
       'SpecError',
     );
     expect(error.details).toEqual({ field: 'Tasks[0].Network.Type' });
@@ -239,7 +242,10 @@ describe('errors in the result (from the loader and the worker)', () => {
   });
 
   it('MemoryLimitError: a declared minimum over the limit, before any guest code runs', async () => {
-    const result = await failure(job(fixture('wat/min_over.wasm'), { memory: '1MiB' }), 'MemoryLimitError');
+    const result = await failure(
+      job(fixture('wat/min_over.wasm'), { resources: { memory: '1MiB' } }),
+      'MemoryLimitError',
+    );
     expect(result.errorMsg).toContain('module "main.wasm"');
     expect(result.errorMsg).toContain('2000 pages');
     expect(result.errorMsg).toContain('16 pages');

@@ -79,7 +79,10 @@ describe(`fuzzer (${CASES} cases, seed ${SEED})`, () => {
         );
         const results = await Promise.all(
           cases.map((bytes) =>
-            ex.run({ executionId: newId(), job: job(bytes, { memory: '8MiB', timeoutSeconds: 2 }) }),
+            ex.run({
+              executionId: newId(),
+              job: job(bytes, { resources: { memory: '8MiB' }, timeouts: { executionTimeout: 2 } }),
+            }),
           ),
         );
         for (const [i, result] of results.entries()) {

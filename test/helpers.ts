@@ -4,7 +4,7 @@ import { Executor, type ExecutorOptions } from '../src/executor/executor.js';
 import type { ExecutionResult } from '../src/executor/types.js';
 import { createNodeWorker } from '../src/host/node.js';
 import { type FileTree, file, listFiles } from '../src/mounts/tree.js';
-import type { InputSource, Job } from '../src/spec/types.js';
+import { type InputSource, type Job, newJob } from '../src/spec/types.js';
 
 /** Bytes of a committed fixture, e.g. fixture('c/hello.wasm'). */
 export function fixture(path: string): Uint8Array {
@@ -20,23 +20,15 @@ export function memoryInput(target: string, tree: FileTree | Uint8Array | string
 /** A job running `module` mounted at main.wasm, with Bacalhau's defaults. */
 export function job(module: Uint8Array, overrides: Partial<Job> = {}): Job {
   const { inputs = [], ...rest } = overrides;
-  return {
+  return newJob('main.wasm', {
     name: 'test',
     type: 'batch',
-    count: 1,
     taskName: 'main',
-    entryModule: 'main.wasm',
     entrypoint: '_start',
-    parameters: [],
-    importModules: [],
-    env: {},
-    outputs: [],
-    timeoutSeconds: 0,
-    network: 'None',
-    brine: { argv0: '', preopens: [] },
+    network: { type: 'None', domains: [] },
     ...rest,
     inputs: [memoryInput('main.wasm', module), ...inputs],
-  };
+  });
 }
 
 const executors: Executor[] = [];

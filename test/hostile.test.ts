@@ -33,7 +33,7 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
 
 describe('runaway guests', () => {
   it('a spinning start section is stopped by the timeout', async () => {
-    const result = await run(job(fixture('wat/start_spin.wasm'), { timeoutSeconds: 1 }));
+    const result = await run(job(fixture('wat/start_spin.wasm'), { timeouts: { executionTimeout: 1 } }));
     expect(result).toMatchObject({ state: 'timedOut', exitCode: -1 });
   });
 

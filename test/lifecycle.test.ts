@@ -39,7 +39,10 @@ describe('cancel and timeout', () => {
     const ex = executor();
     const id = newId();
     // "two" is written within the batching window after "one", so the worker holds it; the host reads it from the staging.
-    await ex.start({ executionId: id, job: job(fixture('wat/write_then_spin.wasm'), { timeoutSeconds: 20 }) });
+    await ex.start({
+      executionId: id,
+      job: job(fixture('wat/write_then_spin.wasm'), { timeouts: { executionTimeout: 20 } }),
+    });
     await waitForOutput(ex, id, 'one\ntwo\n');
     expect(ex.activeExecutions).toBe(1);
     await ex.cancel(id);
@@ -64,7 +67,10 @@ describe('cancel and timeout', () => {
   it('ExecutionTimeout ends a spinning guest as timedOut with the logs written so far', async () => {
     const ex = executor();
     await ex.run({ executionId: newId(), job: job(fixture('c/hello.wasm')) }); // a warm worker: the deadline is not spent booting one
-    const result = await ex.run({ executionId: newId(), job: job(fixture('c/spin.wasm'), { timeoutSeconds: 2 }) });
+    const result = await ex.run({
+      executionId: newId(),
+      job: job(fixture('c/spin.wasm'), { timeouts: { executionTimeout: 2 } }),
+    });
     expect(result).toMatchObject({ state: 'timedOut', exitCode: -1, stdout: 'spinning\n' });
     expect(result.error?.code).toBe('ExecutionTimeout');
     // Timers may fire up to a millisecond early by performance.now().
@@ -77,7 +83,7 @@ describe('cancel and timeout', () => {
     await ex.start({ executionId: spinning, job: job(fixture('c/spin.wasm')) });
     await waitForOutput(ex, spinning, 'spinning\n');
     const queued = newId();
-    await ex.start({ executionId: queued, job: job(fixture('c/hello.wasm'), { timeoutSeconds: 1 }) });
+    await ex.start({ executionId: queued, job: job(fixture('c/hello.wasm'), { timeouts: { executionTimeout: 1 } }) });
     await new Promise((resolve) => setTimeout(resolve, 1500));
     await ex.cancel(spinning);
     const result = await ex.wait(queued);
@@ -142,7 +148,7 @@ describe('compile once, log in batches', () => {
     await ex.run({ executionId: newId(), job: job(hello) });
     await ex.run({ executionId: newId(), job: job(new Uint8Array(hello)) }); // same bytes, another buffer
     expect(ex.cachedModules).toBe(1);
-    await ex.run({ executionId: newId(), job: job(hello, { memory: '1MiB' }) });
+    await ex.run({ executionId: newId(), job: job(hello, { resources: { memory: '1MiB' } }) });
     expect(ex.cachedModules).toBe(2);
   });
 
@@ -236,7 +242,9 @@ describe('many executions', () => {
       shouldWait: false,
       reason: 'not place additional requirements on WASM jobs',
     });
-    const networked = ex.shouldBidBasedOnUsage({ job: job(fixture('c/hello.wasm'), { network: 'Host' }) });
+    const networked = ex.shouldBidBasedOnUsage({
+      job: job(fixture('c/hello.wasm'), { network: { type: 'Host', domains: [] } }),
+    });
     expect(networked.shouldBid).toBe(false);
     expect(networked.reason).toContain('offline');
   });

@@ -5,7 +5,7 @@ import { fixture, job, memoryInput, run } from './helpers.js';
 describe('memory limit', () => {
   it('memory.grow past the limit returns -1 to the guest; the result says the limit was reached', async () => {
     // 1MiB = 16 pages; the module starts with 1 and grows one page at a time.
-    const result = await run(job(fixture('wat/grow_loop.wasm'), { memory: '1MiB' }));
+    const result = await run(job(fixture('wat/grow_loop.wasm'), { resources: { memory: '1MiB' } }));
     expect(result).toMatchObject({
       state: 'completed',
       exitCode: 4,
@@ -22,25 +22,27 @@ describe('memory limit', () => {
   });
 
   it('rounds the limit up to whole pages (1 byte over 16 pages allows 17)', async () => {
-    const result = await run(job(fixture('wat/grow_loop.wasm'), { memory: String(16 * 65536 + 1) }));
+    const result = await run(job(fixture('wat/grow_loop.wasm'), { resources: { memory: String(16 * 65536 + 1) } }));
     expect(result.stdout).toBe('grow failed at 17 pages\n');
   });
 
   it('go-humanize units: 2Mb is SI (2,000,000 bytes = 31 pages), 2MiB binary (32 pages)', async () => {
-    expect((await run(job(fixture('wat/grow_loop.wasm'), { memory: '2Mb' }))).stdout).toBe('grow failed at 31 pages\n');
-    expect((await run(job(fixture('wat/grow_loop.wasm'), { memory: '2MiB' }))).stdout).toBe(
+    expect((await run(job(fixture('wat/grow_loop.wasm'), { resources: { memory: '2Mb' } }))).stdout).toBe(
+      'grow failed at 31 pages\n',
+    );
+    expect((await run(job(fixture('wat/grow_loop.wasm'), { resources: { memory: '2MiB' } }))).stdout).toBe(
       'grow failed at 32 pages\n',
     );
   });
 
   it('a declared maximum above the limit is capped', async () => {
     // max_big declares 1..65536 pages and grows by 10: refused under a 5-page limit (exit 10).
-    expect((await run(job(fixture('wat/max_big.wasm'), { memory: '320KiB' }))).exitCode).toBe(10);
-    expect((await run(job(fixture('wat/max_big.wasm'), { memory: '1MiB' }))).exitCode).toBe(11);
+    expect((await run(job(fixture('wat/max_big.wasm'), { resources: { memory: '320KiB' } }))).exitCode).toBe(10);
+    expect((await run(job(fixture('wat/max_big.wasm'), { resources: { memory: '1MiB' } }))).exitCode).toBe(11);
   });
 
   it('malloc in a loop stops at the limit and the program exits on its own terms', async () => {
-    const result = await run(job(fixture('c/malloc_loop.wasm'), { memory: '16MiB' }));
+    const result = await run(job(fixture('c/malloc_loop.wasm'), { resources: { memory: '16MiB' } }));
     expect(result.state).toBe('completed');
     expect(result.exitCode).toBe(3);
     const mib = Number(/allocated (\d+) MiB/.exec(result.stdout)?.[1]);
@@ -54,8 +56,11 @@ describe('memory limit', () => {
     const j = job(fixture('wat/imports_memory.wasm'), {
       inputs: [memoryInput('mem.wasm', fixture('wat/mem_big.wasm'))],
     });
-    expect(await run({ ...j, memory: '2MiB' })).toMatchObject({ state: 'completed', stdout: 'shared\n' });
-    const refused = await run({ ...j, memory: '1MiB' });
+    expect(await run({ ...j, resources: { memory: '2MiB' } })).toMatchObject({
+      state: 'completed',
+      stdout: 'shared\n',
+    });
+    const refused = await run({ ...j, resources: { memory: '1MiB' } });
     expect(refused).toMatchObject({ state: 'failed', stdout: '' });
     expect(refused.error).toMatchObject({
       code: 'MemoryLimitError',
@@ -67,7 +72,7 @@ describe('memory limit', () => {
   });
 
   it('exactly 4 GiB is allowed', async () => {
-    const result = await run(job(fixture('c/hello.wasm'), { memory: '4GiB' }));
+    const result = await run(job(fixture('c/hello.wasm'), { resources: { memory: '4GiB' } }));
     expect(result).toMatchObject({ state: 'completed', memory: { limitPages: 65536, limitReached: false } });
   });
 

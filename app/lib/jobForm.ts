@@ -7,7 +7,7 @@ import { normalizePath } from '../../src/mounts/paths';
 import type { FileEntry, FileTree } from '../../src/mounts/tree';
 import { decodeInline, encodeInline } from '../../src/spec/inline';
 import { jobToYaml } from '../../src/spec/serialize';
-import { type BrineOptions, DEFAULT_ENTRYPOINT, type Job, type SourceSpec } from '../../src/spec/types';
+import { type BrineOptions, DEFAULT_ENTRYPOINT, type Job, newJob, type SourceSpec } from '../../src/spec/types';
 import { isWasmFile, treeSize } from './tree';
 
 /** A .wasm file: the entry module or a module that others import by its target path. */
@@ -37,7 +37,10 @@ export interface OutputItem {
 }
 
 /** Job fields without a control of their own, carried through unchanged. */
-export type JobExtras = Pick<Job, 'name' | 'type' | 'count' | 'taskName' | 'network' | 'publisher'> & {
+export type JobExtras = Omit<
+  Job,
+  'entryModule' | 'entrypoint' | 'parameters' | 'importModules' | 'env' | 'inputs' | 'outputs' | 'brine'
+> & {
   brine: Omit<BrineOptions, 'stdin'>;
 };
 
@@ -81,14 +84,9 @@ export function emptyForm(): JobForm {
     memory: '',
     timeout: '',
     importModules: '',
-    extras: {
-      name: 'brine-job',
-      type: 'batch',
-      count: 1,
-      taskName: 'main',
-      network: 'None',
-      brine: { argv0: '', preopens: [] },
-    },
+    extras: (({ entryModule, entrypoint, parameters, importModules, env, inputs, outputs, ...extras }) => extras)(
+      newJob('', { name: 'brine-job', type: 'batch', taskName: 'main', network: { type: 'None', domains: [] } }),
+    ),
   };
 }
 
@@ -140,8 +138,8 @@ function buildJob(form: JobForm, sourceOf: (item: FileItem, tree: FileTree, read
       })),
     ],
     outputs: form.outputs.map(({ name, path }) => ({ name, path })),
-    ...(memory === '' ? {} : { memory }),
-    timeoutSeconds: parseTimeout(form.timeout),
+    resources: { ...extras.resources, memory: memory === '' ? undefined : memory },
+    timeouts: { ...extras.timeouts, executionTimeout: parseTimeout(form.timeout) || undefined },
     brine: { ...extras.brine, ...stdin },
   };
 }
@@ -218,22 +216,13 @@ export function jobToForm(job: Job, previous: JobForm | null = null): JobForm {
       .map(([name, value]) => `${name}=${value}`)
       .join('\n'),
     stdin: job.brine.stdin === undefined ? '' : new TextDecoder().decode(job.brine.stdin),
-    memory: job.memory ?? '',
-    timeout: job.timeoutSeconds > 0 ? String(job.timeoutSeconds) : '',
+    memory: job.resources.memory ?? '',
+    timeout: job.timeouts.executionTimeout ? String(job.timeouts.executionTimeout) : '',
     importModules: job.importModules.join('\n'),
-    extras: {
-      name: job.name,
-      type: job.type,
-      count: job.count,
-      taskName: job.taskName,
-      network: job.network,
-      ...(job.publisher === undefined ? {} : { publisher: job.publisher }),
-      brine: {
-        argv0: job.brine.argv0,
-        preopens: job.brine.preopens,
-        ...(job.brine.seed === undefined ? {} : { seed: job.brine.seed }),
-      },
-    },
+    extras: (({ entryModule, entrypoint, parameters, importModules, env, inputs, outputs, brine, ...extras }) => {
+      const { stdin, ...options } = brine;
+      return { ...extras, brine: options };
+    })(job),
   };
   const kept = new Map<string, FileItem>(
     previous === null

@@ -1,11 +1,15 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { BrineError, errors, errorText } from '../errors/index.js';
-import { checkJob, Executor, offlineProblem } from '../executor/executor.js';
+import { Executor } from '../executor/executor.js';
+import { mountJob } from '../executor/sources.js';
 import type { ExecutionResult } from '../executor/types.js';
 import { createNodeWorker } from '../host/node.js';
-import { parseJob } from '../spec/parse.js';
-import type { Job } from '../spec/types.js';
+import type { FileTree } from '../mounts/tree.js';
+import { admit } from '../spec/admit.js';
+import { type Finding, throwFirstError } from '../spec/findings.js';
+import { parseJobDocument } from '../spec/parse.js';
+import { entrypointOf, executionTimeoutSeconds, type Job } from '../spec/types.js';
 import { readHostTree, writeHostTree } from './host-files.js';
 
 const USAGE = `usage: brine run JOB.yaml [--output-dir DIR] [--json]
@@ -61,11 +65,10 @@ export async function main(argv: string[]): Promise<number> {
   let job: Job;
   try {
     const text = options.jobPath === '-' ? await readStdin() : await readFile(options.jobPath, 'utf8');
-    job = relativeToJobFile(
-      parseJob(text),
-      options.jobPath === '-' ? process.cwd() : dirname(resolve(options.jobPath)),
-    );
-    if (options.command === 'validate') return validate(job);
+    const parsed = parseJobDocument(text);
+    for (const warning of parsed.warnings) reportWarning(warning);
+    job = relativeToJobFile(parsed.job, options.jobPath === '-' ? process.cwd() : dirname(resolve(options.jobPath)));
+    if (options.command === 'validate') return await validate(job);
   } catch (error) {
     const status = report(error);
     return options.command === 'validate' ? 1 : status;
@@ -74,13 +77,7 @@ export async function main(argv: string[]): Promise<number> {
   const executor = new Executor({
     createWorker: createNodeWorker,
     maxWorkers: 1,
-    readLocal: async (path) => {
-      try {
-        return await readHostTree(path);
-      } catch (error) {
-        throw errors.inputConfig(`input source "${path}" does not exist: ${errorText(error)}`, { sourcePath: path });
-      }
-    },
+    readLocal,
     onEvent: (event) => {
       if (event.type !== 'logs' || options.json) return;
       for (const log of event.events) (log.stream === 'stdout' ? process.stdout : process.stderr).write(log.data);
@@ -111,19 +108,29 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** What `start` checks before anything runs (memory, spec, network, sources), then a summary. */
-function validate(job: Job): number {
-  const limitPages = checkJob(job);
-  const offline = offlineProblem(job);
-  if (offline !== null) throw errors.inputConfig(offline);
+async function readLocal(path: string): Promise<FileTree> {
+  try {
+    return await readHostTree(path);
+  } catch (error) {
+    throw errors.inputConfig(`input source "${path}" does not exist: ${errorText(error)}`, { sourcePath: path });
+  }
+}
+
+/** What `start` does before anything runs (admission, then reading and mounting the sources), then a summary. */
+async function validate(job: Job): Promise<number> {
+  const { findings, limitPages } = admit(job);
+  for (const warning of findings.filter((finding) => finding.severity === 'warning')) reportWarning(warning);
+  throwFirstError(findings);
+  await mountJob(job, readLocal);
+  const timeout = executionTimeoutSeconds(job);
   const inputs = job.inputs.map((input) => `${input.target} (${input.source.type})`);
   process.stdout.write(
     `${[
-      `valid: ${job.entryModule}, entrypoint ${job.entrypoint}${job.parameters.length > 0 ? `, parameters ${JSON.stringify(job.parameters)}` : ''}`,
+      `valid: ${job.entryModule}, entrypoint ${entrypointOf(job)}${job.parameters.length > 0 ? `, parameters ${JSON.stringify(job.parameters)}` : ''}`,
       `imports: ${job.importModules.length > 0 ? job.importModules.join(', ') : 'none'}`,
       `inputs: ${inputs.length > 0 ? inputs.join(', ') : 'none'}`,
       `outputs: ${job.outputs.length > 0 ? job.outputs.map((o) => `/${o.name}`).join(', ') : 'none'}`,
-      `memory: ${limitPages} pages per memory; timeout: ${job.timeoutSeconds > 0 ? `${job.timeoutSeconds} s` : 'none'}`,
+      `memory: ${limitPages} pages per memory; timeout: ${timeout > 0 ? `${timeout} s` : 'none'}`,
     ].join('\n')}\n`,
   );
   return 0;
@@ -171,6 +178,10 @@ function toJson(result: ExecutionResult) {
     ...rest,
     outputs: outputs.map((o) => ({ name: o.name, role: o.role })),
   };
+}
+
+function reportWarning(warning: Finding): void {
+  process.stderr.write(`brine: warning: ${warning.message}\n`);
 }
 
 function report(error: unknown): number {

@@ -8,14 +8,14 @@ import { DEFAULT_LOG_CAP_BYTES, type LogEvent } from '../logs/types.js';
 import type { MountTable } from '../mounts/mount-table.js';
 import { LogStaging } from '../protocol/log-staging.js';
 import { DEFAULT_FS_MAX_NODES, DEFAULT_FS_QUOTA_BYTES, type RunOutcome } from '../protocol/messages.js';
-import { jobMemoryLimitPages } from '../spec/memory.js';
-import type { Job } from '../spec/types.js';
-import { validateJob } from '../spec/validate.js';
+import { admit, OFFLINE_RULES } from '../spec/admit.js';
+import { throwFirstError } from '../spec/findings.js';
+import { entrypointOf, executionTimeoutSeconds, type Job } from '../spec/types.js';
 import { Execution } from './execution.js';
 import { LogReceiver } from './log-receiver.js';
 import { buildResult, type Ending, endingOf, failure } from './result.js';
 import { runRequest } from './run-request.js';
-import { mountJob, needsNetwork, type ReadLocal } from './sources.js';
+import { mountJob, type ReadLocal } from './sources.js';
 import { setLongTimeout } from './timer.js';
 import type { BidResponse, ExecutionResult, ExecutorEvent, StartRequest } from './types.js';
 import { mountsForWorker } from './worker-files.js';
@@ -87,8 +87,8 @@ export class Executor {
 
   /** Bacalhau bids on every WASM job; Brine declines the ones it cannot run offline, and says why. */
   shouldBid(request: { job: Job }): BidResponse {
-    const reason = offlineProblem(request.job);
-    return { shouldBid: reason === null, shouldWait: false, reason: reason ?? BID_REASON };
+    const offline = admit(request.job).findings.find((finding) => OFFLINE_RULES.includes(finding.rule));
+    return { shouldBid: offline === undefined, shouldWait: false, reason: offline?.message ?? BID_REASON };
   }
 
   shouldBidBasedOnUsage(request: { job: Job }, _usage?: unknown): BidResponse {
@@ -96,22 +96,23 @@ export class Executor {
   }
 
   /**
-   * Validates the job, mounts its inputs and outputs and launches the execution. Rejects with
-   * the typed error for what Bacalhau reports from Start (memory over 4 GiB first, then the
-   * spec, inputs and outputs); everything later ends up in the result.
+   * Admits the job, mounts its inputs and outputs and launches the execution. Rejects with the
+   * typed error for what Bacalhau reports from Start (memory over 4 GiB first, then the spec,
+   * inputs and outputs); everything later ends up in the result.
    */
   async start(request: StartRequest): Promise<void> {
     const { executionId: id, job } = request;
     const existing = this.executions.get(id);
     if (existing !== undefined) throw existing.finished ? errors.alreadyComplete(id) : errors.alreadyStarted(id);
-    const limitPages = checkJob(job);
+    const { findings, limitPages } = admit(job);
+    throwFirstError(findings);
     const logCap = request.logCapBytes ?? this.options.logCapBytes ?? DEFAULT_LOG_CAP_BYTES;
     if (!Number.isSafeInteger(logCap) || logCap < 0) {
       throw errors.log(`invalid log cap ${logCap}: expected whole bytes, zero or more`);
     }
     const logs = new LogStore(logCap);
     const receiver = new LogReceiver(logs, (events) => this.emit({ executionId: id, type: 'logs', events }));
-    const execution = new Execution(id, job, limitPages, logs, receiver, (state) =>
+    const execution = new Execution(id, job, limitPages!, logs, receiver, (state) =>
       this.emit({ executionId: id, type: 'state', state }),
     );
     this.executions.set(id, execution);
@@ -180,8 +181,8 @@ export class Executor {
     }
     this.active++;
     // As in Bacalhau, the deadline covers the run, not the wait for a free worker.
-    const clearDeadline =
-      job.timeoutSeconds > 0 ? setLongTimeout(() => this.stop(execution, 'timedOut'), job.timeoutSeconds * 1000) : null;
+    const timeout = executionTimeoutSeconds(job);
+    const clearDeadline = timeout > 0 ? setLongTimeout(() => this.stop(execution, 'timedOut'), timeout * 1000) : null;
     const logs = execution.receiver;
     try {
       execution.transition('loading');
@@ -189,7 +190,7 @@ export class Executor {
         mounts,
         entryModule: job.entryModule,
         importModules: job.importModules,
-        entrypoint: job.entrypoint,
+        entrypoint: entrypointOf(job),
         limitPages: execution.limitPages,
         cache: this.cache,
         signal,
@@ -272,7 +273,7 @@ export class Executor {
       execution.worker = null;
       execution.receiver.takeStaged();
     }
-    const error = state === 'cancelled' ? errors.cancelled() : errors.timeout(execution.job.timeoutSeconds);
+    const error = state === 'cancelled' ? errors.cancelled() : errors.timeout(executionTimeoutSeconds(execution.job));
     this.finish(execution, failure(state, error));
   }
 
@@ -300,30 +301,4 @@ function completedRun(execution: Execution, outcome: RunOutcome): Ending {
     memoryPages: outcome.memoryPages,
     phases: { linkMs: outcome.linkMs, runMs: outcome.runMs },
   };
-}
-
-function offlineNetworkProblem(job: Job): string | null {
-  const type = job.network.toLowerCase();
-  return type === 'none' || type === 'default' || type === ''
-    ? null
-    : `network type "${job.network}" is not available: the sandbox is offline (use None)`;
-}
-
-/**
- * What `start` checks first, in Bacalhau's order: the memory limit (4 GiB at most), the spec, then
- * the network. Throws the typed error; returns the memory limit in pages.
- */
-export function checkJob(job: Job): number {
-  const limitPages = jobMemoryLimitPages(job.memory);
-  validateJob(job);
-  const network = offlineNetworkProblem(job);
-  if (network !== null) throw errors.spec(network, 'Tasks[0].Network.Type');
-  return limitPages;
-}
-
-/** Why the job cannot run in an offline sandbox (a remote source or a network), or null. */
-export function offlineProblem(job: Job): string | null {
-  const remote = job.inputs.find((input) => input.source.type === 'other');
-  if (remote !== undefined && remote.source.type === 'other') return needsNetwork(remote.source.sourceType);
-  return offlineNetworkProblem(job);
 }

@@ -1,7 +1,7 @@
 import type { LoadedModules } from '../loader/loader.js';
 import { normalizePath } from '../mounts/paths.js';
 import type { LogOptions, RunRequest, WireMount } from '../protocol/messages.js';
-import type { Job } from '../spec/types.js';
+import { entrypointOf, type Job, jobCount, jobType } from '../spec/types.js';
 
 export interface RunRequestParts {
   executionId: string;
@@ -22,7 +22,7 @@ export function runRequest(parts: RunRequestParts): RunRequest {
     executionId: parts.executionId,
     modules: loaded.modules,
     entry: loaded.entry,
-    entrypoint: job.entrypoint,
+    entrypoint: entrypointOf(job),
     args: [job.brine.argv0, ...job.parameters],
     env: guestEnv(job, parts.executionId, parts.jobId),
     stdin: job.brine.stdin ?? new Uint8Array(0),
@@ -44,9 +44,9 @@ function guestEnv(job: Job, executionId: string, jobId: string): string[] {
     Object.assign(env, {
       BACALHAU_EXECUTION_ID: executionId,
       BACALHAU_JOB_ID: jobId,
-      BACALHAU_JOB_TYPE: job.type,
+      BACALHAU_JOB_TYPE: jobType(job),
       BACALHAU_PARTITION_INDEX: '0',
-      BACALHAU_PARTITION_COUNT: String(job.count),
+      BACALHAU_PARTITION_COUNT: String(jobCount(job)),
     });
   }
   return Object.keys(env)

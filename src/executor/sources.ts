@@ -7,9 +7,6 @@ import type { Job } from '../spec/types.js';
 /** Reads a host file or directory for localDirectory sources (the CLI provides one). */
 export type ReadLocal = (sourcePath: string) => Promise<FileTree>;
 
-export const needsNetwork = (sourceType: string) =>
-  `input source type "${sourceType}" needs the network, and the sandbox is offline`;
-
 /** The job's filesystem: its inputs read and mounted at their targets, then its outputs and preopens checked. */
 export async function mountJob(job: Job, readLocal: ReadLocal | undefined): Promise<MountTable> {
   const table = new MountTable();
@@ -35,10 +32,9 @@ export async function mountJob(job: Job, readLocal: ReadLocal | undefined): Prom
         tree = await readLocal(source.sourcePath);
         writable = source.readWrite;
         break;
-      case 'other':
-        throw errors.inputConfig(needsNetwork(source.sourceType), {
+      case 'other': // refused by admission
+        throw errors.inputConfig(`input source type "${source.sourceType}" cannot be read here`, {
           target: input.target,
-          sourceType: source.sourceType,
         });
     }
     table.addInput(input.target, tree, writable);

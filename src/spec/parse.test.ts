@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { type ErrorCode, isBrineError } from '../errors/index.js';
-import { jobFromObject, parseJob } from './parse.js';
-import type { Job } from './types.js';
-import { validateJob } from './validate.js';
+import { admit } from './admit.js';
+import { parseJob, parseJobDocument, readJob } from './parse.js';
+import { entrypointOf, executionTimeoutSeconds, type Job, jobCount, jobType, networkType } from './types.js';
+
+const jobFromObject = (value: unknown): Job => readJob(value).job;
 
 // biome-ignore lint/suspicious/noExplicitAny: specs are edited freely by path in these tests
 type Spec = Record<string, any>;
@@ -112,10 +114,14 @@ Tasks:
         },
       ],
       outputs: [{ name: 'outputs', path: '/outputs' }],
-      publisher: 'local',
-      memory: '256Mb',
-      timeoutSeconds: 600,
-      network: 'None',
+      publisher: { type: 'local', params: {} },
+      resources: { memory: '256Mb' },
+      timeouts: { executionTimeout: 600 },
+      network: { type: 'None', domains: [] },
+      constraints: [],
+      meta: {},
+      labels: {},
+      taskMeta: {},
       brine: { argv0: '', preopens: [] },
     });
   });
@@ -151,13 +157,13 @@ tasks:
       { target: '/wasm.main', source: { type: 'inline', url: 'data:application/wasm;base64,AGFzbQEA\nAAAA' } },
     ]);
     expect(job.publisher).toBeUndefined();
-    expect(job.network).toBe('Default');
+    expect(job.network).toEqual({ type: '', domains: [] });
   });
 });
 
 describe('parseJob: keys and defaults', () => {
-  it('matches keys case-insensitively at every level and ignores unknown keys', () => {
-    const job = parseJob(`
+  it('matches keys case-insensitively at every level, and warns about unknown keys with the closest known one', () => {
+    const { job, warnings } = parseJobDocument(`
 NAME: x
 TASKS:
   - ENGINE:
@@ -188,10 +194,70 @@ Extra: 7
       importModules: ['lib.wasm'],
       inputs: [{ target: 'a.wasm', alias: 'mod', source: { type: 'inline', url: 'data:,x' } }],
       outputs: [{ name: 'out', path: '/out' }],
-      memory: '1 kB',
-      timeoutSeconds: 5,
-      network: 'none',
+      resources: { memory: '1 kB' },
+      timeouts: { executionTimeout: 5 },
+      network: { type: 'none', domains: [] },
       brine: { stdin: new TextEncoder().encode('hi'), argv0: 'prog', preopens: [] },
+    });
+    expect(warnings.map((w) => [w.field, w.message])).toEqual([
+      ['Extra', 'unknown key "Extra" at the top level'],
+      ['Tasks[0].Whatever', 'unknown key "Whatever" in Tasks[0]'],
+      ['Tasks[0].Engine.Params.Unknown', 'unknown key "Unknown" in Tasks[0].Engine.Params'],
+    ]);
+    expect(warnings.every((w) => w.severity === 'warning' && w.rule === 'brine:unknown-key')).toBe(true);
+  });
+
+  it('suggests the known key a typo was meant to be, at every level', () => {
+    const { warnings } = parseJobDocument(`
+Nmae: x
+Tasks:
+  - Engine: { Type: wasm, Params: { EntryModule: m, Entrypiont: run } }
+    Envv: { A: b }
+    InputSources: [{ Target: /m, Soruce: { Type: inline } }]
+    Timeouts: { ExecutionTimeOut: 5, Totaltimeout: 6, QueueTimeotu: 7 }
+`);
+    expect(warnings.map((w) => w.message)).toEqual([
+      'unknown key "Nmae" at the top level: did you mean "Name"?',
+      'unknown key "Envv" in Tasks[0]: did you mean "Env"?',
+      'unknown key "Entrypiont" in Tasks[0].Engine.Params: did you mean "Entrypoint"?',
+      'unknown key "QueueTimeotu" in Tasks[0].Timeouts: did you mean "QueueTimeout"?',
+      'unknown key "Soruce" in Tasks[0].InputSources[0]: did you mean "Source"?',
+    ]);
+  });
+
+  it('keeps every field Bacalhau knows, including those Brine does not use', () => {
+    const job = parseJob(`
+Name: all
+Namespace: team
+Type: ops
+Priority: 3
+Count: 2
+Constraints: [{ Key: region, Operator: "=", Values: [eu] }]
+Meta: { owner: me }
+Labels: { app: demo }
+Tasks:
+  - Name: t
+    Meta: { step: one }
+    Engine: { Type: wasm, Params: { EntryModule: m } }
+    Publisher: { Type: s3, Params: { Bucket: b, Key: k } }
+    Resources: { CPU: 500m, Memory: 1Gb, Disk: 2Gb, GPU: "1" }
+    Network: { Type: HTTP, Domains: [example.com] }
+    Timeouts: { ExecutionTimeout: 5, QueueTimeout: 6, TotalTimeout: 7 }
+`);
+    expect(job).toMatchObject({
+      namespace: 'team',
+      type: 'ops',
+      priority: 3,
+      count: 2,
+      constraints: [{ key: 'region', operator: '=', values: ['eu'] }],
+      meta: { owner: 'me' },
+      labels: { app: 'demo' },
+      taskName: 't',
+      taskMeta: { step: 'one' },
+      publisher: { type: 's3', params: { Bucket: 'b', Key: 'k' } },
+      resources: { cpu: '500m', memory: '1Gb', disk: '2Gb', gpu: '1' },
+      network: { type: 'HTTP', domains: ['example.com'] },
+      timeouts: { executionTimeout: 5, queueTimeout: 6, totalTimeout: 7 },
     });
   });
 
@@ -199,45 +265,60 @@ Extra: 7
     expect(jobFromObject(withParams({ entrypoint: 'lower', Entrypoint: 'exact' })).entrypoint).toBe('exact');
   });
 
-  it('applies the defaults: batch, count 1, task main, _start, Default network, no timeout', () => {
+  it('leaves absent fields absent (the defaults are applied where they are used)', () => {
     const job = jobFromObject(spec());
     expect(job).toEqual<Job>({
       name: 'job',
-      type: 'batch',
-      count: 1,
-      taskName: 'main',
+      type: '',
+      constraints: [],
+      meta: {},
+      labels: {},
+      taskName: '',
+      taskMeta: {},
       entryModule: 'main.wasm',
-      entrypoint: '_start',
+      entrypoint: '',
       parameters: [],
       importModules: [],
       env: {},
       inputs: [{ target: '/main.wasm', source: { type: 'inline', url: WASM_URL } }],
       outputs: [],
-      timeoutSeconds: 0,
-      network: 'Default',
+      resources: {},
+      timeouts: {},
+      network: { type: '', domains: [] },
       brine: { argv0: '', preopens: [] },
     });
-    expect(jobFromObject(withParams({ Entrypoint: '' })).entrypoint).toBe('_start');
-    expect(jobFromObject(withParams({ Entrypoint: null })).entrypoint).toBe('_start');
+    expect(jobType(job)).toBe('batch');
+    expect(jobCount(job)).toBe(1);
+    expect(entrypointOf(job)).toBe('_start');
+    expect(networkType(job)).toBe('Default');
+    expect(executionTimeoutSeconds(job)).toBe(0);
   });
 
   it('treats null values as absent', () => {
     const job = jobFromObject(
       spec({ Env: null, Resources: { Memory: null }, Network: null, Timeouts: null }, { Count: null }),
     );
-    expect(job).toMatchObject({ env: {}, count: 1, network: 'Default', timeoutSeconds: 0 });
-    expect(job.memory).toBeUndefined();
+    expect(job).toMatchObject({ env: {}, resources: {}, network: { type: '', domains: [] }, timeouts: {} });
+    expect(job.count).toBeUndefined();
   });
 
-  it('falls back to Timeouts.TotalTimeout', () => {
-    expect(jobFromObject(spec({ Timeouts: { TotalTimeout: 30 } })).timeoutSeconds).toBe(30);
-    expect(jobFromObject(spec({ Timeouts: { ExecutionTimeout: 10, TotalTimeout: 30 } })).timeoutSeconds).toBe(10);
+  it('runs to ExecutionTimeout, falling back to TotalTimeout; long-running job types get no deadline', () => {
+    expect(executionTimeoutSeconds(jobFromObject(spec({ Timeouts: { TotalTimeout: 30 } })))).toBe(30);
+    expect(executionTimeoutSeconds(jobFromObject(spec({ Timeouts: { ExecutionTimeout: 10, TotalTimeout: 30 } })))).toBe(
+      10,
+    );
+    expect(
+      executionTimeoutSeconds(jobFromObject(spec({ Timeouts: { ExecutionTimeout: 10 } }, { Type: 'daemon' }))),
+    ).toBe(0);
   });
 
-  it('reads the publisher from the task or the job, defaulting to local when there are outputs', () => {
-    expect(jobFromObject(spec({ Publisher: { Type: 'ipfs' } })).publisher).toBe('ipfs');
-    expect(jobFromObject(spec({}, { Publisher: { Type: 's3' } })).publisher).toBe('s3');
-    expect(jobFromObject(spec({ ResultPaths: [{ Name: 'o', Path: '/o' }] })).publisher).toBe('local');
+  it('reads the publisher of the task as written (a job-level Publisher is an unknown key)', () => {
+    expect(jobFromObject(spec({ Publisher: { Type: 'ipfs' } })).publisher).toEqual({ type: 'ipfs', params: {} });
+    const { job, warnings } = readJob(
+      spec({ ResultPaths: [{ Name: 'o', Path: '/o' }] }, { Publisher: { Type: 's3' } }),
+    );
+    expect(job.publisher).toBeUndefined();
+    expect(warnings.map((w) => w.field)).toEqual(['Publisher']);
   });
 
   it('reads local and localDirectory sources', () => {
@@ -344,14 +425,15 @@ describe('parseJob: malformed documents and wrong types', () => {
     expect(parseJob(yaml('"yes", 2001-12-14, 12:30, ok')).parameters).toEqual(['yes', '2001-12-14', '12:30', 'ok']);
     // go-yaml resolves plain keys too: Env key Y is the boolean true, which JSON turns into "true".
     const env = 'Tasks:\n  - Engine: { Type: wasm, Params: { EntryModule: m } }\n    Env: { Y: "1" }\n';
-    expect(errorOf(() => parseJob(env)).message).toBe(
+    expect(parseJob(env).env).toEqual({ true: '1' });
+    expect(admit(parseJob(env)).findings.find((f) => f.severity === 'error')?.message).toBe(
       "invalid WASM spec: environment variable 'true' must be uppercase",
     );
   });
 });
 
-describe('validation rules', () => {
-  const cases: [string, Spec, ReturnType<typeof specError> | { code: string; message: string; details?: unknown }][] = [
+describe('parseJob: what makes a document unreadable', () => {
+  it.each<[string, Spec, ReturnType<typeof specError>]>([
     ['zero tasks', { Tasks: [] }, specError('the job has no tasks', 'Tasks')],
     [
       'more than one task',
@@ -365,192 +447,6 @@ describe('validation rules', () => {
       specError('invalid wasm engine type. expected wasm, but received: docker', 'Tasks[0].Engine.Type'),
     ],
     [
-      'an empty entry module',
-      withParams({ EntryModule: '  ' }),
-      specError('invalid wasm engine entry module. target path cannot be empty', 'Tasks[0].Engine.Params.EntryModule'),
-    ],
-    [
-      'missing params',
-      spec({ Engine: { Type: 'wasm' } }),
-      specError('invalid wasm engine entry module. target path cannot be empty', 'Tasks[0].Engine.Params.EntryModule'),
-    ],
-    ['an unknown job type', spec({}, { Type: 'cron' }), specError('invalid job type: "cron"', 'Type')],
-    ['a negative count', spec({}, { Count: -1 }), specError('job count must be >= 0', 'Count')],
-    [
-      'an empty env name',
-      spec({ Env: { '': 'x' } }),
-      specError('environment variable name cannot be empty', 'Tasks[0].Env.'),
-    ],
-    [
-      'a lower-case env name',
-      spec({ Env: { Path: 'x' } }),
-      specError("environment variable 'Path' must be uppercase", 'Tasks[0].Env.Path'),
-    ],
-    [
-      'an env name not starting with a letter',
-      spec({ Env: { _X: 'x' } }),
-      specError("environment variable '_X' must start with a letter", 'Tasks[0].Env._X'),
-    ],
-    [
-      'an env name with other characters',
-      spec({ Env: { 'A-B': 'x' } }),
-      specError("environment variable 'A-B' can only contain letters, numbers, and underscores", 'Tasks[0].Env.A-B'),
-    ],
-    [
-      'an env name starting with BACALHAU_',
-      spec({ Env: { BACALHAU_JOB_ID: 'x' } }),
-      specError("environment variable 'BACALHAU_JOB_ID' cannot start with BACALHAU_", 'Tasks[0].Env.BACALHAU_JOB_ID'),
-    ],
-    [
-      'an empty env value',
-      spec({ Env: { A: '' } }),
-      specError("environment variable 'A' cannot have empty value", 'Tasks[0].Env.A'),
-    ],
-    [
-      'a null env value',
-      spec({ Env: { A: null } }),
-      specError("environment variable 'A' cannot have empty value", 'Tasks[0].Env.A'),
-    ],
-    [
-      'an input without a target',
-      withInputs(inline('/main.wasm'), inline(' ')),
-      {
-        code: 'InputConfigError',
-        message: 'input configuration error: input source has no target path',
-        details: { index: 1 },
-      },
-    ],
-    [
-      'duplicate input targets (after cleaning)',
-      withInputs(inline('/main.wasm'), inline('/d/x'), inline('d//./x/')),
-      {
-        code: 'InputConfigError',
-        message: 'input configuration error: duplicate input target "d//./x/"',
-        details: { index: 2 },
-      },
-    ],
-    [
-      'duplicate aliases',
-      withInputs(inline('/main.wasm', { Alias: 'm' }), inline('/b', { Alias: '' }), inline('/c', { Alias: 'm' })),
-      {
-        code: 'InputConfigError',
-        message: 'input configuration error: duplicate input alias "m"',
-        details: { index: 2 },
-      },
-    ],
-    [
-      'an inline source without a URL',
-      withInputs({ Target: '/main.wasm', Source: { Type: 'inline' } }),
-      {
-        code: 'InputConfigError',
-        message: 'input configuration error: inline input source has no URL',
-        details: { index: 0 },
-      },
-    ],
-    [
-      'an inline source that is not a data: URL',
-      withInputs({ Target: '/main.wasm', Source: { Type: 'inline', Params: { URL: 'https://x/m.wasm' } } }),
-      {
-        code: 'InputConfigError',
-        message: 'input configuration error: inline input source URL must be a data: URL',
-        details: { index: 0 },
-      },
-    ],
-    [
-      'a local source without SourcePath',
-      withInputs({ Target: '/main.wasm', Source: { Type: 'localDirectory', Params: {} } }),
-      {
-        code: 'InputConfigError',
-        message: 'input configuration error: input source has no source path',
-        details: { index: 0 },
-      },
-    ],
-    [
-      'a source without a type',
-      withInputs({ Target: '/main.wasm', Source: { Params: { URL: WASM_URL } } }),
-      {
-        code: 'InputConfigError',
-        message: 'input configuration error: input source has no type',
-        details: { index: 0 },
-      },
-    ],
-    [
-      'an output without a name',
-      spec({ ResultPaths: [{ Path: '/o' }] }),
-      {
-        code: 'OutputConfigError',
-        message: 'output configuration error: output volume has no name',
-        details: { index: 0 },
-      },
-    ],
-    [
-      'an output without a path',
-      spec({ ResultPaths: [{ Name: 'o' }] }),
-      {
-        code: 'OutputConfigError',
-        message: 'output configuration error: output volume has no path',
-        details: { index: 0 },
-      },
-    ],
-    [
-      'a relative output path',
-      spec({ ResultPaths: [{ Name: 'o', Path: 'o' }] }),
-      {
-        code: 'OutputConfigError',
-        message: 'output configuration error: output path "o" must be absolute',
-        details: { index: 0 },
-      },
-    ],
-    [
-      'duplicate output names',
-      spec({
-        ResultPaths: [
-          { Name: 'o', Path: '/a' },
-          { Name: 'o', Path: '/b' },
-        ],
-      }),
-      {
-        code: 'OutputConfigError',
-        message: 'output configuration error: duplicate output name "o"',
-        details: { index: 1 },
-      },
-    ],
-    [
-      'duplicate output paths',
-      spec({
-        ResultPaths: [
-          { Name: 'a', Path: '/o' },
-          { Name: 'b', Path: '/o/' },
-        ],
-      }),
-      {
-        code: 'OutputConfigError',
-        message: 'output configuration error: duplicate output path "/o/"',
-        details: { index: 1 },
-      },
-    ],
-    [
-      'an invalid memory value',
-      spec({ Resources: { Memory: '12 parsecs' } }),
-      specError('invalid memory "12 parsecs": unhandled size name: parsecs', 'Tasks[0].Resources.Memory'),
-    ],
-    [
-      'a negative timeout',
-      spec({ Timeouts: { ExecutionTimeout: -5 } }),
-      specError(
-        'execution timeout must be a whole number of seconds >= 0, got -5',
-        'Tasks[0].Timeouts.ExecutionTimeout',
-      ),
-    ],
-    [
-      'an unknown network type',
-      spec({ Network: { Type: 'wifi' } }),
-      specError(
-        'invalid network type "wifi"; expected one of Default, None, Host, Full, HTTP, Bridge',
-        'Tasks[0].Network.Type',
-      ),
-    ],
-    [
       'both Stdin and StdinBase64',
       withParams({ Brine: { Stdin: 'a', StdinBase64: 'YQ==' } }),
       specError('set Stdin or StdinBase64, not both', 'Tasks[0].Engine.Params.Brine'),
@@ -560,67 +456,16 @@ describe('validation rules', () => {
       withParams({ Brine: { StdinBase64: '%%%' } }),
       specError('StdinBase64 is not valid base64', 'Tasks[0].Engine.Params.Brine.StdinBase64'),
     ],
-    [
-      'an empty preopen',
-      withParams({ Brine: { Preopens: ['ok', '/'] } }),
-      specError('preopen "" must name a directory below /', 'Tasks[0].Engine.Params.Brine.Preopens[1]'),
-    ],
-    [
-      'a seed out of range',
-      withParams({ Brine: { Seed: 2 ** 32 } }),
-      specError('seed must be an integer from 0 to 4294967295, got 4294967296', 'Tasks[0].Engine.Params.Brine.Seed'),
-    ],
-  ];
-
-  it.each(cases)('rejects %s', (_, value, expected) => {
+  ])('rejects %s', (_, value, expected) => {
     expect(errorOf(() => jobFromObject(value))).toEqual(expected);
   });
 
-  it('accepts every network name case-insensitively, and the limits of the seed', () => {
-    for (const type of ['default', 'NONE', 'Host', 'full', 'http', 'Bridge']) {
-      expect(jobFromObject(spec({ Network: { Type: type } })).network).toBe(type);
-    }
-    expect(jobFromObject(withParams({ Brine: { Seed: 0 } })).brine.seed).toBe(0);
-    expect(jobFromObject(withParams({ Brine: { Seed: 4294967295 } })).brine.seed).toBe(4294967295);
+  it('reads a job that breaks the rules, so it can be shown and fixed (admission refuses it)', () => {
+    const job = jobFromObject(spec({ Env: { lower: 'x' }, ResultPaths: [{ Name: 'o', Path: 'o' }] }, { Type: 'cron' }));
+    expect(job).toMatchObject({ type: 'cron', env: { lower: 'x' }, outputs: [{ name: 'o', path: 'o' }] });
   });
 
-  it('does not check the 4 GiB limit (the executor does, at start)', () => {
-    expect(jobFromObject(spec({ Resources: { Memory: '5GiB' } })).memory).toBe('5GiB');
-  });
-});
-
-describe('validateJob on API-built jobs', () => {
-  const base = (): Job => jobFromObject(spec());
-
-  it('accepts a valid job, including in-memory sources', () => {
-    const job = base();
-    job.inputs.push({
-      target: 'data',
-      source: { type: 'memory', tree: { kind: 'directory', entries: {} }, readWrite: true },
-    });
-    expect(() => validateJob(job)).not.toThrow();
-  });
-
-  it('applies the same rules', () => {
-    const job = base();
-    job.env = { lower: 'x' };
-    expect(errorOf(() => validateJob(job))).toEqual(
-      specError("environment variable 'lower' must be uppercase", 'Tasks[0].Env.lower'),
-    );
-    const memory = { ...base(), memory: 'lots' };
-    expect(errorOf(() => validateJob(memory)).message).toMatch(/^invalid WASM spec: invalid memory "lots"/);
-    const target = base();
-    target.inputs.push({
-      target: 'main.wasm',
-      source: { type: 'memory', tree: { kind: 'file', data: new Uint8Array() }, readWrite: false },
-    });
-    expect(errorOf(() => validateJob(target)).message).toBe(
-      'input configuration error: duplicate input target "main.wasm"',
-    );
-    expect(errorOf(() => validateJob({ ...base(), entryModule: '' })).code).toBe('SpecError');
-    expect(errorOf(() => validateJob({ ...base(), timeoutSeconds: 1.5 })).code).toBe('SpecError');
-    expect(errorOf(() => validateJob({ ...base(), outputs: [{ name: 'o', path: 'rel' }] })).code).toBe(
-      'OutputConfigError',
-    );
+  it('keeps a memory over 4 GiB as written (admission refuses it)', () => {
+    expect(jobFromObject(spec({ Resources: { Memory: '5GiB' } })).resources.memory).toBe('5GiB');
   });
 });

@@ -1,14 +1,17 @@
 /**
- * Job YAML (Bacalhau's current format) → Job. Keys match as Go's encoding/json does (exact first, then
- * case-insensitively), unknown keys are ignored, null means absent, and a value of the wrong type is a
- * SpecError naming its field. YAML is read with 1.1 scalars, as Bacalhau's go-yaml does (`yes` is a bool).
+ * Job YAML (Bacalhau's current format) → Job. Keys match as Go's encoding/json does (exact first,
+ * then case-insensitively), null means absent, and a value of the wrong type is a SpecError naming
+ * its field. Every field Bacalhau knows is read, so nothing is lost; a key nobody asked for is an
+ * unknown key, reported as a warning with the closest known key. YAML is read with 1.1 scalars, as
+ * Bacalhau's go-yaml does (`yes` is a bool). The rules that decide whether the job may run are
+ * `admit`'s, not the parser's: a job that breaks them still parses, so it can be shown and edited.
  */
 import { parseDocument } from 'yaml';
 import { errors } from '../errors/index.js';
 import { normalizePath } from '../mounts/paths.js';
 import { base64ToBytes } from './base64.js';
-import { DEFAULT_ENTRYPOINT, type InputSource, type Job, type SourceSpec } from './types.js';
-import { validateJob } from './validate.js';
+import type { Finding } from './findings.js';
+import type { BrineOptions, InputSource, Job, SourceSpec, SpecConfig } from './types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -20,25 +23,36 @@ function asString(value: unknown, path: string): string | undefined {
   return value;
 }
 
-/** An object's fields with their paths in the job, for typed reads. */
+function asMap(value: unknown, path: string): Obj | undefined {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw typeError(path, 'a map');
+  return value as Obj;
+}
+
+/** The fields of one map of the document, read by key with their paths; remembers which keys were asked for. */
 class Fields {
-  private constructor(
+  private readonly asked = new Set<string>();
+
+  constructor(
     readonly value: Obj,
     private readonly path: string,
-  ) {}
-
-  static of(value: unknown, path: string): Fields | undefined {
-    if (value === undefined || value === null) return undefined;
-    if (typeof value !== 'object' || Array.isArray(value)) throw typeError(path, 'a map');
-    return new Fields(value as Obj, path);
+    private readonly read: Fields[],
+  ) {
+    read.push(this);
   }
 
-  private sub(key: string): string {
+  static of(value: unknown, path: string, read: Fields[]): Fields | undefined {
+    const map = asMap(value, path);
+    return map === undefined ? undefined : new Fields(map, path, read);
+  }
+
+  sub(key: string): string {
     return this.path === '' ? key : `${this.path}.${key}`;
   }
 
   /** Go encoding/json matching: the exact key, else the last key equal to it ignoring case. */
-  private get(key: string): unknown {
+  get(key: string): unknown {
+    this.asked.add(key.toLowerCase());
     if (Object.hasOwn(this.value, key)) return this.value[key] ?? undefined;
     const lower = key.toLowerCase();
     const match = Object.keys(this.value)
@@ -48,7 +62,13 @@ class Fields {
   }
 
   map(key: string): Fields | undefined {
-    return Fields.of(this.get(key), this.sub(key));
+    return Fields.of(this.get(key), this.sub(key), this.read);
+  }
+
+  /** A map kept as written, its keys unchecked (parameters whose keys depend on a type). */
+  rawMap(key: string): Obj | undefined {
+    const map = asMap(this.get(key), this.sub(key));
+    return map === undefined ? undefined : { ...map };
   }
 
   string(key: string): string | undefined {
@@ -80,34 +100,137 @@ class Fields {
   }
 
   maps(key: string): Fields[] {
-    return this.list(key).map(({ value, path }) => Fields.of(value, path) ?? Fields.of({}, path)!);
+    return this.list(key).map(({ value, path }) => Fields.of(value ?? {}, path, this.read)!);
   }
 
   /** A map of strings (keys kept exactly); a null value is "" as in Go. */
   stringMap(key: string): Record<string, string> {
-    const fields = this.map(key);
-    if (fields === undefined) return {};
+    const path = this.sub(key);
+    const map = asMap(this.get(key), path) ?? {};
     return Object.fromEntries(
-      Object.entries(fields.value).map(([name, value]) => [name, asString(value, fields.sub(name)) ?? '']),
+      Object.entries(map).map(([name, value]) => [name, asString(value, `${path}.${name}`) ?? '']),
     );
   }
+
+  /** Keys of this map that nothing asked for, each with the closest key that was asked for. */
+  unknownKeys(): Finding[] {
+    const known = [...this.asked];
+    return Object.keys(this.value)
+      .filter((key) => !this.asked.has(key.toLowerCase()))
+      .map((key) => {
+        const closest = closestKey(key, known);
+        const where = this.path === '' ? 'at the top level' : `in ${this.path}`;
+        return {
+          severity: 'warning',
+          field: this.sub(key),
+          message: `unknown key "${key}" ${where}${closest === undefined ? '' : `: did you mean "${CANONICAL_KEYS.get(closest) ?? closest}"?`}`,
+          hint: 'Brine ignores it. Bacalhau refuses unknown keys at the top level of a job and ignores them below it.',
+          rule: 'brine:unknown-key',
+        };
+      });
+  }
+}
+
+/** The known key closest to `key` by edit distance, if it is close enough to be a likely typo. */
+function closestKey(key: string, known: readonly string[]): string | undefined {
+  const lower = key.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.floor(lower.length / 3)) + 1;
+  for (const candidate of known) {
+    const distance = editDistance(lower, candidate);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length]!;
+}
+
+/** Every key the parser reads, as Bacalhau spells it (for suggestions). */
+const CANONICAL_KEYS = new Map(
+  [
+    'Name',
+    'Namespace',
+    'Type',
+    'Priority',
+    'Count',
+    'Constraints',
+    'Key',
+    'Operator',
+    'Values',
+    'Meta',
+    'Labels',
+    'Tasks',
+    'Engine',
+    'Params',
+    'EntryModule',
+    'Entrypoint',
+    'Parameters',
+    'ImportModules',
+    'Brine',
+    'Stdin',
+    'StdinBase64',
+    'Argv0',
+    'Env',
+    'Preopens',
+    'Seed',
+    'RootPreopen',
+    'SystemEnv',
+    'Publisher',
+    'InputSources',
+    'Source',
+    'Alias',
+    'Target',
+    'URL',
+    'SourcePath',
+    'ReadWrite',
+    'ResultPaths',
+    'Path',
+    'Resources',
+    'CPU',
+    'Memory',
+    'Disk',
+    'GPU',
+    'Network',
+    'Domains',
+    'Ports',
+    'Timeouts',
+    'ExecutionTimeout',
+    'QueueTimeout',
+    'TotalTimeout',
+  ].map((key) => [key.toLowerCase(), key]),
+);
+
+function specConfig(fields: Fields | undefined): SpecConfig | undefined {
+  if (fields === undefined) return undefined;
+  return { type: fields.string('Type') ?? '', params: fields.rawMap('Params') ?? {} };
 }
 
 function parseSource(source: Fields | undefined): SourceSpec {
   const type = source?.string('Type') ?? '';
-  const params = source?.map('Params');
   switch (type.trim().toLowerCase()) {
     case 'inline':
-      return { type: 'inline', url: params?.string('URL') ?? '' };
+      return { type: 'inline', url: source?.map('Params')?.string('URL') ?? '' };
     case 'local':
-    case 'localdirectory':
+    case 'localdirectory': {
+      const params = source?.map('Params');
       return {
         type: 'localDirectory',
         sourcePath: params?.string('SourcePath') ?? '',
         readWrite: params?.bool('ReadWrite') ?? false,
       };
+    }
     default:
-      return { type: 'other', sourceType: type, params: { ...params?.value } };
+      return { type: 'other', sourceType: type, params: source?.rawMap('Params') ?? {} };
   }
 }
 
@@ -120,7 +243,7 @@ function parseInput(input: Fields): InputSource {
   };
 }
 
-function parseBrine(brine: Fields | undefined): Job['brine'] {
+function parseBrine(brine: Fields | undefined): BrineOptions {
   const text = brine?.string('Stdin');
   const base64 = brine?.string('StdinBase64');
   const field = 'Tasks[0].Engine.Params.Brine';
@@ -148,14 +271,20 @@ function parseBrine(brine: Fields | undefined): Job['brine'] {
   };
 }
 
-/** A job from a plain object (parsed YAML or JSON); validated with validateJob. */
-export function jobFromObject(value: unknown): Job {
+/** A job read from a document, with what the reading found (unknown keys). */
+export interface ParsedJob {
+  job: Job;
+  warnings: Finding[];
+}
+
+/** A job from a plain object (parsed YAML or JSON). Throws a SpecError if its shape or a field's type is wrong. */
+export function readJob(value: unknown): ParsedJob {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw errors.spec(
-      `a job spec must be a map, got ${value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value}`,
-    );
+    const got = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value;
+    throw errors.spec(`a job spec must be a map, got ${got}`);
   }
-  const root = Fields.of(value, '')!;
+  const read: Fields[] = [];
+  const root = new Fields(value as Obj, '', read);
   const tasks = root.maps('Tasks');
   if (tasks.length === 0) throw errors.spec('the job has no tasks', 'Tasks');
   if (tasks.length > 1) throw errors.spec('only one task is supported', 'Tasks');
@@ -168,39 +297,59 @@ export function jobFromObject(value: unknown): Job {
   }
   const params = engine.map('Params');
   const timeouts = task.map('Timeouts');
-  const outputs = task.maps('ResultPaths').map((output) => ({
-    name: output.string('Name') ?? '',
-    path: output.string('Path') ?? '',
-  }));
-  const publisher =
-    task.map('Publisher')?.string('Type') ??
-    root.map('Publisher')?.string('Type') ??
-    (outputs.length > 0 ? 'local' : undefined);
-  const memory = task.map('Resources')?.string('Memory');
+  const resources = task.map('Resources');
+  const network = task.map('Network');
+  const publisher = specConfig(task.map('Publisher'));
   const job: Job = {
     name: root.string('Name') ?? '',
-    type: root.string('Type') || 'batch',
-    count: root.int('Count') ?? 1,
-    taskName: task.string('Name') || 'main',
+    ...optional('namespace', root.string('Namespace')),
+    type: root.string('Type') ?? '',
+    ...optional('priority', root.int('Priority')),
+    ...optional('count', root.int('Count')),
+    constraints: root.maps('Constraints').map((constraint) => ({
+      key: constraint.string('Key') ?? '',
+      operator: constraint.string('Operator') ?? '',
+      values: constraint.strings('Values'),
+    })),
+    meta: root.stringMap('Meta'),
+    labels: root.stringMap('Labels'),
+    taskName: task.string('Name') ?? '',
+    taskMeta: task.stringMap('Meta'),
     entryModule: params?.string('EntryModule') ?? '',
-    entrypoint: params?.string('Entrypoint') || DEFAULT_ENTRYPOINT,
+    entrypoint: params?.string('Entrypoint') ?? '',
     parameters: params?.strings('Parameters') ?? [],
     importModules: params?.strings('ImportModules') ?? [],
     env: task.stringMap('Env'),
     inputs: task.maps('InputSources').map(parseInput),
-    outputs,
-    ...(memory ? { memory } : {}),
-    timeoutSeconds: timeouts?.int('ExecutionTimeout') || timeouts?.int('TotalTimeout') || 0,
-    network: task.map('Network')?.string('Type') || 'Default',
-    ...(publisher === undefined ? {} : { publisher }),
+    outputs: task.maps('ResultPaths').map((output) => ({
+      name: output.string('Name') ?? '',
+      path: output.string('Path') ?? '',
+    })),
+    ...optional('publisher', publisher),
+    resources: {
+      ...optional('cpu', resources?.string('CPU')),
+      ...optional('memory', resources?.string('Memory')),
+      ...optional('disk', resources?.string('Disk')),
+      ...optional('gpu', resources?.string('GPU')),
+    },
+    timeouts: {
+      ...optional('executionTimeout', timeouts?.int('ExecutionTimeout')),
+      ...optional('queueTimeout', timeouts?.int('QueueTimeout')),
+      ...optional('totalTimeout', timeouts?.int('TotalTimeout')),
+    },
+    network: { type: network?.string('Type') ?? '', domains: network?.strings('Domains') ?? [] },
     brine: parseBrine(params?.map('Brine')),
   };
-  validateJob(job);
-  return job;
+  return { job, warnings: read.flatMap((fields) => fields.unknownKeys()) };
 }
 
-/** Parses and validates a job YAML (or JSON) document. */
-export function parseJob(yamlText: string): Job {
+/** `{ [key]: value }` when the value is present, so absent fields stay absent. */
+function optional<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
+  return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+/** Parses a job YAML (or JSON) document, with the warnings found while reading it. */
+export function parseJobDocument(yamlText: string): ParsedJob {
   const doc = parseDocument(yamlText, {
     version: '1.1',
     // go-yaml v2 keeps timestamps as strings and has no sexagesimal (1:30) numbers
@@ -209,5 +358,10 @@ export function parseJob(yamlText: string): Job {
   });
   const [error] = doc.errors;
   if (error) throw errors.spec(`malformed YAML: ${error.message.split('\n')[0]!.replace(/:$/, '')}`);
-  return jobFromObject(doc.toJS());
+  return readJob(doc.toJS());
+}
+
+/** Parses a job YAML (or JSON) document. */
+export function parseJob(yamlText: string): Job {
+  return parseJobDocument(yamlText).job;
 }

@@ -8,10 +8,16 @@ import type { Job } from './types.js';
 
 const FULL = `
 Name: everything
+Namespace: research
 Type: ops
+Priority: 50
 Count: 3
+Constraints: [{ Key: region, Operator: in, Values: [eu-west, eu-north] }]
+Meta: { owner: ana }
+Labels: { team: data }
 Tasks:
   - Name: step
+    Meta: { stage: one }
     Engine:
       Type: WASM
       Params:
@@ -34,21 +40,27 @@ Tasks:
       - Target: /remote
         Source: { Type: s3, Params: { Bucket: b, Key: "k/*", Filter: { Depth: 2, Tags: [x, z] }, Anonymous: false } }
     ResultPaths: [{ Name: outputs, Path: /outputs }, { Name: logs, Path: /var/logs }]
-    Publisher: { Type: ipfs }
-    Resources: { Memory: 1.5 GiB }
-    Timeouts: { ExecutionTimeout: 90 }
-    Network: { Type: none }
+    Publisher: { Type: s3, Params: { Bucket: results, Key: "out/{date}/", Endpoint: "http://minio:9000" } }
+    Resources: { CPU: 250m, Memory: 1.5 GiB, Disk: 10GB, GPU: "0" }
+    Timeouts: { ExecutionTimeout: 90, QueueTimeout: 30, TotalTimeout: 120 }
+    Network: { Type: none, Domains: [example.com] }
 `;
 
 describe('jobToYaml', () => {
   it('writes the Bacalhau current format', () => {
     expect(jobToObject(parseJob(FULL))).toEqual({
       Name: 'everything',
+      Namespace: 'research',
       Type: 'ops',
+      Priority: 50,
       Count: 3,
+      Constraints: [{ Key: 'region', Operator: 'in', Values: ['eu-west', 'eu-north'] }],
+      Meta: { owner: 'ana' },
+      Labels: { team: 'data' },
       Tasks: [
         {
           Name: 'step',
+          Meta: { stage: 'one' },
           Engine: {
             Type: 'wasm',
             Params: {
@@ -82,10 +94,10 @@ describe('jobToYaml', () => {
             { Name: 'outputs', Path: '/outputs' },
             { Name: 'logs', Path: '/var/logs' },
           ],
-          Publisher: { Type: 'ipfs' },
-          Resources: { Memory: '1.5 GiB' },
-          Timeouts: { ExecutionTimeout: 90 },
-          Network: { Type: 'none' },
+          Publisher: { Type: 's3', Params: { Bucket: 'results', Key: 'out/{date}/', Endpoint: 'http://minio:9000' } },
+          Resources: { CPU: '250m', Memory: '1.5 GiB', Disk: '10GB', GPU: '0' },
+          Timeouts: { ExecutionTimeout: 90, QueueTimeout: 30, TotalTimeout: 120 },
+          Network: { Type: 'none', Domains: ['example.com'] },
         },
       ],
     });
@@ -137,12 +149,14 @@ describe('jobToYaml', () => {
     expect(parse(yaml, { version: '1.1' }).Tasks[0].Engine.Params.Parameters[0]).toBe('yes');
   });
 
-  it('writes a Publisher for API-built jobs with outputs', () => {
+  it('writes the Publisher as set, with its params, and invents none', () => {
     const job = parseJob('Tasks: [{ Engine: { Type: wasm, Params: { EntryModule: m } } }]');
     job.outputs = [{ name: 'o', path: '/o' }];
-    const task = (jobToObject(job).Tasks as Record<string, unknown>[])[0]!;
-    expect(task.Publisher).toEqual({ Type: 'local' });
-    expect(task.ResultPaths).toEqual([{ Name: 'o', Path: '/o' }]);
+    const task = () => (jobToObject(job).Tasks as Record<string, unknown>[])[0]!;
+    expect(task().Publisher).toBeUndefined();
+    expect(task().ResultPaths).toEqual([{ Name: 'o', Path: '/o' }]);
+    job.publisher = { type: 's3', params: { Bucket: 'b' } };
+    expect(task().Publisher).toEqual({ Type: 's3', Params: { Bucket: 'b' } });
   });
 
   it('serialises in-memory sources as inline data URLs that decode to the same trees', () => {

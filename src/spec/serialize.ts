@@ -42,30 +42,62 @@ function inputToObject({ target, alias, source }: InputSource): Obj {
   return { Target: target, ...(alias ? { Alias: alias } : {}), Source: sourceToObject(source) };
 }
 
-/** The job as a Bacalhau job object (Name, Type, Count, Tasks[0]). */
+/** Keeps the entries whose value is set: not undefined, and not an empty string, list or map. */
+function present(object: Obj): Obj {
+  return Object.fromEntries(
+    Object.entries(object).filter(([, value]) => {
+      if (value === undefined || value === '') return false;
+      if (Array.isArray(value)) return value.length > 0;
+      if (typeof value === 'object' && value !== null) return Object.keys(value).length > 0;
+      return true;
+    }),
+  );
+}
+
+/** The job as a Bacalhau job object: every field that is set, and nothing else. */
 export function jobToObject(job: Job): Obj {
   const brine = brineToObject(job.brine);
-  const task: Obj = {
+  const task = present({
     Name: job.taskName,
     Engine: {
       Type: 'wasm',
-      Params: {
+      Params: present({
         EntryModule: job.entryModule,
         Entrypoint: job.entrypoint,
         Parameters: [...job.parameters],
         ImportModules: [...job.importModules],
-        ...(brine ? { Brine: brine } : {}),
-      },
+        Brine: brine,
+      }),
     },
-  };
-  if (Object.keys(job.env).length > 0) task.Env = { ...job.env };
-  task.InputSources = job.inputs.map(inputToObject);
-  if (job.outputs.length > 0) task.ResultPaths = job.outputs.map(({ name, path }) => ({ Name: name, Path: path }));
-  if (job.outputs.length > 0 || job.publisher !== undefined) task.Publisher = { Type: job.publisher ?? 'local' };
-  if (job.memory !== undefined) task.Resources = { Memory: job.memory };
-  if (job.timeoutSeconds > 0) task.Timeouts = { ExecutionTimeout: job.timeoutSeconds };
-  task.Network = { Type: job.network };
-  return { Name: job.name, Type: job.type, Count: job.count, Tasks: [task] };
+    Publisher: job.publisher && present({ Type: job.publisher.type, Params: job.publisher.params }),
+    Env: { ...job.env },
+    Meta: { ...job.taskMeta },
+    InputSources: job.inputs.map(inputToObject),
+    ResultPaths: job.outputs.map(({ name, path }) => ({ Name: name, Path: path })),
+    Resources: present({
+      CPU: job.resources.cpu,
+      Memory: job.resources.memory,
+      Disk: job.resources.disk,
+      GPU: job.resources.gpu,
+    }),
+    Network: present({ Type: job.network.type, Domains: [...job.network.domains] }),
+    Timeouts: present({
+      ExecutionTimeout: job.timeouts.executionTimeout,
+      QueueTimeout: job.timeouts.queueTimeout,
+      TotalTimeout: job.timeouts.totalTimeout,
+    }),
+  });
+  return present({
+    Name: job.name,
+    Namespace: job.namespace,
+    Type: job.type,
+    Priority: job.priority,
+    Count: job.count,
+    Constraints: job.constraints.map(({ key, operator, values }) => ({ Key: key, Operator: operator, Values: values })),
+    Meta: { ...job.meta },
+    Labels: { ...job.labels },
+    Tasks: [task],
+  });
 }
 
 /**
