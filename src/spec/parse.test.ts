@@ -411,6 +411,7 @@ describe('parseJob: malformed documents and wrong types', () => {
     ['Network.Type', spec({ Network: { Type: false } }), 'Tasks[0].Network.Type', 'a string'],
     ['Brine.Seed', withParams({ Brine: { Seed: '1' } }), 'Tasks[0].Engine.Params.Brine.Seed', 'an integer'],
     ['Brine.Preopens', withParams({ Brine: { Preopens: 'dir' } }), 'Tasks[0].Engine.Params.Brine.Preopens', 'a list'],
+    ['Brine.Compat', withParams({ Brine: { Compat: true } }), 'Tasks[0].Engine.Params.Brine.Compat', 'a string'],
   ])('rejects a wrongly typed %s', (_, value, field, expected) => {
     expect(errorOf(() => jobFromObject(value))).toEqual(specError(`${field}: expected ${expected}`, field));
   });
@@ -450,6 +451,11 @@ describe('parseJob: what makes a document unreadable', () => {
       'both Stdin and StdinBase64',
       withParams({ Brine: { Stdin: 'a', StdinBase64: 'YQ==' } }),
       specError('set Stdin or StdinBase64, not both', 'Tasks[0].Engine.Params.Brine'),
+    ],
+    [
+      'an unknown compatibility mode',
+      withParams({ Brine: { Compat: 'docker' } }),
+      specError('Compat must be one of bacalhau, got "docker"', 'Tasks[0].Engine.Params.Brine.Compat'),
     ],
     [
       'invalid StdinBase64',

@@ -11,7 +11,15 @@ import { errors } from '../errors/index.js';
 import { normalizePath } from '../mounts/paths.js';
 import { base64ToBytes } from './base64.js';
 import type { Finding } from './findings.js';
-import type { BrineOptions, InputSource, Job, SourceSpec, SpecConfig } from './types.js';
+import {
+  type BrineOptions,
+  COMPAT_MODES,
+  type CompatMode,
+  type InputSource,
+  type Job,
+  type SourceSpec,
+  type SpecConfig,
+} from './types.js';
 
 type Obj = Record<string, unknown>;
 
@@ -185,6 +193,7 @@ const CANONICAL_KEYS = new Map(
     'Seed',
     'RootPreopen',
     'SystemEnv',
+    'Compat',
     'Publisher',
     'InputSources',
     'Source',
@@ -260,6 +269,10 @@ function parseBrine(brine: Fields | undefined): BrineOptions {
   const env = brine?.stringMap('Env') ?? {};
   const rootPreopen = brine?.bool('RootPreopen');
   const systemEnv = brine?.bool('SystemEnv');
+  const compat = brine?.string('Compat');
+  if (compat !== undefined && !COMPAT_MODES.includes(compat as CompatMode)) {
+    throw errors.spec(`Compat must be one of ${COMPAT_MODES.join(', ')}, got "${compat}"`, `${field}.Compat`);
+  }
   return {
     ...(stdin ? { stdin } : {}),
     argv0: brine?.string('Argv0') ?? '',
@@ -268,6 +281,7 @@ function parseBrine(brine: Fields | undefined): BrineOptions {
     ...(seed === undefined ? {} : { seed }),
     ...(rootPreopen === undefined ? {} : { rootPreopen }),
     ...(systemEnv === undefined ? {} : { systemEnv }),
+    ...(compat === undefined ? {} : { compat: compat as CompatMode }),
   };
 }
 

@@ -30,6 +30,7 @@ Tasks:
           Argv0: prog
           Preopens: [/fs-tests.dir]
           Seed: 7
+          Compat: bacalhau
     Env: { HOST: "env:HOST", DEBUG: "true", NUM: "1" }
     InputSources:
       - Target: /app/main.wasm
@@ -68,7 +69,13 @@ describe('jobToYaml', () => {
               Entrypoint: 'run',
               Parameters: ['yes', '0600', '12:30', '', 'two words', 'null'],
               ImportModules: ['lib/a.wasm'],
-              Brine: { Stdin: 'line 1\nline 2\r\n\0', Argv0: 'prog', Preopens: ['fs-tests.dir'], Seed: 7 },
+              Brine: {
+                Stdin: 'line 1\nline 2\r\n\0',
+                Argv0: 'prog',
+                Preopens: ['fs-tests.dir'],
+                Seed: 7,
+                Compat: 'bacalhau',
+              },
             },
           },
           Env: { HOST: 'env:HOST', DEBUG: 'true', NUM: '1' },

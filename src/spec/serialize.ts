@@ -22,6 +22,7 @@ function brineToObject(brine: BrineOptions): Obj | undefined {
   if (brine.seed !== undefined) out.Seed = brine.seed;
   if (brine.rootPreopen !== undefined) out.RootPreopen = brine.rootPreopen;
   if (brine.systemEnv !== undefined) out.SystemEnv = brine.systemEnv;
+  if (brine.compat !== undefined) out.Compat = brine.compat;
   return Object.keys(out).length > 0 ? out : undefined;
 }
 

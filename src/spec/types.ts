@@ -107,7 +107,12 @@ export interface BrineOptions {
   rootPreopen?: boolean;
   /** False: no BACALHAU_* variables, the guest sees exactly Task.Env and Brine.Env. */
   systemEnv?: boolean;
+  /** "bacalhau": run with Bacalhau's observable behaviour where Brine's differs (see docs/differences.md). */
+  compat?: CompatMode;
 }
+
+export const COMPAT_MODES = ['bacalhau'] as const;
+export type CompatMode = (typeof COMPAT_MODES)[number];
 
 export interface InputSource {
   /** Where the source is mounted; leading slashes are ignored */
