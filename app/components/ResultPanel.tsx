@@ -4,6 +4,7 @@ import { explainLimitReached, explainMemoryError } from '../lib/memory';
 import { isActive } from '../state/run';
 import { useApp } from '../state/store';
 import { ErrorBox } from './ErrorBox';
+import { OnBacalhau } from './OnBacalhau';
 
 const PHASES = [
   ['compile', 'compileMs'],
@@ -86,6 +87,7 @@ export function ResultPanel() {
       </p>
       {error !== null && <ErrorBox error={error} message={result?.errorMsg || error.message} />}
       <MemoryExplanation />
+      <OnBacalhau />
       {result !== null && <Timeline timings={result.timings} />}
       <MemoryGauge />
     </section>

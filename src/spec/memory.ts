@@ -64,12 +64,16 @@ export function formatBytes(bytes: number): string {
   return si ? `${(bytes / si[1]).toFixed(1)} ${si[0]}` : `${bytes} B`;
 }
 
+/** What a Bacalhau compute node allocates to a job that asks for 0 bytes: its default of 100 MiB. */
+const BACALHAU_ZERO_MEMORY_PAGES = 1600;
+
 /**
  * A job's per-memory limit in pages: Resources.Memory (the 512Mb job default when unset) rounded
- * up to 64 KiB pages, or WebAssembly's 65536 when it is 0. SpecError if unreadable,
- * MemoryLimitError over 4 GiB.
+ * up to 64 KiB pages; 0 means WebAssembly's 65536 in Brine, and 100 MiB as on a Bacalhau node in
+ * the compatibility mode. SpecError if unreadable, MemoryLimitError over 4 GiB.
  */
-export function jobMemoryLimitPages(memory: string | undefined): number {
+export function jobMemoryLimitPages(memory: string | undefined, bacalhauMode = false): number {
   const pages = checkMemoryLimit(parseBytes(memory ?? DEFAULT_MEMORY));
-  return pages === 0 ? WASM_MAX_PAGES : pages;
+  if (pages > 0) return pages;
+  return bacalhauMode ? BACALHAU_ZERO_MEMORY_PAGES : WASM_MAX_PAGES;
 }
