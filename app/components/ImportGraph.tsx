@@ -1,8 +1,10 @@
 import '@xyflow/react/dist/style.css';
 import {
   Background,
+  BaseEdge,
   type Dimensions,
   type Edge,
+  type EdgeProps,
   Handle,
   type Node,
   type NodeChange,
@@ -16,17 +18,26 @@ import {
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { GraphNode } from '../../src/loader/graph';
 import { formatBytes } from '../lib/format';
-import { edgeLabel, FIT_PADDING, layoutGraph, MAX_ZOOM, MIN_READABLE_ZOOM, nodeErrorCode } from '../lib/graphLayout';
+import {
+  type Direction,
+  edgeCurve,
+  edgeLabel,
+  FIT_PADDING,
+  layoutGraph,
+  MAX_ZOOM,
+  MIN_READABLE_ZOOM,
+  nodeErrorCode,
+} from '../lib/graphLayout';
 import { store, useApp } from '../state/store';
 import { NodeDetails } from './NodeDetails';
 
-type ModuleFlowNode = Node<{ module: GraphNode; errorCode: string | undefined }, 'module'>;
+type ModuleFlowNode = Node<{ module: GraphNode; errorCode: string | undefined; compact: boolean }, 'module'>;
 
 function ModuleNode({ data, selected, sourcePosition, targetPosition }: NodeProps<ModuleFlowNode>) {
-  const { module, errorCode } = data;
+  const { module, errorCode, compact } = data;
   return (
     <div
-      className={`module-node kind-${module.kind} status-${module.status}${selected ? ' selected' : ''}`}
+      className={`module-node kind-${module.kind} status-${module.status}${compact ? ' compact' : ''}${selected ? ' selected' : ''}`}
       data-testid="graph-node"
       data-module={module.id}
       data-status={module.status}
@@ -46,6 +57,15 @@ function ModuleNode({ data, selected, sourcePosition, targetPosition }: NodeProp
 }
 
 const nodeTypes = { module: ModuleNode };
+
+type ImportFlowEdge = Edge<{ direction: Direction }, 'import'>;
+
+function ImportEdge({ sourceX, sourceY, targetX, targetY, data, label }: EdgeProps<ImportFlowEdge>) {
+  const curve = edgeCurve({ x: sourceX, y: sourceY }, { x: targetX, y: targetY }, data?.direction ?? 'LR');
+  return <BaseEdge path={curve.path} label={label} labelX={curve.labelX} labelY={curve.labelY} />;
+}
+
+const edgeTypes = { import: ImportEdge };
 
 const HANDLES = {
   LR: { targetPosition: Position.Left, sourcePosition: Position.Right },
@@ -98,22 +118,24 @@ function Flow() {
         position: layout.positions.get(module.id)!,
         ...HANDLES[layout.direction],
         measured: sizes.get(module.id),
-        data: { module, errorCode: nodeErrorCode(module, nodes, edges) },
+        data: { module, errorCode: nodeErrorCode(module, nodes, edges), compact: layout.direction === 'TB' },
         ariaLabel: `Module ${module.id}, ${module.status}`,
         selected: module.id === selectedNode,
       })),
     [nodes, edges, layout, sizes, selectedNode],
   );
   const flowEdges = useMemo(
-    (): Edge[] =>
+    (): ImportFlowEdge[] =>
       edges.map((edge, i) => ({
         id: `${i}:${edge.from}->${edge.to}`,
+        type: 'import',
         source: edge.from,
         target: edge.to,
         label: edgeLabel(edge),
+        data: { direction: layout.direction },
         className: edge.to === 'wasi_snapshot_preview1' ? 'edge-wasi' : 'edge-module',
       })),
-    [edges],
+    [edges, layout.direction],
   );
   // biome-ignore lint/correctness/useExhaustiveDependencies: fit again when nodes or edges are added, the layout turns or the box resizes
   useEffect(() => {
@@ -129,6 +151,7 @@ function Flow() {
         nodes={flowNodes}
         edges={flowEdges}
         nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
         nodesDraggable={false}
         nodesConnectable={false}
         proOptions={{ hideAttribution: true }}
