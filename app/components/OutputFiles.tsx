@@ -72,7 +72,7 @@ function FilePreview({ file }: { file: OutputFile }) {
           Download
         </button>
       </div>
-      <pre className="preview-body" data-testid="file-preview">
+      <pre className={text === null ? 'preview-body' : 'preview-body text'} data-testid="file-preview">
         {text ?? hexDump(file.data)}
       </pre>
       {text !== null && file.data.byteLength > PREVIEW_TEXT_BYTES && (
