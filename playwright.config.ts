@@ -1,4 +1,5 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM } from './e2e/chromium.js';
 
 // 4173 is Vite's preview port; BRINE_E2E_PORT moves the tests elsewhere (runs at the same time
 // need ports of their own).
@@ -23,16 +24,7 @@ export default defineConfig({
   use: {
     baseURL: `http://localhost:${port}`,
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: CHROMIUM,
   },
   projects: [
     { name: 'chromium', use: { browserName: 'chromium' }, testIgnore: 'stream.spec.ts' },

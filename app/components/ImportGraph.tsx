@@ -17,7 +17,7 @@ import {
 } from '@xyflow/react';
 import { useCallback, useDeferredValue, useEffect, useMemo, useState } from 'react';
 import type { GraphNode } from '../../src/loader/graph';
-import { formatBytes } from '../lib/format';
+import { formatBytes } from '../../src/spec/memory';
 import {
   type Direction,
   edgeCurve,

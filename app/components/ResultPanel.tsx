@@ -1,6 +1,7 @@
 import { type RefObject, useEffect, useRef } from 'react';
 import type { Timings } from '../../src/executor/types';
-import { formatMs, formatPages } from '../lib/format';
+import { formatPages } from '../../src/spec/memory';
+import { formatMs } from '../lib/format';
 import { explainLimitReached, explainMemoryError } from '../lib/memory';
 import { isActive } from '../state/run';
 import { useApp } from '../state/store';

@@ -1,4 +1,4 @@
-import { errors, errorText, isBrineError } from '../errors/index.js';
+import { asBrineError, errors } from '../errors/index.js';
 import { Slots, WorkerPool } from '../host/pool.js';
 import type { WorkerFactory, WorkerHandle } from '../host/types.js';
 import { CompileCache } from '../loader/compile-cache.js';
@@ -240,7 +240,7 @@ export class Executor {
         logs.takeStaged();
         this.finish(execution, failure('failed', errors.workerCrashed(error.message)));
       } else if (!signal.aborted) {
-        this.finish(execution, failure('failed', isBrineError(error) ? error : errors.workerCrashed(errorText(error))));
+        this.finish(execution, failure('failed', asBrineError(error)));
       }
     } finally {
       clearDeadline?.();

@@ -1,5 +1,5 @@
 import { type Fd, WASIProcExit } from '@bjorn3/browser_wasi_shim';
-import { errors, errorText, isBrineError } from '../errors/index.js';
+import { asBrineError, errors, errorText } from '../errors/index.js';
 import { buildRoot, nodeAt, snapshot } from '../fs/build.js';
 import { PreopenFd } from '../fs/fds.js';
 import { type DirNode, FsContext } from '../fs/nodes.js';
@@ -65,7 +65,7 @@ export function runExecution(
     post({ type: 'running' }, []);
     end = call(fn as () => unknown);
   } catch (error) {
-    end = { kind: 'error', error: (isBrineError(error) ? error : errors.workerCrashed(errorText(error))).toJSON() };
+    end = { kind: 'error', error: asBrineError(error).toJSON() };
   }
   const runMs = performance.now() - runStart;
   logs.flush();
