@@ -6,11 +6,11 @@ import type { SuiteTest } from './suite.js';
 type Harness = { brine: { run(job: unknown): Promise<Parameters<typeof judge>[1]> } };
 
 /** Runs the tests on the browser executor (dist-app/harness.html, built by `vite build`) in Debian's Chromium. */
-export async function runInChromium(tests: SuiteTest[]): Promise<Verdict[]> {
-  const { page, close } = await openBuiltPage('harness.html');
+export async function runInChromium(tests: SuiteTest[]): Promise<{ verdicts: Verdict[]; version: string }> {
+  const { page, browser, close } = await openBuiltPage('harness.html');
   try {
     await page.waitForSelector('body[data-ready="true"]');
-    return await Promise.all(
+    const verdicts = await Promise.all(
       tests.map(async (test) =>
         judge(
           test,
@@ -18,6 +18,7 @@ export async function runInChromium(tests: SuiteTest[]): Promise<Verdict[]> {
         ),
       ),
     );
+    return { verdicts, version: browser.version() };
   } finally {
     await close();
   }

@@ -109,6 +109,17 @@ describe('what the guest sees in compat', () => {
     );
   });
 
+  it('an input at / is accepted but out of reach, as under mountfs', async () => {
+    const rooted = job(fixture('c/preopens.wasm'), {
+      inputs: [memoryInput('/', directory({ 'top.txt': file('top\n') }), true)],
+      parameters: ['ls:/', 'top.txt'],
+    });
+    expect((await run(rooted)).stdout).toBe('fd 3: /\nls /: main.wasm top.txt\ntop.txt: top\n');
+    const compat = await run(bacalhau(rooted));
+    expect(stdoutOf(compat)).toBe('fd 3: /\nls /: main.wasm\ntop.txt: No such file or directory\n');
+    expect(compat.outputs).toEqual([]);
+  });
+
   it('argv[0] is "", stdin is empty', async () => {
     const args = await run(bacalhau(job(fixture('c/args.wasm'), { brine: { argv0: 'prog', preopens: [] } })));
     expect(stdoutOf(args)).toBe('argc=1\nargv[0]=\n');
