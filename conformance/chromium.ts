@@ -1,7 +1,6 @@
 import { jobToJson } from '../src/spec/json.js';
 import { openBuiltPage } from './built-page.js';
-import { judge, type Verdict } from './run.js';
-import type { SuiteTest } from './suite.js';
+import { judge, type SuiteTest, type Verdict } from './suite.js';
 
 type Harness = { brine: { run(job: unknown): Promise<Parameters<typeof judge>[1]> } };
 

@@ -4,13 +4,9 @@
 // suite (see suite.ts). Prints one line per test, then "N passed, N failed" per host; --json
 // writes every result as data. Exits non-zero if any test failed.
 import { writeFileSync } from 'node:fs';
-import { Executor } from '../src/executor/executor.js';
-import type { ExecutionResult } from '../src/executor/types.js';
-import { createNodeWorker } from '../src/host/node.js';
 import { runInChromium } from './chromium.js';
-import { findTests, type Layout, type SuiteTest } from './suite.js';
-
-export type Verdict = { id: string; passed: boolean; detail: string };
+import { runInNode } from './node.js';
+import { findTests, type Layout, type SuiteTest, type Verdict } from './suite.js';
 
 type Host = 'node' | 'chromium';
 
@@ -22,42 +18,6 @@ interface TestRecord {
   host: Host;
   passed: boolean;
   detail: string;
-}
-
-/**
- * The suite's checks (test_suite_runner.py: do_read, do_wait): each expected stream must start
- * with the expected text (the runner reads that many characters), and the exit code must match.
- */
-export function judge(
-  test: SuiteTest,
-  result: Pick<ExecutionResult, 'state' | 'exitCode' | 'errorMsg' | 'stdout' | 'stderr'>,
-): Verdict {
-  const problems: string[] = [];
-  if (test.unsupported !== undefined) problems.push(test.unsupported);
-  for (const stream of ['stdout', 'stderr'] as const) {
-    const expected = test.expected[stream];
-    if (expected === undefined) continue;
-    const start = [...result[stream]].slice(0, [...expected].length).join('');
-    if (start !== expected)
-      problems.push(`${stream} starts ${JSON.stringify(start)}, expected ${JSON.stringify(expected)}`);
-  }
-  if (result.state !== 'completed') problems.push(`${result.state}: ${result.errorMsg}`);
-  else if (result.exitCode !== test.expected.exitCode)
-    problems.push(`exit code ${result.exitCode}, expected ${test.expected.exitCode}`);
-  if (problems.length > 0 && result.stderr !== '' && test.expected.stderr === undefined)
-    problems.push(`stderr: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  return { id: test.id, passed: problems.length === 0, detail: problems.join('; ') };
-}
-
-async function runInNode(tests: SuiteTest[]): Promise<Verdict[]> {
-  const executor = new Executor({ createWorker: createNodeWorker, maxWorkers: 2 });
-  try {
-    return await Promise.all(
-      tests.map(async (test, i) => judge(test, await executor.run({ executionId: `conformance-${i}`, job: test.job }))),
-    );
-  } finally {
-    executor.dispose();
-  }
 }
 
 function report(host: Host, tests: SuiteTest[], verdicts: Verdict[]): TestRecord[] {

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import type { ExecutionResult } from '../src/executor/types.js';
 import { type DirectoryEntry, directory, type FileTree, file } from '../src/mounts/tree.js';
 import { type Job, newJob } from '../src/spec/types.js';
 
@@ -141,9 +142,36 @@ function readTree(path: string): DirectoryEntry {
   if (!existsSync(path)) return directory();
   const entries: Record<string, FileTree> = {};
   for (const name of readdirSync(path)) {
-    const child = join(path, name);
     if (name.endsWith('.cleanup')) continue;
+    const child = join(path, name);
     entries[name] = statSync(child).isDirectory() ? readTree(child) : file(new Uint8Array(readFileSync(child)));
   }
   return directory(entries);
+}
+
+export type Verdict = { id: string; passed: boolean; detail: string };
+
+/**
+ * The suite's checks (test_suite_runner.py: do_read, do_wait): each expected stream must start
+ * with the expected text (the runner reads that many characters), and the exit code must match.
+ */
+export function judge(
+  test: SuiteTest,
+  result: Pick<ExecutionResult, 'state' | 'exitCode' | 'errorMsg' | 'stdout' | 'stderr'>,
+): Verdict {
+  const problems: string[] = [];
+  if (test.unsupported !== undefined) problems.push(test.unsupported);
+  for (const stream of ['stdout', 'stderr'] as const) {
+    const expected = test.expected[stream];
+    if (expected === undefined) continue;
+    const start = [...result[stream]].slice(0, [...expected].length).join('');
+    if (start !== expected)
+      problems.push(`${stream} starts ${JSON.stringify(start)}, expected ${JSON.stringify(expected)}`);
+  }
+  if (result.state !== 'completed') problems.push(`${result.state}: ${result.errorMsg}`);
+  else if (result.exitCode !== test.expected.exitCode)
+    problems.push(`exit code ${result.exitCode}, expected ${test.expected.exitCode}`);
+  if (problems.length > 0 && result.stderr !== '' && test.expected.stderr === undefined)
+    problems.push(`stderr: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return { id: test.id, passed: problems.length === 0, detail: problems.join('; ') };
 }
