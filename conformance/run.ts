@@ -1,8 +1,8 @@
-// npm run conformance -- <suite dir> [--host node|chromium|both] [--filter text] [--json FILE]
+// npm run conformance -- <suite dir>... [--host node|chromium|both] [--filter text] [--json FILE]
 // Runs WebAssembly/wasi-testsuite's preview1 tests through Brine's executor: in Node
 // (worker_threads) and in headless Chromium (Playwright, Debian's chromium). Either layout of the
-// suite (see suite.ts). Prints one line per test, then "N passed, N failed" per host; --json
-// writes every result as data. Exits non-zero if any test failed.
+// suite, or both at once (see suite.ts). Prints one line per test, then "N passed, N failed" per
+// host and layout; --json writes every result as data. Exits non-zero if any test failed.
 import { writeFileSync } from 'node:fs';
 import { runInChromium } from './chromium.js';
 import { runInNode } from './node.js';
@@ -20,40 +20,47 @@ interface TestRecord {
   detail: string;
 }
 
+/** Prints one line per test and a summary per layout; returns the results as records. */
 function report(host: Host, tests: SuiteTest[], verdicts: Verdict[]): TestRecord[] {
-  for (const v of verdicts)
-    console.log(`${host} ${v.passed ? 'PASS' : 'FAIL'} ${v.id}${v.passed ? '' : `  (${v.detail})`}`);
-  const failed = verdicts.filter((v) => !v.passed).length;
-  const layouts = [...new Set(tests.map((t) => t.layout))].join(', ');
-  console.log(`${host} (${layouts} layout): ${verdicts.length - failed} passed, ${failed} failed`);
-  return verdicts.map(({ id, passed, detail }, i) => ({
-    id,
-    suite: tests[i]!.suite,
-    layout: tests[i]!.layout,
-    host,
-    passed,
-    detail,
-  }));
+  const records = verdicts.map(({ id, passed, detail }, i) => {
+    const { suite, layout } = tests[i]!;
+    console.log(`${host} ${layout} ${passed ? 'PASS' : 'FAIL'} ${id}${passed ? '' : `  (${detail})`}`);
+    return { id, suite, layout, host, passed, detail };
+  });
+  for (const layout of new Set(records.map((r) => r.layout))) {
+    const ofLayout = records.filter((r) => r.layout === layout);
+    const passed = ofLayout.filter((r) => r.passed).length;
+    console.log(`${host}, ${layout} layout: ${passed} passed, ${ofLayout.length - passed} failed`);
+  }
+  return records;
+}
+
+/** The JSON of --json: what ran where, then one record per line (test and host). */
+function resultsJson(dirs: string[], versions: Record<string, string>, records: TestRecord[]): string {
+  const head = JSON.stringify({ date: new Date().toISOString(), dirs, versions }).slice(0, -1);
+  return `${head},"results":[\n${records.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const dir = argv.find((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
+  const dirs = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
   const option = (name: string) => {
     const at = argv.indexOf(`--${name}`);
     return at >= 0 ? argv[at + 1] : undefined;
   };
   const host = option('host') ?? 'both';
-  if (dir === undefined || !['node', 'chromium', 'both'].includes(host)) {
+  if (dirs.length === 0 || !['node', 'chromium', 'both'].includes(host)) {
     console.error(
-      'usage: npm run conformance -- <wasi-testsuite tests dir> [--host node|chromium|both] [--filter text] [--json FILE]',
+      'usage: npm run conformance -- <wasi-testsuite tests dir>... [--host node|chromium|both] [--filter text] [--json FILE]',
     );
     return 2;
   }
   const filter = option('filter');
   const json = option('json');
-  const tests = findTests(dir).filter((t) => filter === undefined || t.id.includes(filter));
+  const tests = dirs.flatMap(findTests).filter((t) => filter === undefined || t.id.includes(filter));
   if (tests.length === 0) {
-    console.error(`no preview1 tests found under ${dir} (expected folders named wasm32-wasip1, or modules in it)`);
+    console.error(
+      `no preview1 tests found under ${dirs.join(', ')} (expected folders named wasm32-wasip1, or modules)`,
+    );
     return 2;
   }
   const records: TestRecord[] = [];
@@ -64,10 +71,7 @@ async function main(argv: string[]): Promise<number> {
     versions['chromium'] = version;
     records.push(...report('chromium', tests, verdicts));
   }
-  if (json !== undefined) {
-    const summary = { date: new Date().toISOString(), dir, versions, results: records };
-    writeFileSync(json, `${JSON.stringify(summary, null, 2)}\n`);
-  }
+  if (json !== undefined) writeFileSync(json, resultsJson(dirs, versions, records));
   return records.every((r) => r.passed) ? 0 : 1;
 }
 
