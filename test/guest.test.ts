@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { directory, file, listFiles } from '../src/mounts/tree.js';
 import { encodeInline } from '../src/spec/inline.js';
+import { newJob } from '../src/spec/types.js';
 import { fixture, job, memoryInput, outputText, run } from './helpers.js';
 
 describe('mounts', () => {
@@ -194,6 +195,22 @@ describe('an input mounted at /', () => {
     ]);
     expect(listFiles(result.outputs[0]!.tree).map((f) => f.path)).toEqual(['data/own.txt', 'new.txt']);
     expect(Object.keys(input.entries)).toContain('top.txt'); // the caller's tree is untouched
+  });
+
+  it('can hold the entry module and the modules it imports', async () => {
+    // dynamic.wasm imports from the module named "input.wasm": a path from the root.
+    const root = directory({
+      bin: directory({ 'dynamic.wasm': file(fixture('c/dynamic.wasm')) }),
+      'input.wasm': file(fixture('c/easter.wasm')),
+    });
+    const result = await run(
+      newJob('/bin/dynamic.wasm', {
+        entrypoint: '_start',
+        network: { type: 'None', domains: [] },
+        inputs: [memoryInput('/', root)],
+      }),
+    );
+    expect(result).toMatchObject({ state: 'completed', exitCode: 0, stdout: '17\n' });
   });
 
   it('a second input at /, an input at / that is a file, and an output at / are refused at start', async () => {
