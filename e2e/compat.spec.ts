@@ -1,7 +1,8 @@
-// The Bacalhau compatibility mode in Chromium (the harness page), and the "On Bacalhau" lines in the UI.
-import { expect, test } from '@playwright/test';
+// The Bacalhau compatibility mode in Chromium (the brine/playwright fixture), and the "On Bacalhau"
+// lines in the UI.
+import { expect, test } from '../src/package/playwright.js';
 import type { Job } from '../src/spec/types.js';
-import { fixtureJob, openApp, openHarness, runInHarness, runJob } from './helpers.js';
+import { fixtureJob, fullStdout, openApp, outputFiles, runJob } from './helpers.js';
 
 const job = (module: string, fields: Partial<Job> = {}, compat = true): Job =>
   fixtureJob(module, {
@@ -10,42 +11,41 @@ const job = (module: string, fields: Partial<Job> = {}, compat = true): Job =>
   });
 
 test.describe('the compatibility mode in the browser', () => {
-  test.beforeEach(async ({ page }) => openHarness(page));
-
-  test('exit code -1 when the entrypoint returns; traps read as wazero words them', async ({ page }) => {
-    expect(await runInHarness(page, job('c/hello.wasm'))).toMatchObject({
+  test('exit code -1 when the entrypoint returns; traps read as wazero words them', async ({ brine }) => {
+    expect(await brine.run(job('c/hello.wasm'))).toMatchObject({
       state: 'completed',
       exitCode: -1,
       compat: 'bacalhau',
     });
-    expect(await runInHarness(page, job('wat/unreachable.wasm'))).toMatchObject({
+    expect(await brine.run(job('wat/unreachable.wasm'))).toMatchObject({
       state: 'failed',
       exitCode: 1,
       errorMsg: 'wasm error: unreachable',
     });
-    const brine = await runInHarness(page, job('c/hello.wasm', {}, false));
-    expect(brine).toMatchObject({ exitCode: 0 });
-    expect(brine.onBacalhau).toContain('exit code -1: the entrypoint returned without calling proc_exit');
+    const ownMode = await brine.run(job('c/hello.wasm', {}, false));
+    expect(ownMode).toMatchObject({ exitCode: 0 });
+    expect(ownMode.onBacalhau).toContain('exit code -1: the entrypoint returned without calling proc_exit');
   });
 
-  test('outputs are touchfs; random_get is the same on every run; summaries hold the first write', async ({ page }) => {
-    const probe = await runInHarness(
-      page,
+  test('outputs are touchfs; random_get is the same on every run; summaries hold the first write', async ({
+    brine,
+  }) => {
+    const probe = await brine.run(
       job('c/touchfs_probe.wasm', { outputs: [{ name: 'outputs', path: '/outputs' }], parameters: ['/outputs'] }),
     );
-    expect(probe.stdout).toBe(
+    expect(fullStdout(probe)).toBe(
       'create: ok\nwrite again: EBADF\nmkdir: ENOSYS\nstat missing: ok\nopen missing read-only: ok\nrename: ENOSYS\nunlink: ENOSYS\n',
     );
-    expect(probe.outputs[0]?.files.sort()).toEqual(['new.txt', 'open-missing.txt', 'stat-missing.txt']);
-    expect(probe.summary.stdout).toBe('create: ok\n');
-    const random = async () => /random=(\w+)/.exec((await runInHarness(page, job('c/clock_random.wasm'))).stdout)?.[1];
+    expect(outputFiles(probe)[0]?.files.sort()).toEqual(['new.txt', 'open-missing.txt', 'stat-missing.txt']);
+    expect(probe.stdout).toBe('create: ok\n');
+    const random = async () => /random=(\w+)/.exec(fullStdout(await brine.run(job('c/clock_random.wasm'))))?.[1];
     const first = await random();
     expect(first).toMatch(/^[0-9a-f]{16}$/);
     expect(await random()).toBe(first);
   });
 
-  test('a timeout reads as Bacalhau reports it', async ({ page }) => {
-    const timedOut = await runInHarness(page, job('wat/spin.wasm', { timeouts: { executionTimeout: 1 } }));
+  test('a timeout reads as Bacalhau reports it', async ({ brine }) => {
+    const timedOut = await brine.run(job('wat/spin.wasm', { timeouts: { executionTimeout: 1 } }));
     expect(timedOut).toMatchObject({ state: 'failed', errorMsg: 'Execution timed out after 1s' });
   });
 });

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
-import { type FileTree, file } from '../src/mounts/tree.js';
-import { jobToJson } from '../src/spec/json.js';
+import type { ExecutionResult } from '../src/executor/types.js';
+import { streamText } from '../src/logs/types.js';
+import { type FileTree, file, listFiles } from '../src/mounts/tree.js';
 import { type InputSource, type Job, newJob as jobOf } from '../src/spec/types.js';
 
 /** A committed fixture, e.g. fixture('c/hello.wasm') (tests run from the repository root). */
@@ -24,31 +25,12 @@ export function fixtureJob(module: string, { inputs = [], ...fields }: Partial<J
   });
 }
 
-/** What harness.html's brine.run gives back (see app/harness.ts). */
-export type HarnessResult = {
-  state: string;
-  exitCode: number;
-  errorMsg: string;
-  onBacalhau: string[];
-  compat?: string;
-  stdout: string;
-  summary: { stdout: string };
-  outputs: { name: string; files: string[] }[];
-};
+/** The whole stdout of a run (its `stdout` is Bacalhau's summary: the first write in the compatibility mode). */
+export const fullStdout = (result: ExecutionResult): string => streamText(result.logs, 'stdout');
 
-/** Opens harness.html, the page without UI that runs jobs for automation. */
-export async function openHarness(page: Page): Promise<void> {
-  await page.goto('/harness.html');
-  await page.waitForSelector('body[data-ready="true"]');
-}
-
-/** Runs a job on the browser executor of an open harness.html; rejects with start's error. */
-export function runInHarness(page: Page, job: Job): Promise<HarnessResult> {
-  return page.evaluate(
-    (json) => (globalThis as unknown as { brine: { run(job: unknown): Promise<HarnessResult> } }).brine.run(json),
-    jobToJson(job),
-  );
-}
+/** Each returned mount's name and the paths of its files. */
+export const outputFiles = (result: ExecutionResult) =>
+  result.outputs.map((output) => ({ name: output.name, files: listFiles(output.tree).map((f) => f.path) }));
 
 /** The job Name of each demo, to tell when its YAML has loaded. */
 const DEMO_NAMES: Record<string, string> = {

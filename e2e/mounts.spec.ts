@@ -1,8 +1,8 @@
-// The mount shapes real programs use, in Chromium (the harness page): an input mounted at "/"
-// beside other mounts, and the preopen "." (fixtures/c/preopens.c prints what the guest sees).
-import { expect, test } from '@playwright/test';
+// The mount shapes real programs use, in Chromium (the brine/playwright fixture): an input mounted at
+// "/" beside other mounts, and the preopen "." (fixtures/c/preopens.c prints what the guest sees).
 import { directory, file } from '../src/mounts/tree.js';
-import { fixtureJob, memoryInput, openHarness, runInHarness } from './helpers.js';
+import { expect, test } from '../src/package/playwright.js';
+import { fixtureJob, fullStdout, memoryInput, outputFiles } from './helpers.js';
 
 const lines = (...text: string[]) => `${text.join('\n')}\n`;
 
@@ -25,14 +25,11 @@ const rooted = (readWrite: boolean, parameters: string[]) =>
     parameters,
   });
 
-test.beforeEach(async ({ page }) => openHarness(page));
-
-test('an input at / is the root, with the other mounts in place of what it holds there', async ({ page }) => {
-  const result = await runInHarness(
-    page,
+test('an input at / is the root, with the other mounts in place of what it holds there', async ({ brine }) => {
+  const result = await brine.run(
     rooted(false, ['ls:/', 'ls:/data', 'top.txt', 'data/in/m.txt', 'write:/outputs/r.txt', 'write:/new.txt']),
   );
-  expect(result.stdout).toBe(
+  expect(fullStdout(result)).toBe(
     lines(
       'fd 3: /',
       'ls /: data main.wasm outputs top.txt',
@@ -43,47 +40,45 @@ test('an input at / is the root, with the other mounts in place of what it holds
       'write /new.txt: Read-only file system',
     ),
   );
-  expect(result.outputs).toEqual([{ name: 'outputs', files: ['r.txt'] }]);
+  expect(outputFiles(result)).toEqual([{ name: 'outputs', files: ['r.txt'] }]);
 });
 
 test('a ReadWrite input at / takes changes, keeps its mounts (EBUSY) and comes back as "/" without them', async ({
-  page,
+  brine,
 }) => {
-  const result = await runInHarness(page, rooted(true, ['write:new.txt', 'rm:top.txt', 'rm:/outputs', 'rm:data/in']));
-  expect(result.stdout).toBe(
+  const result = await brine.run(rooted(true, ['write:new.txt', 'rm:top.txt', 'rm:/outputs', 'rm:data/in']));
+  expect(fullStdout(result)).toBe(
     lines('fd 3: /', 'write new.txt: ok', 'rm top.txt: ok', 'rm /outputs: Resource busy', 'rm data/in: Resource busy'),
   );
-  expect(result.outputs).toEqual([
+  expect(outputFiles(result)).toEqual([
     { name: '/', files: ['data/own.txt', 'new.txt'] },
     { name: 'outputs', files: [] },
   ]);
 });
 
-test('the preopen "." is the root: alone, or beside "/" and named preopens in the order given', async ({ page }) => {
+test('the preopen "." is the root: alone, or beside "/" and named preopens in the order given', async ({ brine }) => {
   const inputs = [memoryInput('/inputs', directory({ 'a.txt': file('a\n') }))];
-  const alone = await runInHarness(
-    page,
+  const alone = await brine.run(
     fixtureJob('c/preopens.wasm', {
       inputs,
       parameters: ['inputs/a.txt', '/inputs/a.txt', '../main.wasm'],
       brine: { argv0: '', preopens: ['.'], rootPreopen: false },
     }),
   );
-  expect(alone.stdout).toBe(
+  expect(fullStdout(alone)).toBe(
     lines('fd 3: .', 'inputs/a.txt: a', '/inputs/a.txt: a', '../main.wasm: Capabilities insufficient'),
   );
-  const beside = await runInHarness(
-    page,
+  const beside = await brine.run(
     fixtureJob('c/preopens.wasm', { inputs, parameters: ['ls:.'], brine: { argv0: '', preopens: ['inputs', '.'] } }),
   );
-  expect(beside.stdout).toBe(lines('fd 3: /', 'fd 4: inputs', 'fd 5: .', 'ls .: inputs main.wasm'));
+  expect(fullStdout(beside)).toBe(lines('fd 3: /', 'fd 4: inputs', 'fd 5: .', 'ls .: inputs main.wasm'));
 });
 
 test('the refusals that remain: a second input at /, a file at /, an output at /, an empty preopen', async ({
-  page,
+  brine,
 }) => {
   const refused = (fields: Parameters<typeof fixtureJob>[1]) =>
-    runInHarness(page, fixtureJob('c/preopens.wasm', fields)).then(
+    brine.run(fixtureJob('c/preopens.wasm', fields)).then(
       () => 'started',
       (error: Error) => error.message,
     );

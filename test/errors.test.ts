@@ -86,7 +86,7 @@ describe('errors raised by start', () => {
     expect(error.message).toContain('data/file.txt');
   });
 
-  it('InputConfigError: a host path outside the CLI', async () => {
+  it('InputConfigError: a host path where nothing reads host paths', async () => {
     const j = job(fixture('c/hello.wasm'));
     j.inputs.push({ target: '/data', source: { type: 'localDirectory', sourcePath: '/etc', readWrite: false } });
     await rejection(executor().start({ executionId: newId(), job: j }), 'InputConfigError');

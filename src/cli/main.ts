@@ -1,18 +1,17 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { BrineError, errors, errorText } from '../errors/index.js';
+import { dirname, join, resolve } from 'node:path';
+import { BrineError, errorText } from '../errors/index.js';
 import { EXIT_CODE_FILE_BYTES } from '../executor/bacalhau-mode.js';
 import { Executor } from '../executor/executor.js';
 import { mountJob } from '../executor/sources.js';
-import type { ExecutionResult } from '../executor/types.js';
+import type { ExecutionResult, ReadLocal } from '../executor/types.js';
 import { createNodeWorker } from '../host/node.js';
+import { hostReader, writeHostTree } from '../host/node-files.js';
 import { resultFolder } from '../mounts/paths.js';
-import type { FileTree } from '../mounts/tree.js';
 import { admit } from '../spec/admit.js';
 import { type Finding, throwFirstError } from '../spec/findings.js';
 import { parseJobDocument } from '../spec/parse.js';
 import { COMPAT_MODES, type CompatMode, entrypointOf, executionTimeoutSeconds, type Job } from '../spec/types.js';
-import { readHostTree, writeHostTree } from './host-files.js';
 
 const USAGE = `usage: brine run JOB.yaml [--output-dir DIR] [--json] [--compat bacalhau]
        brine validate JOB.yaml
@@ -71,13 +70,15 @@ export async function main(argv: string[]): Promise<number> {
     return options === '' ? 0 : 2;
   }
   let job: Job;
+  // Local SourcePaths are read relative to the job file's directory.
+  const readLocal = hostReader(options.jobPath === '-' ? process.cwd() : dirname(resolve(options.jobPath)));
   try {
     const text = options.jobPath === '-' ? await readStdin() : await readFile(options.jobPath, 'utf8');
     const parsed = parseJobDocument(text);
     for (const warning of parsed.warnings) reportWarning(warning);
-    job = relativeToJobFile(parsed.job, options.jobPath === '-' ? process.cwd() : dirname(resolve(options.jobPath)));
+    job = parsed.job;
     if (options.compat !== undefined) job.brine.compat = options.compat;
-    if (options.command === 'validate') return await validate(job);
+    if (options.command === 'validate') return await validate(job, readLocal);
   } catch (error) {
     const status = report(error);
     return options.command === 'validate' ? 1 : status;
@@ -117,16 +118,8 @@ async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
-async function readLocal(path: string): Promise<FileTree> {
-  try {
-    return await readHostTree(path);
-  } catch (error) {
-    throw errors.inputConfig(`input source "${path}" does not exist: ${errorText(error)}`, { sourcePath: path });
-  }
-}
-
 /** What `start` does before anything runs (admission, then reading and mounting the sources), then a summary. */
-async function validate(job: Job): Promise<number> {
+async function validate(job: Job, readLocal: ReadLocal): Promise<number> {
   const { findings, limitPages } = admit(job);
   for (const warning of findings.filter((finding) => finding.severity === 'warning')) reportWarning(warning);
   throwFirstError(findings);
@@ -143,16 +136,6 @@ async function validate(job: Job): Promise<number> {
     ].join('\n')}\n`,
   );
   return 0;
-}
-
-/** Local SourcePaths are read relative to the job file's directory (`base`). */
-function relativeToJobFile(job: Job, base: string): Job {
-  for (const input of job.inputs) {
-    if (input.source.type === 'localDirectory' && !isAbsolute(input.source.sourcePath)) {
-      input.source.sourcePath = join(base, input.source.sourcePath);
-    }
-  }
-  return job;
 }
 
 export function exitStatus(result: ExecutionResult): number {

@@ -16,9 +16,9 @@ import { Execution } from './execution.js';
 import { LogReceiver } from './log-receiver.js';
 import { buildResult, type Ending, endingOf, failure } from './result.js';
 import { runRequest } from './run-request.js';
-import { mountJob, type ReadLocal } from './sources.js';
+import { mountJob } from './sources.js';
 import { setLongTimeout } from './timer.js';
-import type { BidResponse, ExecutionResult, ExecutorEvent, StartRequest } from './types.js';
+import type { BidResponse, ExecutionResult, ExecutorEvent, ReadLocal, StartRequest } from './types.js';
 import { mountsForWorker } from './worker-files.js';
 import { superviseRun, WorkerCrash } from './worker-run.js';
 
@@ -33,7 +33,7 @@ export interface ExecutorOptions {
   fsQuotaBytes?: number;
   /** Writable files, directories and links one execution may have at once. Default 250,000. */
   fsMaxNodes?: number;
-  /** Reads a host file or directory for localDirectory sources (the CLI provides it). */
+  /** Reads a host file or directory for localDirectory sources (the CLI provides it); a StartRequest may bring its own. */
   readLocal?: ReadLocal;
   /** Everything that happens, for UIs: states, graph progress, logs, memory, results. */
   onEvent?: (event: ExecutorEvent) => void;
@@ -119,7 +119,7 @@ export class Executor {
     this.executions.set(id, execution);
     let mounts: MountTable;
     try {
-      mounts = await mountJob(job, this.options.readLocal);
+      mounts = await mountJob(job, request.readLocal ?? this.options.readLocal);
     } catch (error) {
       this.executions.delete(id);
       throw error;

@@ -5,9 +5,7 @@ import { directory, type FileTree } from '../mounts/tree.js';
 import { decodeInline } from '../spec/inline.js';
 import type { Job } from '../spec/types.js';
 import { isBacalhauMode } from './bacalhau-mode.js';
-
-/** Reads a host file or directory for localDirectory sources (the CLI provides one). */
-export type ReadLocal = (sourcePath: string) => Promise<FileTree>;
+import type { ReadLocal } from './types.js';
 
 /** The job's filesystem: its inputs read and mounted at their targets, then its outputs and preopens checked. */
 export async function mountJob(job: Job, readLocal: ReadLocal | undefined): Promise<MountTable> {
@@ -27,7 +25,7 @@ export async function mountJob(job: Job, readLocal: ReadLocal | undefined): Prom
       case 'localDirectory':
         if (readLocal === undefined) {
           throw errors.inputConfig(
-            `input source "${source.sourcePath}" is a host path: localDirectory sources work only in the CLI`,
+            `input source "${source.sourcePath}" is a host path, and nothing reads host paths here: give its contents (runJob's files) or run it in Node`,
             { target: input.target },
           );
         }

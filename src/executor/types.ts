@@ -9,9 +9,14 @@ import type { CompatMode, Job } from '../spec/types.js';
 export type FinalState = 'completed' | 'failed' | 'cancelled' | 'timedOut';
 export type ExecutionState = 'queued' | 'loading' | 'linking' | 'running' | FinalState;
 
+/** Reads a localDirectory source (a host file or directory) by its SourcePath. */
+export type ReadLocal = (sourcePath: string) => Promise<FileTree>;
+
 export interface StartRequest {
   executionId: string;
   job: Job;
+  /** Reads this job's localDirectory sources, in place of the executor's readLocal. */
+  readLocal?: ReadLocal;
   /** BACALHAU_JOB_ID; defaults to the execution id. */
   jobId?: string;
   /** Overrides the executor's cap on kept log bytes per stream. */

@@ -204,7 +204,7 @@ function sourceProblem(source: SourceSpec): { message: string; rule: string; hin
 const INLINE_HINT =
   'An inline source takes Params.URL, a data: URL (base64 for binary; application/gzip for a .tar.gz directory).';
 const SOURCE_HINT =
-  'Brine reads inline (data: URL) and localDirectory/local (CLI) sources, and files given through the API.';
+  'Brine reads inline (data: URL) and localDirectory/local sources (host files in Node, files given in a browser), and in-memory files.';
 
 function checkOutputs(job: Job, error: Report): void {
   const names = new Set<string>();

@@ -1,5 +1,7 @@
 import { lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { errors, errorText } from '../errors/index.js';
+import type { ReadLocal } from '../executor/types.js';
 import type { FileTree } from '../mounts/tree.js';
 
 /** Reads a host file or directory (recursively) into a FileTree, for localDirectory sources. */
@@ -27,3 +29,17 @@ export async function writeHostTree(path: string, tree: FileTree): Promise<void>
       for (const [name, child] of Object.entries(tree.entries)) await writeHostTree(join(path, name), child);
   }
 }
+
+/** Reads localDirectory sources from the host, relative paths from `baseDir`; a missing one is an InputConfigError. */
+export const hostReader =
+  (baseDir: string): ReadLocal =>
+  async (sourcePath) => {
+    const path = resolve(baseDir, sourcePath);
+    try {
+      return await readHostTree(path);
+    } catch (error) {
+      throw errors.inputConfig(`input source "${sourcePath}" does not exist: ${errorText(error)}`, {
+        sourcePath: path,
+      });
+    }
+  };

@@ -1,0 +1,18 @@
+/**
+ * The package in Node (`brine` under the "node" condition): the core API and runJob on
+ * worker_threads. The worker factory and host-file helpers are in `brine/node`.
+ */
+import { jobRunner, type RunJob } from '../executor/run-job.js';
+import { createNodeWorker } from '../host/node.js';
+import { hostReader } from '../host/node-files.js';
+
+export * from '../index.js';
+
+/**
+ * Runs a job and resolves with its result. localDirectory sources come from `options.files`, else
+ * from the disk, relative to `options.baseDir` (default: the current directory).
+ */
+export const runJob: RunJob = jobRunner({
+  createWorker: createNodeWorker,
+  readLocal: (options) => hostReader(options.baseDir ?? process.cwd()),
+});
