@@ -1,5 +1,5 @@
 import react from '@vitejs/plugin-react';
-import { defineConfig } from 'vite';
+import { defineConfig, type Plugin } from 'vite';
 
 /**
  * What the built app may do: its own scripts, workers and files, compiling WebAssembly, inline
@@ -27,12 +27,28 @@ export const ISOLATION_HEADERS = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
-/** The built app's pages: the runner, and a UI-less page for automation (window.brine.run). */
-const APP_PAGES = { main: 'index.html', harness: 'harness.html' };
+/** The built app's pages: the runner, a UI-less page for automation (window.brine.run), and a job to frame. */
+const APP_PAGES = { main: 'index.html', harness: 'harness.html', embed: 'embed.html' };
+
+/** The embed page (/embed) is for other sites to frame: its policy lets any page be its frame ancestor. */
+const EMBED_POLICY = CONTENT_SECURITY_POLICY.replace("frame-ancestors 'none'", 'frame-ancestors *');
+const embeddable = (): Plugin => ({
+  name: 'brine-embed-policy',
+  configurePreviewServer(server) {
+    server.middlewares.use((request, response, next) => {
+      if (/^\/embed(\.html)?([?#]|$)/.test(request.url ?? '')) {
+        const setHeader = response.setHeader.bind(response);
+        response.setHeader = (name, value) =>
+          setHeader(name, name.toLowerCase() === 'content-security-policy' ? EMBED_POLICY : value);
+      }
+      next();
+    });
+  },
+});
 
 // `vite build --mode bench` builds the benchmark page (and its raw-shim worker) apart, into dist-bench/.
 export default defineConfig(({ mode }) => ({
-  plugins: [react()],
+  plugins: [react(), embeddable()],
   worker: { format: 'es' as const },
   build: {
     outDir: mode === 'bench' ? 'dist-bench' : 'dist-app',
