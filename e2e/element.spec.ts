@@ -130,6 +130,24 @@ test('an inline job in the compatibility mode, and the memory note', async ({ pa
   await expect(memory.locator('[part="result"]')).toContainText('memory limit reached');
 });
 
+test('a job and files a page script set before the element was defined are kept', async ({ page }) => {
+  const hello = await (await page.request.get(`${site.url}/demos/hello/job.yaml`)).text();
+  await open(
+    page,
+    `<brine-job id="job" autorun></brine-job>
+     <brine-job id="files" autorun src="/demos/hello/job.yaml"></brine-job>
+     <script>
+       document.getElementById('job').job = ${JSON.stringify(hello.replace('hello.wasm', '/demos/hello/hello.wasm'))};
+       document.getElementById('files').files = { 'hello.wasm': 'not WebAssembly' };
+     </script>`,
+  );
+  await expect(page.locator('#job')).toHaveAttribute('state', 'completed');
+  await expect(page.locator('#job').getByRole('log')).toHaveText('Hello, world!\n');
+  // The files win over fetching: this hello.wasm is the text given.
+  await expect(page.locator('#files')).toHaveAttribute('state', 'failed');
+  await expect(page.locator('#files [part="error"]')).toContainText('ModuleCompileError');
+});
+
 test('two elements on one page run independently: one cancelled, the other completes', async ({ page }) => {
   await open(
     page,

@@ -213,15 +213,22 @@ class View {
  */
 export class BrineJobElement extends HTMLElement {
   /** A job to run instead of `src` or the element's text: YAML, a Bacalhau job object, or a Job. */
-  job: JobInput | null = null;
+  declare job: JobInput | null;
   /** Contents of localDirectory sources by SourcePath, before any fetching (see runJob's files). */
-  files: SourceFiles = {};
+  declare files: SourceFiles;
   #view: View | null = null;
   #result: ExecutionResult | null = null;
   #error: SerializedError | null = null;
   #abort: AbortController | null = null;
   #running: Promise<BrineJobOutcome> | null = null;
   #autorun = true;
+
+  constructor() {
+    super();
+    // A page script may have set these before the element was defined: keep what it set.
+    this.job ??= null;
+    this.files ??= {};
+  }
 
   get state(): BrineJobState {
     return (this.getAttribute('state') as BrineJobState | null) ?? 'idle';
