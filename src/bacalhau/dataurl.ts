@@ -1,0 +1,221 @@
+/**
+ * The data-URL parser of Bacalhau's inline storage (github.com/vincent-petithory/dataurl v1.0.0,
+ * lex.go and dataurl.go), ported state by state, with Go's base64.StdEncoding for the data. It is
+ * stricter than Brine's own reader (src/spec/inline.ts): the scheme is case-sensitive, the media
+ * type must be a known top-level type, base64 must be padded standard base64.
+ */
+
+export interface DataUrl {
+  /** type/subtype, parameters excluded, as written (text/plain when absent) */
+  contentType: string;
+  params: Record<string, string>;
+  base64: boolean;
+  data: Uint8Array;
+}
+
+/** Which part of the URL a parse failure is in. */
+export type DataUrlPart = 'scheme' | 'mediatype' | 'params' | 'base64-flag' | 'comma' | 'data';
+
+/** A parse failure, with the parser's own message. */
+export class DataUrlError extends Error {
+  constructor(
+    message: string,
+    readonly part: DataUrlPart,
+  ) {
+    super(message);
+  }
+}
+
+const TSPECIALS = '()<>@,;:\\"/[]?=';
+const isTokenChar = (c: string) => c <= '\x7f' && c > ' ' && c !== '\x7f' && !TSPECIALS.includes(c);
+const isUrlChar = (c: string) => c <= '\x7f' && c > ' ' && c !== '\x7f' && !'<>#"{}|\\^[]`'.includes(c);
+const isBase64Char = (c: string) => /[A-Za-z0-9+/=\n]/.test(c);
+const DISCRETE = ['text', 'image', 'audio', 'video', 'application', 'message', 'multipart'];
+
+/** Parses `url` as dataurl.DecodeString does; throws DataUrlError with its message. */
+export function decodeDataUrl(url: string): DataUrl {
+  if (!url.startsWith('data:')) throw new DataUrlError('missing data prefix', 'scheme');
+  let pos = 5;
+  let part: DataUrlPart = 'mediatype';
+  const at = () => url[pos];
+  const fail = (message: string): never => {
+    throw new DataUrlError(message, message === 'missing comma before data' ? 'comma' : part);
+  };
+  let type = 'text';
+  let subtype = 'plain';
+  const params: Record<string, string> = { charset: 'US-ASCII' };
+  let base64 = false;
+
+  // Media type (optional): x-token or a discrete/composite type, "/", subtype.
+  if (at() !== ';' && at() !== ',') {
+    if (at() === undefined) fail('missing comma before data');
+    if (!isTokenChar(at()!)) fail('invalid character after data prefix');
+    const start = pos;
+    const xToken = (at() === 'x' || at() === 'X') && url[pos + 1] === '-';
+    pos++;
+    if (!xToken && (url[start] === 'x' || url[start] === 'X')) pos++;
+    for (;;) {
+      const c = at();
+      if (c === '/') break;
+      if (c === undefined) fail('missing media type slash');
+      if (!isTokenChar(c!)) fail('invalid character for media type');
+      pos++;
+    }
+    const mediaType = url.slice(start, pos);
+    if (!xToken && !DISCRETE.some((prefix) => mediaType.startsWith(prefix))) fail('invalid media type');
+    pos++;
+    const subStart = pos;
+    for (;;) {
+      const c = at();
+      if (c === ';' || c === ',') break;
+      if (c === undefined) fail('incomplete media type');
+      if (!isTokenChar(c!)) fail('invalid character for media subtype');
+      pos++;
+    }
+    type = mediaType;
+    subtype = url.slice(subStart, pos) || subtype;
+    delete params.charset;
+  }
+
+  // Parameters: ;attr=value (token, or "quoted"), and a final ;base64.
+  part = 'params';
+  while (at() === ';') {
+    pos++;
+    const c = at();
+    if (c === undefined || c === '=' || c === ',') fail('unterminated parameter sequence');
+    if (!isTokenChar(c!)) fail('invalid character for parameter attribute');
+    const attrStart = pos;
+    while (at() !== '=' && at() !== ',') {
+      if (at() === undefined) fail('unterminated parameter sequence');
+      if (!isTokenChar(at()!)) fail('invalid character for parameter attribute');
+      pos++;
+    }
+    const attr = url.slice(attrStart, pos);
+    if (at() === ',') {
+      part = 'base64-flag';
+      if (attr !== 'base64') fail(`expected base64, got ${attr}`);
+      base64 = true;
+      break;
+    }
+    pos++; // "="
+    params[attr] = readParamValue();
+    if (at() !== ';' && at() !== ',')
+      fail(at() === undefined ? 'missing comma before data' : 'expected semicolon or comma');
+  }
+  if (at() !== ',') fail(at() === undefined ? 'missing comma before data' : 'expected semicolon or comma');
+  pos++;
+
+  const body = url.slice(pos);
+  part = 'data';
+  for (const c of body) if (!(base64 ? isBase64Char(c) : isUrlChar(c))) fail('invalid data character');
+  let data: Uint8Array;
+  try {
+    data = base64 ? decodeBase64(body) : percentDecode(body);
+  } catch (error) {
+    return fail((error as Error).message);
+  }
+  return { contentType: `${type}/${subtype}`, params, base64, data };
+
+  function readParamValue(): string {
+    const first = at();
+    if (first === undefined) fail('missing comma before data');
+    if (first === '"') {
+      pos++;
+      const start = pos;
+      for (;;) {
+        const c = at();
+        if (c === undefined) fail('unclosed quoted string');
+        if (c === '"') break;
+        if (c! > '\x7f') fail('invalid character for parameter value');
+        if (c === '\\') {
+          pos++;
+          if (at() === undefined) fail('unclosed quoted string');
+          if (at()! > '\x7f') fail('invalid escaped character');
+        }
+        pos++;
+      }
+      const quoted = url.slice(start, pos);
+      pos++;
+      try {
+        return JSON.parse(`"${quoted}"`) as string;
+      } catch {
+        return fail('invalid syntax');
+      }
+    }
+    if (!isTokenChar(first!)) fail('invalid character for parameter value');
+    const start = pos;
+    while (at() !== ';' && at() !== ',') {
+      if (at() === undefined) fail('missing comma before data');
+      if (!isTokenChar(at()!)) fail('invalid character for parameter value');
+      pos++;
+    }
+    try {
+      return new TextDecoder().decode(percentDecode(url.slice(start, pos)));
+    } catch (error) {
+      return fail((error as Error).message);
+    }
+  }
+}
+
+/** rfc2396.go Unescape: %XX decoded, everything else kept; ASCII only. */
+function percentDecode(text: string): Uint8Array {
+  const out: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) throw new Error('rfc2396: non-ASCII char detected');
+    if (c !== 0x25) {
+      out.push(c);
+      continue;
+    }
+    const hex = text.slice(i + 1, i + 3);
+    if (hex.length < 2) throw new Error('rfc2396: unexpected end of unescape sequence');
+    if (!/^[0-9a-fA-F]{2}$/.test(hex)) throw new Error('rfc2396: invalid char 0x25 in unescape sequence');
+    out.push(parseInt(hex, 16));
+    i += 2;
+  }
+  return new Uint8Array(out);
+}
+
+const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/** Go's base64.StdEncoding.DecodeString: padding required, \r and \n skipped, no bytes after the padding. */
+function decodeBase64(text: string): Uint8Array {
+  const corrupt = (offset: number) => new Error(`illegal base64 data at input byte ${offset}`);
+  const out: number[] = [];
+  let si = 0;
+  while (si < text.length) {
+    const quantum: number[] = [];
+    let length = 4;
+    for (let j = 0; j < 4; j++) {
+      if (si === text.length) {
+        if (j === 0) return new Uint8Array(out);
+        throw corrupt(si - j);
+      }
+      const c = text[si++]!;
+      const value = ALPHABET.indexOf(c);
+      if (value >= 0) {
+        quantum[j] = value;
+        continue;
+      }
+      if (c === '\n' || c === '\r') {
+        j--;
+        continue;
+      }
+      if (c !== '=' || j < 2) throw corrupt(si - 1);
+      if (j === 2) {
+        while (si < text.length && (text[si] === '\n' || text[si] === '\r')) si++;
+        if (si === text.length) throw corrupt(text.length);
+        if (text[si] !== '=') throw corrupt(si - 1);
+        si++;
+      }
+      while (si < text.length && (text[si] === '\n' || text[si] === '\r')) si++;
+      if (si < text.length) throw corrupt(si);
+      length = j;
+      break;
+    }
+    const bits = ((quantum[0] ?? 0) << 18) | ((quantum[1] ?? 0) << 12) | ((quantum[2] ?? 0) << 6) | (quantum[3] ?? 0);
+    const bytes = [(bits >> 16) & 0xff, (bits >> 8) & 0xff, bits & 0xff];
+    out.push(...bytes.slice(0, length - 1));
+  }
+  return new Uint8Array(out);
+}
