@@ -12,7 +12,7 @@ import { readJob } from '../spec/parse.js';
 import type { Job } from '../spec/types.js';
 import { decodeJob, parseNetwork } from './decode.js';
 import { checkModules, type ModuleCheck } from './modules.js';
-import { mountVolumes } from './mounts.js';
+import { type InlineContent, mountVolumes, readInline } from './mounts.js';
 import {
   type Inputs,
   isObject,
@@ -97,8 +97,10 @@ function jobPass(raw: GoObject, nodes: number): JobPass {
   const tasks = Array.isArray(raw.Tasks) ? raw.Tasks : [];
   const task = isObject(tasks[0]) ? tasks[0] : {};
   const { job, legacy } = readBacalhauJob(raw, task);
-  const mounts = mountVolumes(job);
-  const pass: JobPass = { raw, task, job, legacy, mounts, modules: {}, nodes };
+  const read = new Map<string, InlineContent>();
+  const inline = (url: string) => read.get(url) ?? read.set(url, readInline(url)).get(url)!;
+  const mounts = mountVolumes(job, inline);
+  const pass: JobPass = { raw, task, job, legacy, inline, mounts, modules: {}, nodes };
   return { ...pass, modules: loadModules(pass) };
 }
 

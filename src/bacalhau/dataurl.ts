@@ -29,7 +29,6 @@ export class DataUrlError extends Error {
 const TSPECIALS = '()<>@,;:\\"/[]?=';
 const isTokenChar = (c: string) => c <= '\x7f' && c > ' ' && c !== '\x7f' && !TSPECIALS.includes(c);
 const isUrlChar = (c: string) => c <= '\x7f' && c > ' ' && c !== '\x7f' && !'<>#"{}|\\^[]`'.includes(c);
-const isBase64Char = (c: string) => /[A-Za-z0-9+/=\n]/.test(c);
 const DISCRETE = ['text', 'image', 'audio', 'video', 'application', 'message', 'multipart'];
 
 /** Parses `url` as dataurl.DecodeString does; throws DataUrlError with its message. */
@@ -107,7 +106,7 @@ export function decodeDataUrl(url: string): DataUrl {
 
   const body = url.slice(pos);
   part = 'data';
-  for (const c of body) if (!(base64 ? isBase64Char(c) : isUrlChar(c))) fail('invalid data character');
+  if (base64 ? !/^[A-Za-z0-9+/=\n]*$/.test(body) : ![...body].every(isUrlChar)) fail('invalid data character');
   let data: Uint8Array;
   try {
     data = base64 ? decodeBase64(body) : percentDecode(body);
@@ -176,46 +175,52 @@ function percentDecode(text: string): Uint8Array {
   return new Uint8Array(out);
 }
 
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/** Each base64 character's value, -1 for the others. */
+const VALUES = new Int8Array(128).fill(-1);
+for (const [i, c] of [...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].entries()) {
+  VALUES[c.charCodeAt(0)] = i;
+}
 
 /** Go's base64.StdEncoding.DecodeString: padding required, \r and \n skipped, no bytes after the padding. */
 function decodeBase64(text: string): Uint8Array {
   const corrupt = (offset: number) => new Error(`illegal base64 data at input byte ${offset}`);
-  const out: number[] = [];
+  const out = new Uint8Array(Math.ceil(text.length / 4) * 3);
+  let length = 0;
+  const isNewline = (i: number) => text[i] === '\n' || text[i] === '\r';
   let si = 0;
   while (si < text.length) {
-    const quantum: number[] = [];
-    let length = 4;
+    const quantum = [0, 0, 0, 0];
+    let size = 4;
     for (let j = 0; j < 4; j++) {
       if (si === text.length) {
-        if (j === 0) return new Uint8Array(out);
+        if (j === 0) return out.subarray(0, length);
         throw corrupt(si - j);
       }
-      const c = text[si++]!;
-      const value = ALPHABET.indexOf(c);
+      const code = text.charCodeAt(si++);
+      const value = code < 128 ? VALUES[code]! : -1;
       if (value >= 0) {
         quantum[j] = value;
         continue;
       }
-      if (c === '\n' || c === '\r') {
+      if (code === 10 || code === 13) {
         j--;
         continue;
       }
-      if (c !== '=' || j < 2) throw corrupt(si - 1);
+      if (code !== 61 || j < 2) throw corrupt(si - 1);
       if (j === 2) {
-        while (si < text.length && (text[si] === '\n' || text[si] === '\r')) si++;
+        while (si < text.length && isNewline(si)) si++;
         if (si === text.length) throw corrupt(text.length);
         if (text[si] !== '=') throw corrupt(si - 1);
         si++;
       }
-      while (si < text.length && (text[si] === '\n' || text[si] === '\r')) si++;
+      while (si < text.length && isNewline(si)) si++;
       if (si < text.length) throw corrupt(si);
-      length = j;
+      size = j;
       break;
     }
-    const bits = ((quantum[0] ?? 0) << 18) | ((quantum[1] ?? 0) << 12) | ((quantum[2] ?? 0) << 6) | (quantum[3] ?? 0);
+    const bits = (quantum[0]! << 18) | (quantum[1]! << 12) | (quantum[2]! << 6) | quantum[3]!;
     const bytes = [(bits >> 16) & 0xff, (bits >> 8) & 0xff, bits & 0xff];
-    out.push(...bytes.slice(0, length - 1));
+    for (let k = 0; k < size - 1; k++) out[length++] = bytes[k]!;
   }
-  return new Uint8Array(out);
+  return out.subarray(0, length);
 }

@@ -10,7 +10,7 @@ import { errorText } from '../errors/index.js';
 import { type DirectoryEntry, directory, type FileTree, getEntry, setEntry } from '../mounts/tree.js';
 import { type TarEntry, tarEntries } from '../spec/tar.js';
 import type { Job } from '../spec/types.js';
-import { DataUrlError, decodeDataUrl } from './dataurl.js';
+import { type DataUrl, DataUrlError, decodeDataUrl } from './dataurl.js';
 import { goClean, goQuote } from './go.js';
 
 /** Bacalhau's per-file limit when unpacking an inline archive (targzip.MaximumContextSize, 10 MiB). */
@@ -92,6 +92,26 @@ function place(root: DirectoryEntry, parts: string[], node: FileTree): void {
     setEntry(dir, last, node);
 }
 
+/** An inline source's URL as a compute node reads it: parsed, and unpacked when it is exactly application/gzip. */
+export interface InlineContent {
+  parsed?: DataUrl;
+  error?: DataUrlError;
+  unpacked?: Unpacked;
+}
+
+/** Reads an inline source's URL (a check memoises it: the rules and the mounts read the same URLs). */
+export type ReadInline = (url: string) => InlineContent;
+
+export function readInline(url: string): InlineContent {
+  try {
+    const parsed = decodeDataUrl(url);
+    return parsed.contentType === GZIP_MEDIA_TYPE ? { parsed, unpacked: unpackTarGz(parsed.data) } : { parsed };
+  } catch (error) {
+    if (error instanceof DataUrlError) return { error };
+    throw error;
+  }
+}
+
 /** mountfs getPathPrefix: the first component of the cleaned path (leading slashes skipped) and the rest. */
 function pathPrefix(path: string): [string, string] {
   let rest = path;
@@ -121,20 +141,16 @@ function mount(layer: Layer & { kind: 'mounts' }, path: string, fs: Layer): void
   }
 }
 
-/** An input's volume as its storage provider prepares it: where it is mounted and what it holds (undefined: unknown). */
-function volume(input: Job['inputs'][number]): { target: string; fs: Layer } {
+/** An input's volume as its storage provider prepares it: where it is mounted and what it holds (no tree: unknown). */
+function volume(input: Job['inputs'][number], inline: ReadInline): { target: string; fs: Layer } {
   const target = input.target.trim();
   const { source } = input;
   if (source.type === 'inline') {
-    try {
-      const url = decodeDataUrl(source.url);
-      if (url.contentType !== GZIP_MEDIA_TYPE)
-        return { target, fs: { kind: 'fs', goType: 'filefs.fileFs', tree: { kind: 'file', data: url.data } } };
-      const { tree } = unpackTarGz(url.data);
-      return { target, fs: { kind: 'fs', goType: 'os.dirFS', ...(tree ? { tree } : {}) } };
-    } catch (error) {
-      if (!(error instanceof DataUrlError)) throw error;
+    const { parsed, unpacked } = inline(source.url);
+    if (parsed !== undefined && unpacked === undefined) {
+      return { target, fs: { kind: 'fs', goType: 'filefs.fileFs', tree: { kind: 'file', data: parsed.data } } };
     }
+    return { target, fs: { kind: 'fs', goType: 'os.dirFS', ...(unpacked?.tree ? { tree: unpacked.tree } : {}) } };
   }
   if (source.type === 'other' && source.sourceType.trim().toLowerCase() === 'urldownload') {
     const url = typeof source.params.URL === 'string' ? source.params.URL : '';
@@ -149,9 +165,9 @@ function volume(input: Job['inputs'][number]): { target: string; fs: Layer } {
 }
 
 /** Builds the job's filesystem as Executor.Start does, stopping at the first error as it does. */
-export function mountVolumes(job: Job): Mounted {
+export function mountVolumes(job: Job, inline: ReadInline): Mounted {
   const root: Layer & { kind: 'mounts' } = { kind: 'mounts', mounts: new Map() };
-  const volumes = job.inputs.map(volume);
+  const volumes = job.inputs.map((input) => volume(input, inline));
   for (const [index, { target, fs }] of volumes.entries()) {
     try {
       mount(root, target, fs);

@@ -9,13 +9,13 @@ import { isBrineError } from '../errors/index.js';
 import { GZIP_TYPES } from '../spec/inline.js';
 import { jobMemoryLimitPages, parseBytes } from '../spec/memory.js';
 import type { Job } from '../spec/types.js';
-import { type DataUrl, DataUrlError, type DataUrlPart, decodeDataUrl } from './dataurl.js';
+import type { DataUrl, DataUrlError, DataUrlPart } from './dataurl.js';
 import type { Decoded } from './decode.js';
 import { parseNetwork } from './decode.js';
 import { brineExtensions } from './extensions.js';
 import { goDuration, goJsonSize, goQuote, goToUpper } from './go.js';
 import type { ModuleCheck } from './modules.js';
-import { GZIP_MEDIA_TYPE, type Mounted, unpackTarGz } from './mounts.js';
+import { GZIP_MEDIA_TYPE, type Mounted, type ReadInline, type Unpacked } from './mounts.js';
 import type { TemplatePass } from './template.js';
 import type { GoJson, GoObject, YamlPass } from './yaml.js';
 
@@ -58,6 +58,8 @@ export interface JobPass {
   /** Brine's reading of the job: Tasks[0], in the current format (a legacy job converted). */
   job: Job;
   legacy: Legacy;
+  /** An inline URL as a compute node reads it (memoised). */
+  inline: ReadInline;
   /** The filesystem a compute node builds (the first mount error, if any). */
   mounts: Mounted;
   /** The module loading, when the filesystem and the memory limit allow it. */
@@ -89,8 +91,8 @@ interface RuleInfo {
   outcome: Outcome;
   /** The field it is about (Tasks[] is the task, <name> a map key). */
   field: string;
-  /** Bacalhau's message (a Go format), when it has one; otherwise the finding explains in Brine's words. */
-  message?: string;
+  /** Bacalhau's message (a Go format; several when the rule has several), when it has one; otherwise the finding explains in Brine's words. */
+  message?: string | string[];
   /** The Bacalhau source file and function (or the dependency) it follows. */
   source: string;
   /** Shown with every finding of the rule. */
@@ -194,27 +196,33 @@ interface InlineUrl {
   url: string;
   parsed?: DataUrl;
   error?: DataUrlError;
+  unpacked?: Unpacked;
 }
 
 function inlineUrls(p: JobPass): InlineUrl[] {
   return inputs(p).flatMap(({ input, field }): InlineUrl[] => {
     const url = param(sourceOf(input)?.Params, 'URL');
     if (sourceType(input) !== 'inline' || typeof url !== 'string' || isBlank(url)) return [];
-    try {
-      return [{ field: `${field}.Source.Params.URL`, url, parsed: decodeDataUrl(url) }];
-    } catch (error) {
-      if (!(error instanceof DataUrlError)) throw error;
-      return [{ field: `${field}.Source.Params.URL`, url, error }];
-    }
+    return [{ field: `${field}.Source.Params.URL`, url, ...p.inline(url) }];
   });
 }
+
+/** The Go type encoding/json gives a JSON value decoded into interface{}. */
+const goTypeOf = (value: GoJson): string =>
+  Array.isArray(value)
+    ? '[]interface {}'
+    : typeof value === 'object'
+      ? 'map[string]interface {}'
+      : typeof value === 'number'
+        ? 'float64'
+        : typeof value;
 
 const DISK_ERROR = 'calculating resource usage of job: error getting job disk space requirements: ';
 
 const dataUrlRule = (
   id: string,
   part: DataUrlPart,
-  message: string,
+  message: string | string[],
   hint: string,
   only?: (url: string) => boolean,
 ): JobRule => ({
@@ -791,7 +799,7 @@ export const RULES: Rule[] = [
     stage: 'cli',
     outcome: 'refused',
     field: 'Tasks[].Name',
-    message: 'task %s validation failed: missing task name',
+    message: ['task %s validation failed: missing task name', 'task name cannot contain null characters'],
     source: 'pkg/models/task.go: (*Task).ValidateSubmission',
     hint: 'Give the task a Name, e.g. main.',
     reads: 'job',
@@ -952,7 +960,7 @@ export const RULES: Rule[] = [
     stage: 'cli',
     outcome: 'refused',
     field: 'Tasks[].ResultPaths[].Name, .Path',
-    message: "result path with name '%s' already exists",
+    message: ["result path with name '%s' already exists", "result path '%s' already exists"],
     source: 'pkg/models/task.go: validateResultPaths; path.go: Normalize (trimmed at CreateJob)',
     reads: 'job',
     check: (p) => [
@@ -1493,7 +1501,10 @@ export const RULES: Rule[] = [
     stage: 'compute',
     outcome: 'fails',
     field: 'Tasks[].InputSources[].Source.Params.URL',
-    message: 'invalid inline params: url cannot be empty',
+    message: [
+      'invalid inline params: url cannot be empty',
+      "1 error(s) decoding:\n\n* 'URL' expected type 'string', got unconvertible type '%s', value: '%v'",
+    ],
     source: 'pkg/storage/inline/types.go: DecodeSpec, Validate',
     reads: 'job',
     check: (p) =>
@@ -1504,7 +1515,7 @@ export const RULES: Rule[] = [
           return [
             v(
               `${field}.Source.Params.URL`,
-              `${DISK_ERROR}1 error(s) decoding:\n\n* 'URL' expected type 'string', got ${JSON.stringify(url)}`,
+              `${DISK_ERROR}1 error(s) decoding:\n\n* 'URL' expected type 'string', got unconvertible type '${goTypeOf(url)}', value: '${typeof url === 'object' ? JSON.stringify(url) : url}'`,
             ),
           ];
         }
@@ -1522,13 +1533,28 @@ export const RULES: Rule[] = [
   dataUrlRule(
     'durl-mediatype',
     'mediatype',
-    'invalid media type',
+    [
+      'invalid media type',
+      'missing media type slash',
+      'invalid character for media type',
+      'invalid character for media subtype',
+      'incomplete media type',
+      'invalid character after data prefix',
+    ],
     'The media type is type/subtype with a lower-case known type (text, image, audio, video, application, message, multipart) or an x- type, e.g. application/octet-stream.',
   ),
   dataUrlRule(
     'durl-params',
     'params',
-    'unterminated parameter sequence',
+    [
+      'unterminated parameter sequence',
+      'invalid character for parameter attribute',
+      'invalid character for parameter value',
+      'unclosed quoted string',
+      'invalid escaped character',
+      'expected semicolon or comma',
+      'rfc2396: %s',
+    ],
     'Parameters are ;name=value (a token or a "quoted string").',
   ),
   {
@@ -1561,7 +1587,7 @@ export const RULES: Rule[] = [
   dataUrlRule(
     'durl-base64-alphabet',
     'data',
-    'illegal base64 data at input byte %d',
+    ['invalid data character', 'illegal base64 data at input byte %d'],
     'Base64 data is standard base64 (A-Z a-z 0-9 + /), padded with = to a multiple of 4: not URL-safe (- _), not unpadded.',
     (url) => /;base64,/.test(url) && !base64HasSpace(url),
   ),
@@ -1575,7 +1601,7 @@ export const RULES: Rule[] = [
   dataUrlRule(
     'durl-percent',
     'data',
-    'invalid data character',
+    ['invalid data character', 'rfc2396: %s'],
     'Text data is URL-encoded: printable ASCII without spaces, <, >, #, ", {, }, |, \\, ^, [, ], `; write other bytes as %XX.',
     (url) => !/;base64,/.test(url),
   ),
@@ -1606,14 +1632,20 @@ export const RULES: Rule[] = [
     stage: 'compute',
     outcome: 'fails',
     field: 'Tasks[].InputSources[].Source.Params.URL',
-    message: 'tar contained invalid name error %q',
+    message: [
+      'tar contained invalid name error %q',
+      'content filepath is tainted: %s',
+      'file %s bigger than max size %s',
+      'open %s: no such file or directory',
+      'gzip: invalid header',
+    ],
     source: 'pkg/util/targzip/targzip.go: decompress, validRelPath; pkg/storage/inline/storage.go: PrepareStorage',
     hint: 'An application/gzip URL holds a .tar.gz: relative names, each directory before its files, no file over 10 MiB.',
     reads: 'job',
     check: (p) =>
-      inlineUrls(p).flatMap(({ field, parsed }) => {
-        if (parsed?.contentType !== GZIP_MEDIA_TYPE) return [];
-        const { error, skipped } = unpackTarGz(parsed.data);
+      inlineUrls(p).flatMap(({ field, unpacked }) => {
+        if (unpacked === undefined) return [];
+        const { error, skipped } = unpacked;
         return [
           ...(error === undefined ? [] : [v(field, error)]),
           ...skipped.map((name) =>
@@ -1805,7 +1837,7 @@ export const RULES: Rule[] = [
     stage: 'compute',
     outcome: 'fails',
     field: 'Tasks[].Engine.Params.EntryModule, .ImportModules[]',
-    message: 'failed to load entry module %s: module not found: %q',
+    message: 'failed to load %s module %s: module not found: %q',
     source: 'pkg/executor/wasm/loader.go: resolveModulePath; handler.go: loadModules',
     hint: 'The path must name a mounted file (leading / optional), or a directory holding exactly one .wasm file.',
     reads: 'job',
@@ -1826,7 +1858,7 @@ export const RULES: Rule[] = [
     stage: 'compute',
     outcome: 'fails',
     field: 'Tasks[].InputSources[] (module imports)',
-    message: 'unknown module %q',
+    message: ['unknown module %q', 'failed to load module at %q: %s'],
     source: 'pkg/executor/wasm/loader.go: InstantiateModule, loadModuleByName; wazero import resolution',
     hint: 'An import module name is a path in the mounted filesystem (mount the provider at a Target equal to it); wasi_snapshot_preview1 is built in, and wasi:http/requests unless Network is None.',
     reads: 'job',

@@ -48,8 +48,12 @@ const SPECIAL_FLOATS: Record<string, number> = {
 };
 const GO_INT = /^[+-]?(0[xX][0-9a-fA-F]+|0[oO][0-7]+|0[bB][01]+|0[0-7]*|[1-9][0-9]*)$/;
 const YAML_STYLE_FLOAT = /^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$/;
-/** go-yaml v2 refuses documents that expand aliases this much ("billion laughs"). */
-const MAX_DECODED_NODES = 1_000_000;
+/** go-yaml v2's share of decoded nodes that may come from alias expansion (decode.go: allowedAliasRatio). */
+function allowedAliasRatio(decodeCount: number): number {
+  if (decodeCount <= 400_000) return 0.99;
+  if (decodeCount >= 4_000_000) return 0.1;
+  return 0.99 - (0.89 * (decodeCount - 400_000)) / 3_600_000;
+}
 
 class ConversionError extends Error {
   constructor(
@@ -159,12 +163,31 @@ export function readYaml(text: string): YamlPass {
     return { ...pass, error: { rule: 'yaml-lib', message: `yaml: line ${line}: ${reason}` } };
   }
   const nonFinite: { path: string; value: number }[] = [];
-  let decoded = 0;
+  let decodeCount = 0;
+  let aliasCount = 0;
+  let aliasDepth = 0;
+  const anchors = new Map<unknown, unknown>();
+  /** The node an alias points at (found once per alias: the yaml package searches the document). */
+  const target = (node: unknown): unknown => {
+    if (!isAlias(node)) return node;
+    if (!anchors.has(node)) anchors.set(node, node.resolve(doc as Document));
+    return anchors.get(node);
+  };
 
   const convert = (node: unknown, path: string): GoJson => {
-    if (++decoded > MAX_DECODED_NODES)
+    decodeCount++;
+    if (aliasDepth > 0) aliasCount++;
+    if (aliasCount > 100 && decodeCount > 1000 && aliasCount / decodeCount > allowedAliasRatio(decodeCount)) {
       throw new ConversionError('yaml-lib', 'yaml: document contains excessive aliasing');
-    if (isAlias(node)) return convert(node.resolve(doc as Document), path);
+    }
+    if (isAlias(node)) {
+      aliasDepth++;
+      try {
+        return convert(target(node), path);
+      } finally {
+        aliasDepth--;
+      }
+    }
     if (isScalar(node)) {
       const explicit = node.tag !== undefined && node.tag !== '!' ? node.tag : undefined;
       let value: GoJson;
@@ -192,10 +215,10 @@ export function readYaml(text: string): YamlPass {
   };
 
   const merge = (out: GoObject, value: unknown, path: string) => {
-    const target = isAlias(value) ? value.resolve(doc as Document) : value;
-    const maps = isSeq(target) ? [...target.items].reverse() : [target];
+    const merged = target(value);
+    const maps = isSeq(merged) ? [...merged.items].reverse() : [merged];
     for (const item of maps) {
-      const map = isAlias(item) ? item.resolve(doc as Document) : item;
+      const map = target(item);
       if (!isMap(map))
         throw new ConversionError('yaml-lib', 'yaml: map merge requires map or sequence of maps as the value');
       for (const [key, entry] of Object.entries(convert(map, path) as GoObject)) setOwn(out, key, entry);
@@ -203,7 +226,7 @@ export function readYaml(text: string): YamlPass {
   };
 
   const mapKey = (key: unknown, path: string): string => {
-    const node = isAlias(key) ? key.resolve(doc as Document) : key;
+    const node = target(key);
     if (isMap(node) || isSeq(node)) {
       const type = isMap(node) ? 'map[interface {}]interface {}' : '[]interface {}';
       throw new ConversionError('yaml-map-keys', `unsupported map key of type: ${type}`, path);
