@@ -7,7 +7,7 @@
  */
 import { BrineError } from '../errors/index.js';
 import type { ReadLocal } from '../executor/sources.js';
-import { type FileTree, listFiles } from '../mounts/tree.js';
+import { type FileTree, listFiles, treeSize } from '../mounts/tree.js';
 import { decodeInline, encodeInline, GZIP_TYPES } from '../spec/inline.js';
 import { formatBytes } from '../spec/memory.js';
 import { jobToDocument, jobToObject, writeYaml } from '../spec/serialize.js';
@@ -55,6 +55,8 @@ export async function exportJob(job: Job, readLocal?: ReadLocal): Promise<Export
   const notes: string[] = [];
   /** What to call each input in an error: its SourcePath for a host path, else its Target. */
   const names: string[] = [];
+  /** The bytes of the files each input inlines (0 when export left it as it was). */
+  const contentBytes: number[] = [];
   const inputs: InputSource[] = [];
   for (const [index, input] of job.inputs.entries()) {
     const { source } = input;
@@ -78,6 +80,7 @@ export async function exportJob(job: Job, readLocal?: ReadLocal): Promise<Export
       tree = decodeInline(source.url);
       notes.push(`${field}: data URL re-encoded as Bacalhau's parser reads it`);
     }
+    contentBytes.push(tree === undefined ? 0 : treeSize(tree));
     if (tree === undefined) {
       inputs.push(input);
       continue;
@@ -139,12 +142,14 @@ export async function exportJob(job: Job, readLocal?: ReadLocal): Promise<Export
   if (bytes + NATS_OVERHEAD > NATS_MAX_PAYLOAD) {
     const [largest] = inputs
       .map((input, index) => ({
-        name: names[index]!,
-        size: input.source.type === 'inline' ? input.source.url.length : 0,
+        index,
+        urlBytes: input.source.type === 'inline' ? input.source.url.length : 0,
       }))
-      .sort((a, b) => b.size - a.size);
-    if (largest !== undefined && largest.size > 0) {
-      throw tooLarge(largest.name, largest.size, `inlined, the job is ${formatBytes(bytes)} as JSON, and ${JOB_LIMIT}`);
+      .sort((a, b) => b.urlBytes - a.urlBytes);
+    if (largest !== undefined && largest.urlBytes > 0) {
+      const { index, urlBytes } = largest;
+      const limit = `${formatBytes(urlBytes)} as a data URL makes the job ${formatBytes(bytes)} as JSON, and ${JOB_LIMIT}`;
+      throw tooLarge(names[index]!, contentBytes[index] || urlBytes, limit);
     }
   }
 

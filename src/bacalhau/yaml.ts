@@ -150,6 +150,13 @@ export function setOwn(object: GoObject, key: string, value: GoJson): void {
 
 /** Reads `text` as Bacalhau's CLI does. Never throws. */
 export function readYaml(text: string): YamlPass {
+  // go-yaml's reader refuses characters YAML does not allow in a stream (readerc.go).
+  const control = [...text].findIndex((char) => !isYamlChar(char.codePointAt(0)!));
+  if (control >= 0) {
+    const line = [...text].slice(0, control).filter((char) => char === '\n').length + 1;
+    const error = { rule: 'yaml-lib' as const, message: `yaml: line ${line}: control characters are not allowed` };
+    return { documents: 0, duplicateKeys: [], boolKeys: [], error };
+  }
   const lineCounter = new LineCounter();
   const docs = parseAllDocuments(text, { version: '1.1', uniqueKeys: false, lineCounter });
   const list = Array.isArray(docs) ? docs : [];
@@ -259,6 +266,17 @@ export function readYaml(text: string): YamlPass {
     };
   }
 }
+
+/** The characters YAML allows in a stream: tab, newlines and the printable ones. */
+const isYamlChar = (code: number) =>
+  code === 0x09 ||
+  code === 0x0a ||
+  code === 0x0d ||
+  (code >= 0x20 && code <= 0x7e) ||
+  code === 0x85 ||
+  (code >= 0xa0 && code <= 0xd7ff) ||
+  (code >= 0xe000 && code <= 0xfffd) ||
+  code >= 0x10000;
 
 /** A plain `<<` key: go-yaml v2 merges the mapping(s) it points at. */
 function isMergeKey(key: unknown): boolean {
