@@ -3,14 +3,13 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { directory, file } from '../mounts/tree.js';
-import { bytesToBase64 } from '../spec/base64.js';
-import { encodeInline } from '../spec/inline.js';
-import { writeTar } from '../spec/tar.js';
-import { checkBacalhau } from './check.js';
-import { RULES } from './rules.js';
+import { checkBacalhau } from '../src/bacalhau/check.js';
+import { RULES } from '../src/bacalhau/rules.js';
+import { directory, file } from '../src/mounts/tree.js';
+import { bytesToBase64 } from '../src/spec/base64.js';
+import { writeTar } from '../src/spec/tar.js';
 
-const fixture = (path: string) => new Uint8Array(readFileSync(new URL(`../../fixtures/${path}`, import.meta.url)));
+const fixture = (path: string) => new Uint8Array(readFileSync(new URL(`../fixtures/${path}`, import.meta.url)));
 const dataUrl = (bytes: Uint8Array, type = 'application/wasm') => `data:${type};base64,${bytesToBase64(bytes)}`;
 const HELLO = dataUrl(fixture('c/hello.wasm'));
 
@@ -374,6 +373,17 @@ describe('the rule table', () => {
   it('has one accept and one refuse case per rule, and no case without a rule', () => {
     expect(RULES.map((rule) => rule.id).sort()).toEqual(Object.keys(CASES).sort());
     expect(new Set(RULES.map((rule) => rule.id)).size).toBe(RULES.length);
+  });
+
+  it('docs/bacalhau.md lists every rule, with its stage and source', () => {
+    const docs = readFileSync(new URL('../docs/bacalhau.md', import.meta.url), 'utf8');
+    for (const rule of RULES) {
+      const row = docs.split('\n').find((line) => line.startsWith(`| \`${rule.id}\``));
+      expect(row, rule.id).toBeDefined();
+      expect(row).toContain(rule.source);
+      const section = docs.slice(0, docs.indexOf(row!)).lastIndexOf('### ');
+      expect(docs.slice(section, section + 20), rule.id).toContain(`### ${rule.stage}`);
+    }
   });
 
   it('the base job is accepted with no finding at all', () => {

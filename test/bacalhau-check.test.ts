@@ -1,14 +1,14 @@
 // The pipeline around the rules: where it stops, the order of findings, Bacalhau's exact texts, YAML 1.1 and Go decoding.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { bytesToBase64 } from '../spec/base64.js';
-import { checkBacalhau } from './check.js';
-import { decodeDataUrl } from './dataurl.js';
-import { goClean, goDuration, goQuote } from './go.js';
-import { templatePass } from './template.js';
-import { readYaml } from './yaml.js';
+import { checkBacalhau } from '../src/bacalhau/check.js';
+import { decodeDataUrl } from '../src/bacalhau/dataurl.js';
+import { goClean, goDuration, goQuote } from '../src/bacalhau/go.js';
+import { templatePass } from '../src/bacalhau/template.js';
+import { readYaml } from '../src/bacalhau/yaml.js';
+import { bytesToBase64 } from '../src/spec/base64.js';
 
-const hello = bytesToBase64(new Uint8Array(readFileSync(new URL('../../fixtures/c/hello.wasm', import.meta.url))));
+const hello = bytesToBase64(new Uint8Array(readFileSync(new URL('../fixtures/c/hello.wasm', import.meta.url))));
 
 /** A valid job with `task` lines added under the task (indented by 4) and `top` lines at the top. */
 function job(task = '', top = ''): string {

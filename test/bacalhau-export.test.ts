@@ -1,18 +1,18 @@
 // exportJob: what it changes, what it keeps, and the content too big for Bacalhau.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { isBrineError } from '../errors/index.js';
-import { directory, type FileTree, file } from '../mounts/tree.js';
-import { bytesToBase64 } from '../spec/base64.js';
-import { decodeInline, encodeInline } from '../spec/inline.js';
-import { parseJobDocument } from '../spec/parse.js';
-import { jobToYaml } from '../spec/serialize.js';
-import { type Job, newJob } from '../spec/types.js';
-import { checkBacalhau } from './check.js';
-import { exportJob } from './export.js';
-import { templatePass } from './template.js';
+import { checkBacalhau } from '../src/bacalhau/check.js';
+import { exportJob } from '../src/bacalhau/export.js';
+import { templatePass } from '../src/bacalhau/template.js';
+import { isBrineError } from '../src/errors/index.js';
+import { directory, type FileTree, file } from '../src/mounts/tree.js';
+import { bytesToBase64 } from '../src/spec/base64.js';
+import { decodeInline, encodeInline } from '../src/spec/inline.js';
+import { parseJobDocument } from '../src/spec/parse.js';
+import { jobToYaml } from '../src/spec/serialize.js';
+import { type Job, newJob } from '../src/spec/types.js';
 
-const hello = new Uint8Array(readFileSync(new URL('../../fixtures/c/hello.wasm', import.meta.url)));
+const hello = new Uint8Array(readFileSync(new URL('../fixtures/c/hello.wasm', import.meta.url)));
 
 /** What the UI gives: a job whose files are in memory, nothing Bacalhau requires filled in. */
 function uiJob(fields: Partial<Job> = {}): Job {

@@ -50,8 +50,12 @@ describe('brine validate --bacalhau', () => {
     const out = brine(['validate', '--bacalhau', '-'], inlineJob().replace('    Network: {Type: None}\n', ''));
     expect(out.status).toBe(0);
     expect(out.stdout).toBe('bacalhau: a default network would accept and start this job (1 warning)\n');
-    expect(out.stderr).toContain('warning Tasks[0].Network.Type: Network is not set (Default): Bacalhau runs the job with Host networking');
-    expect(out.stderr).toContain('  a compute node accepts it\n  rule: bacalhau:net-default-host (pkg/executor/wasm/handler.go: loadModules');
+    expect(out.stderr).toContain(
+      'warning Tasks[0].Network.Type: Network is not set (Default): Bacalhau runs the job with Host networking',
+    );
+    expect(out.stderr).toContain(
+      '  a compute node accepts it\n  rule: bacalhau:net-default-host (pkg/executor/wasm/handler.go: loadModules',
+    );
   });
 
   it("exits 1 when it would be refused, printing Bacalhau's messages and the source rules", () => {
@@ -77,7 +81,9 @@ describe('brine validate --bacalhau', () => {
   it('refuses every demo as written: its files are host paths a default node does not serve', () => {
     const out = brine(['validate', '--bacalhau', join(demos, 'hello/job.yaml')]);
     expect(out.status).toBe(1);
-    expect(out.stderr).toContain('error Tasks[0].InputSources[0].Source.Type: does not support localDirectory, only inline, urldownload');
+    expect(out.stderr).toContain(
+      'error Tasks[0].InputSources[0].Source.Type: does not support localDirectory, only inline, urldownload',
+    );
     expect(out.stderr).toContain('`brine export` turns local files into inline data URLs');
   });
 
@@ -86,19 +92,44 @@ describe('brine validate --bacalhau', () => {
     truncateSync(huge, 65 * 1024 * 1024);
     mkdirSync(join(dir, 'a-directory'), { recursive: true });
     const cases: [string[], string, number, string][] = [
-      [['validate', '--bacalhau', write('bad.yaml', 'Type: [batch\n')], '', 1, 'error (job): converting yaml to json: yaml: line'],
-      [['validate', '--bacalhau', write('list.yaml', '- Type: batch\n')], '', 1, 'json: cannot unmarshal array into Go value of type map[string]interface {}'],
+      [
+        ['validate', '--bacalhau', write('bad.yaml', 'Type: [batch\n')],
+        '',
+        1,
+        'error (job): converting yaml to json: yaml: line',
+      ],
+      [
+        ['validate', '--bacalhau', write('list.yaml', '- Type: batch\n')],
+        '',
+        1,
+        'json: cannot unmarshal array into Go value of type map[string]interface {}',
+      ],
       [['validate', '--bacalhau', write('empty.yaml', '')], '', 1, 'error (job): no content provided'],
       [['validate', '--bacalhau', write('comment.yaml', '# nothing\n')], '', 1, 'error (job): empty/nil job'],
-      [['validate', '--bacalhau', write('binary.yaml', new Uint8Array([0, 1, 2, 255]))], '', 1, 'converting yaml to json'],
+      [
+        ['validate', '--bacalhau', write('binary.yaml', new Uint8Array([0, 1, 2, 255]))],
+        '',
+        1,
+        'converting yaml to json',
+      ],
       [['validate', '--bacalhau', '-'], '{{ .X', 1, 'failed to parse template: template: :1: unclosed action'],
-      [['validate', '--bacalhau', join(dir, 'missing.yaml')], '', 2, `brine: cannot read ${join(dir, 'missing.yaml')}: ENOENT`],
+      [
+        ['validate', '--bacalhau', join(dir, 'missing.yaml')],
+        '',
+        2,
+        `brine: cannot read ${join(dir, 'missing.yaml')}: ENOENT`,
+      ],
       [['validate', '--bacalhau', join(dir, 'a-directory')], '', 2, 'not a file'],
       [['validate', '--bacalhau', huge], '', 2, 'too large to check'],
       [['validate', '--bacalhau'], '', 2, 'brine: missing JOB.yaml'],
       [['validate', '--bacalhau', '--json', 'x.yaml'], '', 2, 'brine: unknown option "--json"'],
       [['export', 'x.yaml', '-o'], '', 2, 'brine: -o needs a file'],
-      [['export', write('bad-export.yaml', 'Tasks: [\n')], '', 1, 'brine: SpecError: invalid WASM spec: malformed YAML'],
+      [
+        ['export', write('bad-export.yaml', 'Tasks: [\n')],
+        '',
+        1,
+        'brine: SpecError: invalid WASM spec: malformed YAML',
+      ],
       [['export', write('list-export.yaml', '- a\n')], '', 1, 'a job spec must be a map'],
       [['export', huge], '', 2, 'too large to check'],
     ];
@@ -136,7 +167,10 @@ describe('brine export', () => {
       expect(yaml).not.toContain('localDirectory');
       expect(brine(['validate', '--bacalhau', exported]).status).toBe(0);
       const interrupt = demo === 'spin' ? 'spinning' : undefined;
-      const [original, copy] = await Promise.all([run(join(demos, demo, 'job.yaml'), interrupt), run(exported, interrupt)]);
+      const [original, copy] = await Promise.all([
+        run(join(demos, demo, 'job.yaml'), interrupt),
+        run(exported, interrupt),
+      ]);
       expect(copy).toEqual(original);
       expect(original.stdout.length).toBeGreaterThan(0);
     });
@@ -145,7 +179,7 @@ describe('brine export', () => {
   it('writes to stdout without -o, a directory as a gzip tar', () => {
     const out = brine(['export', join(demos, 'csv/job.yaml')]);
     expect(out.status).toBe(0);
-    expect(out.stdout).toContain('# InputSources[1] (/inputs): inputs inlined as a data URL (a gzip\'d tar)\n');
+    expect(out.stdout).toContain("# InputSources[1] (/inputs): inputs inlined as a data URL (a gzip'd tar)\n");
     expect(out.stdout).toMatch(/URL: data:application\/gzip;base64,H4sI/);
   });
 
@@ -176,10 +210,12 @@ describe('brine export', () => {
     truncateSync(blob, 70 * 1024 * 1024);
     const job = write(
       'sparse.yaml',
-      inlineJob('').replace('    Network:', '    Network:').replace(
-        '    InputSources:\n',
-        '    InputSources:\n      - {Target: /data, Source: {Type: localDirectory, Params: {SourcePath: sparse}}}\n',
-      ),
+      inlineJob('')
+        .replace('    Network:', '    Network:')
+        .replace(
+          '    InputSources:\n',
+          '    InputSources:\n      - {Target: /data, Source: {Type: localDirectory, Params: {SourcePath: sparse}}}\n',
+        ),
     );
     const out = brine(['export', job]);
     expect(out.status).toBe(1);
@@ -187,12 +223,27 @@ describe('brine export', () => {
   });
 
   it('a job export cannot make acceptable: exit 1 with the findings, nothing written; a missing source is an error', () => {
-    const out = brine(['export', write('lower.yaml', inlineJob('    Env: {lower: x}\n')), '-o', join(dir, 'lower.out.yaml')]);
+    const out = brine([
+      'export',
+      write('lower.yaml', inlineJob('    Env: {lower: x}\n')),
+      '-o',
+      join(dir, 'lower.out.yaml'),
+    ]);
     expect(out.status).toBe(1);
-    expect(out.stderr).toContain("error Tasks[0].Env.lower: task main validation failed: environment variable 'lower' must be uppercase");
-    expect(out.stderr).toContain('brine: Bacalhau would still refuse the exported job: fix the job file (nothing written)');
+    expect(out.stderr).toContain(
+      "error Tasks[0].Env.lower: task main validation failed: environment variable 'lower' must be uppercase",
+    );
+    expect(out.stderr).toContain(
+      'brine: Bacalhau would still refuse the exported job: fix the job file (nothing written)',
+    );
     expect(existsSync(join(dir, 'lower.out.yaml'))).toBe(false);
-    const missing = write('missing-source.yaml', inlineJob().replace('Type: inline, Params: {URL: "data:application/wasm;base64,' + hello + '"}', 'Type: localDirectory, Params: {SourcePath: nowhere.wasm}'));
+    const missing = write(
+      'missing-source.yaml',
+      inlineJob().replace(
+        `Type: inline, Params: {URL: "data:application/wasm;base64,${hello}"}`,
+        'Type: localDirectory, Params: {SourcePath: nowhere.wasm}',
+      ),
+    );
     const gone = brine(['export', missing]);
     expect(gone.status).toBe(1);
     expect(gone.stderr).toContain('input configuration error: input source "nowhere.wasm" does not exist');
