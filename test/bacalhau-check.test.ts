@@ -1,12 +1,16 @@
 // The pipeline around the rules: where it stops, the order of findings, Bacalhau's exact texts, YAML 1.1 and Go decoding.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { parse, stringify } from 'yaml';
 import { checkBacalhau } from '../src/bacalhau/check.js';
 import { decodeDataUrl } from '../src/bacalhau/dataurl.js';
+import { exportJob } from '../src/bacalhau/export.js';
 import { goClean, goDuration, goQuote } from '../src/bacalhau/go.js';
 import { templatePass } from '../src/bacalhau/template.js';
 import { readYaml } from '../src/bacalhau/yaml.js';
 import { bytesToBase64 } from '../src/spec/base64.js';
+import { parseJobDocument } from '../src/spec/parse.js';
+import { prng } from './helpers.js';
 
 const hello = bytesToBase64(new Uint8Array(readFileSync(new URL('../fixtures/c/hello.wasm', import.meta.url))));
 
@@ -90,6 +94,69 @@ Tasks:
       expect(result.accepted, JSON.stringify(text.slice(0, 20))).toBe(false);
     }
     expect(messages(bomb)).toEqual(['converting yaml to json: yaml: document contains excessive aliasing']);
+  });
+});
+
+describe('edited jobs (seeded)', () => {
+  /** Values of every kind, including the ones rules single out. */
+  const VALUES = [
+    null,
+    0,
+    -1,
+    1.5,
+    1e30,
+    true,
+    'yes',
+    '',
+    ' ',
+    'env:X',
+    '{{',
+    'data:,x',
+    [],
+    [null],
+    [1, 'a'],
+    {},
+    { Type: 'inline' },
+    '\u0000',
+  ];
+  const FULL = job(
+    `    Env: {A: b}
+    ResultPaths: [{Name: o, Path: /o}]
+    Publisher: {Type: local, Params: {}}
+    Resources: {CPU: "1", Memory: 1Gb, Disk: 1gb, GPU: "0"}
+    Timeouts: {ExecutionTimeout: 1, TotalTimeout: 5}
+`,
+    'Count: 1\nConstraints: [{Key: a, Operator: in, Values: [b]}]\nMeta: {a: b}\n',
+  );
+  // biome-ignore lint/suspicious/noExplicitAny: the job is edited as plain YAML data
+  const paths = (value: any, prefix: string[] = []): string[][] =>
+    value !== null && typeof value === 'object'
+      ? [prefix, ...Object.keys(value).flatMap((key) => paths(value[key], [...prefix, key]))]
+      : [prefix];
+
+  it('never make the check or the export throw: every problem is a finding or a typed error', async () => {
+    const random = prng(20260819);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+    for (let n = 0; n < 300; n++) {
+      const doc = parse(FULL);
+      for (let edits = 1 + Math.floor(random() * 4); edits > 0; edits--) {
+        const path = pick(paths(doc).filter((p) => p.length > 0));
+        const parent = path.slice(0, -1).reduce((node, key) => node[key], doc);
+        if (random() < 0.2) delete parent[path.at(-1)!];
+        else parent[path.at(-1)!] = structuredClone(pick(VALUES));
+      }
+      let text = stringify(doc, { version: '1.1', lineWidth: 0 });
+      if (random() < 0.2) {
+        const at = Math.floor(random() * text.length);
+        text = text.slice(0, at) + text.slice(at + 1 + Math.floor(random() * 4));
+      }
+      expect(() => checkBacalhau(text), text).not.toThrow();
+      try {
+        await exportJob(parseJobDocument(text).job, async () => ({ kind: 'file', data: new Uint8Array(1) }));
+      } catch (error) {
+        expect((error as { code?: string }).code, text).toMatch(/Error$/);
+      }
+    }
   });
 });
 

@@ -40,6 +40,16 @@ export function decodeDataUrl(url: string): DataUrl {
   const fail = (message: string): never => {
     throw new DataUrlError(message, message === 'missing comma before data' ? 'comma' : part);
   };
+  /** Token characters from `pos` up to one of `stops`, with the lexer's errors for the end of input and a bad character. */
+  const token = (stops: string, atEnd: string, bad: string): string => {
+    const start = pos;
+    for (let c = at(); c === undefined || !stops.includes(c); c = at()) {
+      if (c === undefined) fail(atEnd);
+      if (!isTokenChar(c!)) fail(bad);
+      pos++;
+    }
+    return url.slice(start, pos);
+  };
   let type = 'text';
   let subtype = 'plain';
   const params: Record<string, string> = { charset: 'US-ASCII' };
@@ -53,26 +63,12 @@ export function decodeDataUrl(url: string): DataUrl {
     const xToken = (at() === 'x' || at() === 'X') && url[pos + 1] === '-';
     pos++;
     if (!xToken && (url[start] === 'x' || url[start] === 'X')) pos++;
-    for (;;) {
-      const c = at();
-      if (c === '/') break;
-      if (c === undefined) fail('missing media type slash');
-      if (!isTokenChar(c!)) fail('invalid character for media type');
-      pos++;
-    }
+    token('/', 'missing media type slash', 'invalid character for media type');
     const mediaType = url.slice(start, pos);
     if (!xToken && !DISCRETE.some((prefix) => mediaType.startsWith(prefix))) fail('invalid media type');
     pos++;
-    const subStart = pos;
-    for (;;) {
-      const c = at();
-      if (c === ';' || c === ',') break;
-      if (c === undefined) fail('incomplete media type');
-      if (!isTokenChar(c!)) fail('invalid character for media subtype');
-      pos++;
-    }
     type = mediaType;
-    subtype = url.slice(subStart, pos) || subtype;
+    subtype = token(';,', 'incomplete media type', 'invalid character for media subtype') || subtype;
     delete params.charset;
   }
 
@@ -83,13 +79,7 @@ export function decodeDataUrl(url: string): DataUrl {
     const c = at();
     if (c === undefined || c === '=' || c === ',') fail('unterminated parameter sequence');
     if (!isTokenChar(c!)) fail('invalid character for parameter attribute');
-    const attrStart = pos;
-    while (at() !== '=' && at() !== ',') {
-      if (at() === undefined) fail('unterminated parameter sequence');
-      if (!isTokenChar(at()!)) fail('invalid character for parameter attribute');
-      pos++;
-    }
-    const attr = url.slice(attrStart, pos);
+    const attr = token('=,', 'unterminated parameter sequence', 'invalid character for parameter attribute');
     if (at() === ',') {
       part = 'base64-flag';
       if (attr !== 'base64') fail(`expected base64, got ${attr}`);
@@ -142,14 +132,9 @@ export function decodeDataUrl(url: string): DataUrl {
       }
     }
     if (!isTokenChar(first!)) fail('invalid character for parameter value');
-    const start = pos;
-    while (at() !== ';' && at() !== ',') {
-      if (at() === undefined) fail('missing comma before data');
-      if (!isTokenChar(at()!)) fail('invalid character for parameter value');
-      pos++;
-    }
+    const value = token(';,', 'missing comma before data', 'invalid character for parameter value');
     try {
-      return new TextDecoder().decode(percentDecode(url.slice(start, pos)));
+      return new TextDecoder().decode(percentDecode(value));
     } catch (error) {
       return fail((error as Error).message);
     }
