@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { type BacalhauFinding, checkBacalhau } from '../bacalhau/check.js';
 import { exportJob, MAX_SOURCE_READ_BYTES, tooLarge } from '../bacalhau/export.js';
 import type { Outcome, Stage } from '../bacalhau/rules.js';
-import { errors, errorText } from '../errors/index.js';
+import { BrineError, errorText } from '../errors/index.js';
 import type { FileTree } from '../mounts/tree.js';
 import { formatBytes } from '../spec/memory.js';
 import { parseJobDocument } from '../spec/parse.js';
@@ -79,7 +79,12 @@ async function readSource(base: string, sourcePath: string): Promise<FileTree> {
   try {
     size = await hostTreeSize(path);
   } catch (error) {
-    throw errors.inputConfig(`input source "${sourcePath}" does not exist: ${errorText(error)}`, { sourcePath });
+    throw new BrineError(
+      'InputConfigError',
+      `input configuration error: input source "${sourcePath}" does not exist: ${errorText(error)}`,
+      { sourcePath },
+      'A localDirectory SourcePath is read relative to the job file (the working directory for -).',
+    );
   }
   if (size > MAX_SOURCE_READ_BYTES) throw tooLarge(sourcePath, size, 'far more than a job can hold (at most 1 MiB)');
   return readHostTree(path);
