@@ -27,3 +27,24 @@ export async function writeHostTree(path: string, tree: FileTree): Promise<void>
       for (const [name, child] of Object.entries(tree.entries)) await writeHostTree(join(path, name), child);
   }
 }
+
+/** All of standard input as text; throws once it passes `maxBytes`. */
+export async function readStdin(maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new Error(`standard input is over ${maxBytes} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Bytes of the files under a host path (symlinks not followed), without reading them. */
+export async function hostTreeSize(path: string): Promise<number> {
+  const info = await lstat(path);
+  if (!info.isDirectory()) return info.isFile() ? info.size : 0;
+  let total = 0;
+  for (const name of await readdir(path)) total += await hostTreeSize(join(path, name));
+  return total;
+}

@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { BrineError, errors, errorText } from '../errors/index.js';
+import { errors, errorText } from '../errors/index.js';
 import { EXIT_CODE_FILE_BYTES } from '../executor/bacalhau-mode.js';
 import { Executor } from '../executor/executor.js';
 import { mountJob } from '../executor/sources.js';
@@ -12,10 +12,13 @@ import { admit } from '../spec/admit.js';
 import { type Finding, throwFirstError } from '../spec/findings.js';
 import { parseJobDocument } from '../spec/parse.js';
 import { COMPAT_MODES, type CompatMode, entrypointOf, executionTimeoutSeconds, type Job } from '../spec/types.js';
-import { readHostTree, writeHostTree } from './host-files.js';
+import { exportCommand, readJobFile, validateBacalhau } from './bacalhau.js';
+import { readHostTree, readStdin, writeHostTree } from './host-files.js';
+import { describeError } from './report.js';
 
 const USAGE = `usage: brine run JOB.yaml [--output-dir DIR] [--json] [--compat bacalhau]
-       brine validate JOB.yaml
+       brine validate [--bacalhau] JOB.yaml
+       brine export JOB.yaml [-o FILE]
 
 run: runs a Bacalhau WASM job (YAML) locally, streaming its stdout and stderr.
   --output-dir DIR  write Bacalhau's results layout to DIR: stdout, stderr, exitCode, <output Name>/...
@@ -23,25 +26,35 @@ run: runs a Bacalhau WASM job (YAML) locally, streaming its stdout and stderr.
   --compat bacalhau run with Bacalhau's observable behaviour (as Engine.Params.Brine.Compat: bacalhau)
   Exit status: the program's exit code when the job completed, 125 when it failed, 124 on timeout or cancel.
 validate: checks the job as \`run\` would before starting it, and says what it would run; exit status 0 or 1.
-JOB.yaml may be - for standard input.`;
+  --bacalhau        check it against Bacalhau's rules instead: exit status 0 if a default Bacalhau network
+                    would accept and start it (warnings allowed), 1 if its CLI, orchestrator or a compute
+                    node would refuse it. Each finding names the field, Bacalhau's message and the rule.
+export: writes the job ready for Bacalhau (to stdout, or to FILE with -o): local files inlined as data
+  URLs, required fields filled in, Brine's extensions removed with a comment each. Exit status 0, or 1
+  when the job cannot be made ready (the reasons are printed) or a file is too big to inline.
+JOB.yaml may be - for standard input. Exit status 2 for bad arguments or a job file that cannot be read.`;
 
 export const EXIT_FAILED = 125;
 export const EXIT_STOPPED = 124;
 
 interface Options {
-  command: 'run' | 'validate';
+  command: 'run' | 'validate' | 'export';
   jobPath: string;
   outputDir?: string;
   json: boolean;
   compat?: CompatMode;
+  /** validate --bacalhau */
+  bacalhau: boolean;
+  /** export -o FILE */
+  outputFile?: string;
 }
 
 function parseArgs(argv: string[]): Options | string {
   const [command, ...rest] = argv;
-  if (command !== 'run' && command !== 'validate') {
+  if (command !== 'run' && command !== 'validate' && command !== 'export') {
     return command === undefined || command === '--help' || command === '-h' ? '' : `unknown command "${command}"`;
   }
-  const options: Partial<Options> = { command, json: false };
+  const options: Partial<Options> = { command, json: false, bacalhau: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     if (command === 'run' && arg === '--json') options.json = true;
@@ -51,6 +64,12 @@ function parseArgs(argv: string[]): Options | string {
       options.outputDir = dir;
     } else if (command === 'run' && arg.startsWith('--output-dir='))
       options.outputDir = arg.slice('--output-dir='.length);
+    else if (command === 'validate' && arg === '--bacalhau') options.bacalhau = true;
+    else if (command === 'export' && (arg === '-o' || arg === '--output')) {
+      const file = rest[++i];
+      if (file === undefined) return `${arg} needs a file`;
+      options.outputFile = file;
+    } else if (command === 'export' && arg.startsWith('--output=')) options.outputFile = arg.slice('--output='.length);
     else if (command === 'run' && arg === '--compat') {
       const mode = rest[++i];
       if (!COMPAT_MODES.includes(mode as CompatMode)) return `--compat takes one of ${COMPAT_MODES.join(', ')}`;
@@ -63,12 +82,22 @@ function parseArgs(argv: string[]): Options | string {
   return options as Options;
 }
 
-/** `brine run` and `brine validate`: returns the process exit status. */
+/** `brine run`, `brine validate` and `brine export`: returns the process exit status. */
 export async function main(argv: string[]): Promise<number> {
   const options = parseArgs(argv);
   if (typeof options === 'string') {
     process.stderr.write(options === '' ? `${USAGE}\n` : `brine: ${options}\n${USAGE}\n`);
     return options === '' ? 0 : 2;
+  }
+  if (options.bacalhau || options.command === 'export') {
+    const text = await readJobFile(options.jobPath);
+    if (text === undefined) return 2;
+    if (options.bacalhau) return validateBacalhau(text);
+    return exportCommand(
+      text,
+      options.jobPath === '-' ? process.cwd() : dirname(resolve(options.jobPath)),
+      options.outputFile,
+    );
   }
   let job: Job;
   try {
@@ -109,12 +138,6 @@ export async function main(argv: string[]): Promise<number> {
     process.off('SIGTERM', interrupt);
     executor.dispose();
   }
-}
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function readLocal(path: string): Promise<FileTree> {
@@ -200,10 +223,6 @@ function reportWarning(warning: Finding): void {
 }
 
 function report(error: unknown): number {
-  if (error instanceof BrineError) {
-    process.stderr.write(`brine: ${error.code}: ${error.message}\nhint: ${error.hint}\n`);
-  } else {
-    process.stderr.write(`brine: ${errorText(error)}\n`);
-  }
+  process.stderr.write(describeError(error));
   return EXIT_FAILED;
 }
