@@ -63,6 +63,8 @@ export function buildResult(execution: Execution, ending: Ending): ExecutionResu
     memory,
     timings: { ...execution.timings, ...ending.phases },
     graph: execution.graph,
+    http: [...execution.http],
+    httpOmitted: execution.httpOmitted,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { LoadedModules } from '../loader/loader.js';
 import { normalizePath } from '../mounts/paths.js';
-import type { LogOptions, RunRequest, WireMount } from '../protocol/messages.js';
+import type { HttpOptions, LogOptions, RunRequest, WireMount } from '../protocol/messages.js';
 import { entrypointOf, type Job, jobCount, jobType } from '../spec/types.js';
 
 export interface RunRequestParts {
@@ -13,11 +13,13 @@ export interface RunRequestParts {
   logStaging: SharedArrayBuffer | undefined;
   fsQuotaBytes: number;
   fsMaxNodes: number;
+  /** The HTTP host module's rule; absent when the job's network is None. */
+  http: HttpOptions | undefined;
 }
 
 /** What the worker needs to run the job: the planned modules, the guest's argv, env, stdin and filesystem. */
 export function runRequest(parts: RunRequestParts): RunRequest {
-  const { job, loaded, logStaging } = parts;
+  const { job, loaded, logStaging, http } = parts;
   return {
     executionId: parts.executionId,
     modules: loaded.modules,
@@ -33,6 +35,7 @@ export function runRequest(parts: RunRequestParts): RunRequest {
     fsMaxNodes: parts.fsMaxNodes,
     logs: parts.logs,
     ...(logStaging === undefined ? {} : { logStaging }),
+    ...(http === undefined ? {} : { http }),
     ...(job.brine.seed === undefined ? {} : { seed: job.brine.seed }),
   };
 }
