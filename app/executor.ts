@@ -9,7 +9,15 @@ import { createBrowserWorker } from '../src/host/browser';
 import { serializeError } from './lib/errors';
 import { formToJob } from './lib/jobForm';
 import { logIndex } from './state/logIndex';
-import { applyGraphEvent, beginRun, finishRun, refuseRun, setMemoryPages, setRunState } from './state/run';
+import {
+  addHttpRecord,
+  applyGraphEvent,
+  beginRun,
+  finishRun,
+  refuseRun,
+  setMemoryPages,
+  setRunState,
+} from './state/run';
 import { store } from './state/store';
 
 /** Main-thread time per task spent indexing log lines. */
@@ -56,6 +64,9 @@ function onEvent(event: ExecutorEvent): void {
       return;
     case 'graph':
       applyGraphEvent(id, event.event);
+      return;
+    case 'http':
+      addHttpRecord(id, event.record);
       return;
     case 'result':
       logIndex.end();

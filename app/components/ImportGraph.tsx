@@ -18,6 +18,9 @@ import { edgeLabel, layoutGraph, nodeErrorCode } from '../lib/graphLayout';
 import { store, useApp } from '../state/store';
 import { NodeDetails } from './NodeDetails';
 
+/** How the graph names the modules Brine provides. */
+const BUILT_IN: Partial<Record<GraphNode['kind'], string>> = { wasi: 'built-in WASI', http: 'built-in HTTP' };
+
 type ModuleFlowNode = Node<{ module: GraphNode; errorCode: string | undefined }, 'module'>;
 
 function ModuleNode({ data, selected }: NodeProps<ModuleFlowNode>) {
@@ -34,7 +37,7 @@ function ModuleNode({ data, selected }: NodeProps<ModuleFlowNode>) {
         {module.id}
       </div>
       <div className="module-meta">
-        {module.kind === 'wasi' ? 'built-in WASI' : module.kind} · {module.status}
+        {BUILT_IN[module.kind] ?? module.kind} · {module.status}
         {module.size === undefined ? '' : ` · ${formatBytes(module.size)}`}
       </div>
       {errorCode !== undefined && <div className="module-error">{errorCode}</div>}

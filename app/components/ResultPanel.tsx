@@ -4,6 +4,7 @@ import { explainLimitReached, explainMemoryError } from '../lib/memory';
 import { isActive } from '../state/run';
 import { useApp } from '../state/store';
 import { ErrorBox } from './ErrorBox';
+import { HttpRequests } from './HttpRequests';
 
 const PHASES = [
   ['compile', 'compileMs'],
@@ -88,6 +89,7 @@ export function ResultPanel() {
       <MemoryExplanation />
       {result !== null && <Timeline timings={result.timings} />}
       <MemoryGauge />
+      <HttpRequests />
     </section>
   );
 }

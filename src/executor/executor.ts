@@ -205,7 +205,7 @@ export class Executor {
     const timeout = executionTimeoutSeconds(job);
     const clearDeadline = timeout > 0 ? setLongTimeout(() => this.stop(execution, 'timedOut'), timeout * 1000) : null;
     const logs = execution.receiver;
-    const access = httpAccessOf(job);
+    const access = httpAccessOf(job.network, job.brine.compat);
     try {
       execution.transition('loading');
       const loaded = await loadModules({

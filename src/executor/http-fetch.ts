@@ -12,8 +12,6 @@ const MAX_REQUESTS = 10;
 const REDIRECTS = [301, 302, 303, 307, 308];
 /** Headers Go drops on a redirect to another domain (net/http: shouldCopyHeaderOnRedirect). */
 const SENSITIVE = ['authorization', 'www-authenticate', 'cookie', 'cookie2'];
-/** Content encodings fetch decodes: the guest gets the decoded body, so their length headers no longer apply. */
-const DECODED = ['gzip', 'x-gzip', 'deflate', 'br'];
 
 /** Performs `call`; never rejects. `signal` ends it when the execution ends. */
 export async function fetchForGuest(call: HttpCall, signal: AbortSignal): Promise<HttpReply> {
@@ -93,9 +91,7 @@ async function readResponse(response: Response, maxBytes: number): Promise<Pick<
     body.set(chunk.subarray(0, body.byteLength - at), at);
     at += chunk.byteLength;
   }
-  const decoded = DECODED.includes(response.headers.get('content-encoding')?.toLowerCase() ?? '');
-  const dropped = ['transfer-encoding', ...(decoded ? ['content-encoding', 'content-length'] : [])];
-  return { headers: headerLines([...response.headers].filter(([key]) => !dropped.includes(key))), body };
+  return { headers: headerLines(response.headers), body };
 }
 
 /** Go sends a URL's user:password as Basic authorization, unless the request has its own. */

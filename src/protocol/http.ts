@@ -103,9 +103,20 @@ export function canonicalHeaderKey(key: string): string {
   return key.toLowerCase().replace(/(^|-)([a-z])/g, (_, dash: string, letter: string) => dash + letter.toUpperCase());
 }
 
-/** Response header lines as the guest gets them: canonical keys, one line per value, sorted. */
+/** Content encodings fetch and browsers decode: the guest gets the decoded body. */
+const DECODED = ['gzip', 'x-gzip', 'deflate', 'br', 'zstd'];
+
+/**
+ * Response header lines as the guest gets them: canonical keys, one line per value, sorted. As
+ * with Go's client, Transfer-Encoding is not a header, and a body that was decoded loses the
+ * Content-Encoding and Content-Length that described it encoded.
+ */
 export function headerLines(entries: Iterable<[string, string]>): string {
-  return [...entries]
+  const all = [...entries].map(([key, value]): [string, string] => [key.toLowerCase(), value]);
+  const decoded = all.some(([key, value]) => key === 'content-encoding' && DECODED.includes(value.toLowerCase()));
+  const dropped = ['transfer-encoding', ...(decoded ? ['content-encoding', 'content-length'] : [])];
+  return all
+    .filter(([key]) => !dropped.includes(key))
     .map(([key, value]) => `${canonicalHeaderKey(key)}: ${value}`)
     .sort()
     .join('\n');

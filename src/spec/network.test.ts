@@ -1,11 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { httpAccessOf, matchWildcard, refusalOf } from './network.js';
-import { type Network, newJob } from './types.js';
+import type { Network } from './types.js';
 
-const accessOf = (network: Network, compat = false) =>
-  httpAccessOf(
-    newJob('main.wasm', { network, brine: { argv0: '', preopens: [], ...(compat ? { compat: 'bacalhau' } : {}) } }),
-  );
+const accessOf = (network: Network, compat = false) => httpAccessOf(network, compat ? 'bacalhau' : undefined);
 
 describe('matchWildcard (Bacalhau funcs/http)', () => {
   it.each([

@@ -3,7 +3,7 @@
  * WASM executor applies them (pkg/executor/wasm/funcs/http/http.go: isHostAllowed, matchWildcard).
  * Brine checks the same rule on every redirect hop, where Bacalhau checks only the first URL.
  */
-import { type Job, networkType } from './types.js';
+import type { CompatMode, Network } from './types.js';
 
 /** The rule a run's HTTP module applies; absent (null) when the job's network is None. */
 export interface HttpAccess {
@@ -33,10 +33,10 @@ const CANONICAL: Record<string, string> = {
  * as it would on Bacalhau) and each request is refused with the way to allow it. In the Bacalhau
  * compatibility mode, Default is Host.
  */
-export function httpAccessOf(job: Job): HttpAccess | null {
-  const typed = networkType(job);
+export function httpAccessOf({ type, domains: written }: Network, compat?: CompatMode): HttpAccess | null {
+  const typed = type.trim() || 'Default';
   const network = CANONICAL[typed.toLowerCase()] ?? typed;
-  const domains = job.network.domains.map((domain) => domain.trim().toLowerCase());
+  const domains = written.map((domain) => domain.trim().toLowerCase());
   switch (network) {
     case 'None':
       return null;
@@ -45,7 +45,7 @@ export function httpAccessOf(job: Job): HttpAccess | null {
     case 'Bridge':
       return { network, allow: 'none', domains, refusal: 'Network is Bridge: the HTTP module refuses every host' };
     case 'Default':
-      return job.brine.compat === 'bacalhau'
+      return compat === 'bacalhau'
         ? { network, allow: 'all', domains }
         : {
             network,
