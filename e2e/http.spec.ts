@@ -2,6 +2,10 @@
 // through the harness page, against a loopback server on another port (so CORS applies); and the
 // demo in the app.
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { extname, join, normalize } from 'node:path';
 import { expect, type Page, test } from '@playwright/test';
 import { maxResponseBytes } from '../src/protocol/http.js';
 import { jobToJson } from '../src/spec/json.js';
@@ -194,6 +198,35 @@ test.describe('http_request in Chromium', () => {
     expect((await running).state).toBe('cancelled');
     await server.stallClosed();
   });
+});
+
+test('works on a page without cross-origin isolation (no SharedArrayBuffer)', async ({ page }) => {
+  // The built app (dist-app, built for this run) served without COOP/COEP.
+  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
+  const plain = createServer(async (request, response) => {
+    const path = normalize(new URL(request.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
+    try {
+      const body = await readFile(join('dist-app', path));
+      response.writeHead(200, { 'Content-Type': types[extname(path)] ?? 'application/octet-stream' }).end(body);
+    } catch {
+      response.writeHead(404).end();
+    }
+  });
+  await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+  try {
+    await page.goto(`http://127.0.0.1:${(plain.address() as AddressInfo).port}/harness.html`);
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(await page.evaluate(() => crossOriginIsolated)).toBe(false);
+    const got = await request(page, [server.url('/json', 'localhost')]);
+    expect({ rc: got.rc, status: got.status, body: JSON.parse(got.body) }).toEqual({
+      rc: 0,
+      status: 200,
+      body: JSON_DOC,
+    });
+  } finally {
+    plain.closeAllConnections();
+    plain.close();
+  }
 });
 
 test('only the execution worker may connect to other origins: the page keeps connect-src self', async ({ page }) => {

@@ -251,7 +251,7 @@ export class Executor {
           execution.http.push(record);
           this.emit({ executionId: execution.id, type: 'http', record });
         },
-        lane: http?.lane && new LaneServer(http.lane, (kind, payload) => this.answer(kind, payload, signal)),
+        lane: http?.lane && new LaneServer(http.lane, (kind, payload) => this.answer(kind, payload, http, signal)),
       });
       if (outcome === null) return; // stopped (cancel, timeout) while running
       this.heldFiles.set(worker, new Set(outcome.heldFiles));
@@ -300,10 +300,11 @@ export class Executor {
     return { access, timeoutMs, lane };
   }
 
-  /** A call a worker makes over its lane: an HTTP request, ended with the execution. */
-  private async answer(kind: string, payload: unknown, signal: AbortSignal) {
+  /** A call a worker makes over its lane: an HTTP request under the job's rule, ended with the execution. */
+  private async answer(kind: string, payload: unknown, http: HttpOptions, signal: AbortSignal) {
     if (kind !== 'http') throw new Error(`no lane call "${kind}"`);
-    const reply = await fetchForGuest(payload as HttpCall, signal);
+    const call = { ...(payload as HttpCall), timeoutMs: http.timeoutMs };
+    const reply = await fetchForGuest(call, http.access, signal);
     return { status: reply.code, data: encodeReply(reply) };
   }
 

@@ -5,7 +5,7 @@
  */
 import { errorText } from '../errors/index.js';
 import { type HttpCall, HttpCode, type HttpReply, headerLines, parseUrl } from '../protocol/http.js';
-import { refusalOf } from '../spec/network.js';
+import { type HttpAccess, refusalOf } from '../spec/network.js';
 
 /** Go's http.Client makes at most this many requests per call: it stops at the 10th redirect. */
 const MAX_REQUESTS = 10;
@@ -13,8 +13,12 @@ const REDIRECTS = [301, 302, 303, 307, 308];
 /** Headers Go drops on a redirect to another domain (net/http: shouldCopyHeaderOnRedirect). */
 const SENSITIVE = ['authorization', 'www-authenticate', 'cookie', 'cookie2'];
 
-/** Performs `call`; never rejects. `signal` ends it when the execution ends. */
-export async function fetchForGuest(call: HttpCall, signal: AbortSignal): Promise<HttpReply> {
+/**
+ * Performs `call` under the job's rule `access` (the host's own copy: what the worker sends is not
+ * trusted for it), checking every URL, the first included. Never rejects; `signal` ends it when
+ * the execution ends.
+ */
+export async function fetchForGuest(call: HttpCall, access: HttpAccess, signal: AbortSignal): Promise<HttpReply> {
   const timeout = AbortSignal.timeout(call.timeoutMs);
   const both = AbortSignal.any([signal, timeout]);
   const first = new URL(call.url);
@@ -25,6 +29,11 @@ export async function fetchForGuest(call: HttpCall, signal: AbortSignal): Promis
   const redirects: string[] = [];
   try {
     for (;;) {
+      const refusal = refusalOf(access, url);
+      if (refusal !== undefined) {
+        const reason = url === first ? refusal : `redirect to ${url.href} refused: ${refusal}`;
+        return { code: HttpCode.NotAllowed, redirects, reason };
+      }
       if (url.protocol !== 'http:' && url.protocol !== 'https:') {
         return { code: HttpCode.NetworkError, redirects, reason: `unsupported protocol scheme "${url.protocol}"` };
       }
@@ -50,10 +59,6 @@ export async function fetchForGuest(call: HttpCall, signal: AbortSignal): Promis
         return { code: HttpCode.NetworkError, redirects, reason: `stopped after ${MAX_REQUESTS} redirects` };
       }
       redirects.push(next.href);
-      const refusal = refusalOf(call.access, next);
-      if (refusal !== undefined) {
-        return { code: HttpCode.NotAllowed, redirects, reason: `redirect to ${next.href} refused: ${refusal}` };
-      }
       if (response.status <= 303) {
         if (method !== 'GET' && method !== 'HEAD') method = 'GET';
         body = null;

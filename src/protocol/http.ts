@@ -3,7 +3,6 @@
  * codes, the request the worker hands to a transport, the reply it gets back, and the record of
  * each request that the result and the UI show.
  */
-import type { HttpAccess } from '../spec/network.js';
 
 export const HTTP_MODULE = 'wasi:http/requests';
 export const HTTP_FUNCTION = 'http_request';
@@ -41,7 +40,6 @@ export interface HttpCall {
   body: Uint8Array<ArrayBuffer> | null;
   /** Response body bytes to read at most (the rest is not read). */
   maxBytes: number;
-  access: HttpAccess;
   timeoutMs: number;
 }
 

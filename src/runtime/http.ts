@@ -114,7 +114,6 @@ export class HttpModule {
       headers: headerBytes === null ? [] : parseHeaders(decoder.decode(headerBytes)),
       body,
       maxBytes: maxResponseBytes(memory.size),
-      access: this.access,
       timeoutMs: this.timeoutMs,
     });
   }
@@ -241,57 +240,60 @@ export function laneTransport(lane: LaneClient): HttpTransport {
 
 /**
  * Browsers: a synchronous XMLHttpRequest from the worker (it needs no cross-origin isolation).
- * The browser follows redirects itself: only the final URL can be checked, after the fact.
+ * The browser follows redirects itself: only the final URL can be checked against `access`,
+ * after the fact.
  */
-export const xhrTransport: HttpTransport = (call) => {
-  const url = new URL(call.url);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { code: HttpCode.NetworkError, reason: `unsupported protocol scheme "${url.protocol}"` };
-  }
-  const xhr = new XMLHttpRequest();
-  xhr.open(call.method, call.url, false);
-  xhr.responseType = 'arraybuffer';
-  xhr.timeout = call.timeoutMs;
-  try {
-    // The browser drops the headers it keeps for itself (Host, Cookie, Content-Length...).
-    for (const [key, value] of call.headers) xhr.setRequestHeader(key, value);
-  } catch (error) {
-    return { code: HttpCode.NetworkError, reason: `invalid request header: ${errorText(error)}` };
-  }
-  try {
-    xhr.send(call.body === null || call.method === 'GET' || call.method === 'HEAD' ? null : call.body);
-  } catch (error) {
-    if ((error as { name?: string }).name === 'TimeoutError') {
-      return { code: HttpCode.Timeout, reason: `no complete response within ${call.timeoutMs / 1000} s` };
+export const xhrTransport =
+  (access: HttpAccess): HttpTransport =>
+  (call) => {
+    const url = new URL(call.url);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+      return { code: HttpCode.NetworkError, reason: `unsupported protocol scheme "${url.protocol}"` };
     }
-    return { code: HttpCode.NetworkError, reason: browserFailure(url) };
-  }
-  url.hash = '';
-  const redirects = xhr.responseURL !== '' && xhr.responseURL !== url.href ? [xhr.responseURL] : [];
-  const final = redirects.length > 0 ? parseUrl(xhr.responseURL) : null;
-  const refusal = final === null ? undefined : refusalOf(call.access, final);
-  if (refusal !== undefined) {
+    const xhr = new XMLHttpRequest();
+    xhr.open(call.method, call.url, false);
+    xhr.responseType = 'arraybuffer';
+    xhr.timeout = call.timeoutMs;
+    try {
+      // The browser drops the headers it keeps for itself (Host, Cookie, Content-Length...).
+      for (const [key, value] of call.headers) xhr.setRequestHeader(key, value);
+    } catch (error) {
+      return { code: HttpCode.NetworkError, reason: `invalid request header: ${errorText(error)}` };
+    }
+    try {
+      xhr.send(call.body === null || call.method === 'GET' || call.method === 'HEAD' ? null : call.body);
+    } catch (error) {
+      if ((error as { name?: string }).name === 'TimeoutError') {
+        return { code: HttpCode.Timeout, reason: `no complete response within ${call.timeoutMs / 1000} s` };
+      }
+      return { code: HttpCode.NetworkError, reason: browserFailure(url) };
+    }
+    url.hash = '';
+    const redirects = xhr.responseURL !== '' && xhr.responseURL !== url.href ? [xhr.responseURL] : [];
+    const final = redirects.length > 0 ? parseUrl(xhr.responseURL) : null;
+    const refusal = final === null ? undefined : refusalOf(access, final);
+    if (refusal !== undefined) {
+      return {
+        code: HttpCode.NotAllowed,
+        redirects,
+        reason: `the browser followed a redirect to ${xhr.responseURL}, which is refused: ${refusal} (the response was withheld from the guest)`,
+      };
+    }
+    const body = xhr.response instanceof ArrayBuffer ? new Uint8Array(xhr.response) : new Uint8Array(0);
     return {
-      code: HttpCode.NotAllowed,
+      code: HttpCode.Success,
+      status: xhr.status,
+      headers: headerLines(
+        xhr
+          .getAllResponseHeaders()
+          .split('\r\n')
+          .filter((line) => line.includes(':'))
+          .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
+      ),
+      body: body.subarray(0, call.maxBytes),
       redirects,
-      reason: `the browser followed a redirect to ${xhr.responseURL}, which is refused: ${refusal} (the response was withheld from the guest)`,
     };
-  }
-  const body = xhr.response instanceof ArrayBuffer ? new Uint8Array(xhr.response) : new Uint8Array(0);
-  return {
-    code: HttpCode.Success,
-    status: xhr.status,
-    headers: headerLines(
-      xhr
-        .getAllResponseHeaders()
-        .split('\r\n')
-        .filter((line) => line.includes(':'))
-        .map((line) => [line.slice(0, line.indexOf(':')), line.slice(line.indexOf(':') + 1).trim()]),
-    ),
-    body: body.subarray(0, call.maxBytes),
-    redirects,
   };
-};
 
 /** A failed browser request: the browser does not say whether CORS, the connection or the name failed. */
 function browserFailure(url: URL): string {

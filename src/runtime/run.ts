@@ -63,7 +63,7 @@ export function runExecution(
     options: request.http,
     transport: request.http.lane
       ? laneTransport(new LaneClient(request.http.lane, (event, transfer) => post(event, transfer)))
-      : xhrTransport,
+      : xhrTransport(request.http.access),
     onRecord: (record) => {
       if (++httpRequests <= MAX_HTTP_RECORDS) post({ type: 'http', record }, []);
     },
