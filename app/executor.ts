@@ -13,6 +13,7 @@ import {
   addHttpRecord,
   applyGraphEvent,
   beginRun,
+  clearRunState,
   finishRun,
   refuseRun,
   setMemoryPages,
@@ -98,24 +99,38 @@ function publish(): void {
   if (currentId !== null && pendingPages > 0) setMemoryPages(currentId, pendingPages);
 }
 
-/** Runs the job in the form as a new execution; the previous one is released. */
-export async function startRun(): Promise<void> {
+/** Releases (and so stops) the current execution and empties its log; `id`'s events are shown from now on. */
+function follow(id: string | null): void {
   if (startedId !== null) executor.release(startedId);
   startedId = null;
-  const id = `brine-${++runs}-${Date.now().toString(36)}`;
   currentId = id;
   pendingPages = 0;
   clearTimeout(indexTimer);
   indexTimer = undefined;
   logIndex.reset();
+}
+
+/** Runs the job in the form as a new execution; the previous one is released. */
+export async function startRun(): Promise<void> {
+  const id = `brine-${++runs}-${Date.now().toString(36)}`;
+  follow(id);
   beginRun(id);
   publish();
   try {
     await executor.start({ executionId: id, job: formToJob(store.getState().form) });
-    startedId = id;
   } catch (error) {
     refuseRun(id, serializeError(error, 'SpecError'));
+    return;
   }
+  if (currentId === id) startedId = id;
+  else executor.release(id); // another job was loaded while this one started
+}
+
+/** Another job was loaded: the run of the previous one is stopped and no longer shown. */
+export function clearRun(): void {
+  follow(null);
+  clearRunState();
+  publish();
 }
 
 export function cancelRun(): void {

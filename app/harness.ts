@@ -1,10 +1,12 @@
 // harness.html: a page without UI for automation (Playwright and other drivers).
 // window.brine.run(jobJson, options) runs a job (see src/spec/json.ts) on Brine's browser executor
-// and returns the result's JSON-safe fields, with the full stdout and stderr text;
+// and returns the result's JSON-safe fields, with the full stdout and stderr text (`summary` holds
+// the result's own stdout and stderr: Bacalhau's summaries in the compatibility mode);
 // window.brine.cancelAll() cancels the runs in progress.
 import { Executor, type ExecutorOptions } from '../src/executor/executor.js';
 import { createBrowserWorker } from '../src/host/browser.js';
 import { streamText } from '../src/logs/types.js';
+import { listFiles } from '../src/mounts/tree.js';
 import { jobFromJson } from '../src/spec/json.js';
 
 /** The executor options a run may set. */
@@ -35,7 +37,7 @@ async function run(jobJson: unknown, options: RunOptions = {}) {
     running.delete(executionId);
   });
   executor.release(executionId);
-  const { state, exitCode, errorMsg, error, memory, timings, http } = result;
+  const { state, exitCode, errorMsg, error, memory, timings, onBacalhau, compat, http } = result;
   return {
     state,
     exitCode,
@@ -43,9 +45,13 @@ async function run(jobJson: unknown, options: RunOptions = {}) {
     error,
     memory,
     timings,
+    onBacalhau,
+    compat,
     http,
     stdout: streamText(result.logs, 'stdout'),
     stderr: streamText(result.logs, 'stderr'),
+    summary: { stdout: result.stdout, stderr: result.stderr },
+    outputs: result.outputs.map((output) => ({ name: output.name, files: listFiles(output.tree).map((f) => f.path) })),
   };
 }
 

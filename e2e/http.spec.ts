@@ -200,13 +200,14 @@ test.describe('http_request in Chromium', () => {
   });
 });
 
-test('works on a page without cross-origin isolation (no SharedArrayBuffer)', async ({ page }) => {
-  // The built app (dist-app, built for this run) served without COOP/COEP.
+test('works on a page without cross-origin isolation (no SharedArrayBuffer)', async ({ page, baseURL }) => {
+  // The app as built for this run (e2e/server.ts), served without COOP/COEP.
+  const built = join('.e2e-build', new URL(baseURL!).port);
   const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
   const plain = createServer(async (request, response) => {
     const path = normalize(new URL(request.url ?? '/', 'http://x').pathname).replace(/^\/+/, '');
     try {
-      const body = await readFile(join('dist-app', path));
+      const body = await readFile(join(built, path));
       response.writeHead(200, { 'Content-Type': types[extname(path)] ?? 'application/octet-stream' }).end(body);
     } catch {
       response.writeHead(404).end();

@@ -235,6 +235,9 @@ describe('access rules', () => {
     const brine = await request([url], { type: '', domains: [] });
     expect(brine.rc).toBe(4);
     expect(brine.result.http[0]?.reason).toMatch(/set Network.Type to HTTP/);
+    expect(brine.result.onBacalhau).toContain(
+      `Network Default is Host: the requests refused here would have been made (1, first GET ${url})`,
+    );
     const compat = await run(
       clientJob([url], { type: 'Default', domains: [] }, { brine: { argv0: '', preopens: [], compat: 'bacalhau' } }),
     );
@@ -277,6 +280,9 @@ describe('redirects: every hop is checked (Bacalhau checks only the first URL)',
       `redirect to ${to} refused: host "localhost" matches none of Network.Domains (127.0.0.1)`,
     );
     expect(server.seen.some((seen) => seen.url === '/echo?cross')).toBe(false);
+    expect(result.onBacalhau).toContain(
+      `only the first URL is checked: the redirects refused here would have been followed (1, first to ${to})`,
+    );
   });
 
   it('stops at the 10th redirect, as Go does', async () => {
@@ -300,7 +306,7 @@ describe('a request in flight', () => {
     const ex = executor();
     const id = newId();
     await ex.start({ executionId: id, job: clientJob([server.url('/stall?cancel')]) });
-    await expect.poll(() => server.seen.some((seen) => seen.url === '/stall?cancel')).toBe(true);
+    await expect.poll(() => server.seen.some((seen) => seen.url === '/stall?cancel'), { timeout: 20_000 }).toBe(true);
     await ex.cancel(id);
     await server.stallClosed();
     expect((await ex.wait(id)).state).toBe('cancelled');

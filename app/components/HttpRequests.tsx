@@ -1,5 +1,6 @@
 import type { HttpRecord } from '../../src/protocol/http';
-import { formatBytes, formatMs, plural } from '../lib/format';
+import { formatBytes } from '../../src/spec/memory';
+import { formatMs, plural } from '../lib/format';
 import { useApp } from '../state/store';
 
 function Request({ request }: { request: HttpRecord }) {

@@ -1,6 +1,6 @@
 import { normalizePath } from '../../src/mounts/paths';
+import { formatBytes } from '../../src/spec/memory';
 import { fileBytes, type PickedItem } from '../lib/files';
-import { formatBytes } from '../lib/format';
 import { addModules, addMounts, removeModule, setField, setModuleTarget } from '../state/form';
 import { setNotice, useApp } from '../state/store';
 import { DropZone, FilePicker } from './DropZone';

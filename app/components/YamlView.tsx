@@ -1,7 +1,7 @@
 import { useMemo } from 'react';
+import { formatBytes } from '../../src/spec/memory';
 import { download } from '../lib/download';
 import { serializeError } from '../lib/errors';
-import { formatBytes } from '../lib/format';
 import { formToYaml } from '../lib/jobForm';
 import { editYaml, endYamlEdit } from '../state/form';
 import { useApp } from '../state/store';

@@ -4,11 +4,10 @@
  */
 import { errors } from '../../src/errors/index';
 import { normalizePath } from '../../src/mounts/paths';
-import { type FileTree, file } from '../../src/mounts/tree';
+import { type FileTree, file, treeFromFiles } from '../../src/mounts/tree';
 import { parseJob } from '../../src/spec/parse';
 import type { Job } from '../../src/spec/types';
 import { fileBytes } from './files';
-import { treeFromFiles } from './tree';
 
 export interface DemoInfo {
   id: string;

@@ -5,10 +5,11 @@
 import { errors } from '../../src/errors/index';
 import { normalizePath } from '../../src/mounts/paths';
 import type { FileEntry, FileTree } from '../../src/mounts/tree';
+import { treeSize } from '../../src/mounts/tree';
 import { decodeInline, encodeInline } from '../../src/spec/inline';
 import { jobToYaml } from '../../src/spec/serialize';
 import { type BrineOptions, DEFAULT_ENTRYPOINT, type Job, newJob, type SourceSpec } from '../../src/spec/types';
-import { isWasmFile, treeSize } from './tree';
+import { isWasmFile } from './tree';
 
 /** A .wasm file: the entry module or a module that others import by its target path. */
 export interface ModuleItem {

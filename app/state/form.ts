@@ -3,10 +3,12 @@ import { normalizePath } from '../../src/mounts/paths';
 import { file } from '../../src/mounts/tree';
 import { parseJob } from '../../src/spec/parse';
 import type { Job } from '../../src/spec/types';
+import { clearRun } from '../executor';
 import { serializeError } from '../lib/errors';
 import type { PickedItem } from '../lib/files';
 import {
   emptyForm,
+  formToYaml,
   type JobForm,
   jobToForm,
   type MountItem,
@@ -110,14 +112,30 @@ export function removeOutput(id: string): void {
   edit((form) => ({ outputs: form.outputs.filter((o) => o.id !== id) }));
 }
 
-/** YAML typed or pasted: the form follows it whenever it parses; otherwise the error shows. */
-export function editYaml(text: string): void {
+/** The form's job as YAML, or null while the form does not make a job. */
+function jobYaml(form: JobForm): string | null {
   try {
-    const form = jobToForm(parseJob(text), store.getState().form);
-    store.setState({ form, yamlDraft: text, yamlError: null, demoId: '' });
+    return formToYaml(form).yaml;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * YAML typed or pasted: the form follows it whenever it parses; otherwise the error shows. YAML of
+ * another job (not just other text) clears the run, which belongs to the job it ran.
+ */
+export function editYaml(text: string): void {
+  const { form } = store.getState();
+  let edited: JobForm;
+  try {
+    edited = jobToForm(parseJob(text), form);
   } catch (error) {
     store.setState({ yamlDraft: text, yamlError: serializeError(error, 'SpecError') });
+    return;
   }
+  store.setState({ form: edited, yamlDraft: text, yamlError: null, demoId: '' });
+  if (jobYaml(edited) !== jobYaml(form)) clearRun();
 }
 
 /** Leaving the YAML view: valid text is replaced by the YAML of the form. */
@@ -125,10 +143,13 @@ export function endYamlEdit(): void {
   if (store.getState().yamlError === null) store.setState({ yamlDraft: null });
 }
 
+/** Another job (a demo's, a link's) replaces the form; the run of the previous one is cleared. */
 export function loadJob(job: Job, demoId = ''): void {
   store.setState({ form: jobToForm(job), yamlDraft: null, yamlError: null, demoId });
+  clearRun();
 }
 
 export function newJob(): void {
   store.setState({ form: emptyForm(), yamlDraft: null, yamlError: null, demoId: '' });
+  clearRun();
 }

@@ -1,4 +1,4 @@
-import { errors, errorText, isBrineError } from '../errors/index.js';
+import { asBrineError, errors } from '../errors/index.js';
 import { Slots, WorkerPool } from '../host/pool.js';
 import type { WorkerFactory, WorkerHandle } from '../host/types.js';
 import { CompileCache } from '../loader/compile-cache.js';
@@ -18,7 +18,8 @@ import {
 import { admit, OFFLINE_RULES } from '../spec/admit.js';
 import { throwFirstError } from '../spec/findings.js';
 import { type HttpAccess, httpAccessOf } from '../spec/network.js';
-import { entrypointOf, executionTimeoutSeconds, type Job } from '../spec/types.js';
+import { executionTimeoutSeconds, type Job } from '../spec/types.js';
+import { bacalhauEnding, entrypointToCall, isBacalhauMode } from './bacalhau-mode.js';
 import { Execution } from './execution.js';
 import { fetchForGuest } from './http-fetch.js';
 import { LogReceiver } from './log-receiver.js';
@@ -212,7 +213,7 @@ export class Executor {
         mounts,
         entryModule: job.entryModule,
         importModules: job.importModules,
-        entrypoint: entrypointOf(job),
+        entrypoint: entrypointToCall(job),
         limitPages: execution.limitPages,
         http: access !== null,
         cache: this.cache,
@@ -269,7 +270,7 @@ export class Executor {
         logs.takeStaged();
         this.finish(execution, failure('failed', errors.workerCrashed(error.message)));
       } else if (!signal.aborted) {
-        this.finish(execution, failure('failed', isBrineError(error) ? error : errors.workerCrashed(errorText(error))));
+        this.finish(execution, failure('failed', asBrineError(error)));
       }
     } finally {
       clearDeadline?.();
@@ -326,7 +327,9 @@ export class Executor {
     this.finish(execution, failure(state, error));
   }
 
-  private finish(execution: Execution, ending: Ending): void {
+  private finish(execution: Execution, brineEnding: Ending): void {
+    const { job } = execution;
+    const ending = isBacalhauMode(job) ? bacalhauEnding(job, brineEnding, brineEnding.end) : brineEnding;
     execution.end(
       ending.state,
       () => buildResult(execution, ending),
@@ -350,5 +353,7 @@ function completedRun(execution: Execution, outcome: RunOutcome): Ending {
     outputs: outcome.outputs.map(({ target, role, tree }) => ({ name: target, role, tree })),
     memoryPages: outcome.memoryPages,
     phases: { linkMs: outcome.linkMs, runMs: outcome.runMs },
+    end: outcome.end,
+    workerNotes: outcome.bacalhauNotes,
   };
 }

@@ -10,6 +10,7 @@ import type { StreamName } from '../logs/types.js';
 import type { Mount } from '../mounts/mount-table.js';
 import type { FileTree } from '../mounts/tree.js';
 import type { HttpAccess } from '../spec/network.js';
+import type { CompatMode } from '../spec/types.js';
 import type { HttpRecord } from './http.js';
 import type { LaneEvent } from './lane.js';
 import type { LogBatch } from './log-staging.js';
@@ -82,6 +83,8 @@ export interface RunRequest {
   /** Named preopens, after "/": normalised directory paths. */
   preopens: string[];
   seed?: number;
+  /** Run with Bacalhau's observable behaviour (touchfs outputs, its random and clocks). */
+  compat?: CompatMode;
   fsQuotaBytes: number;
   /** Writable files, directories and links allowed at once. */
   fsMaxNodes: number;
@@ -131,4 +134,6 @@ export interface RunOutcome {
   httpOmitted: number;
   /** Hashes of the big files the worker keeps for later runs. */
   heldFiles: string[];
+  /** What the guest did that Bacalhau would have answered differently (not in the compatibility mode). */
+  bacalhauNotes: string[];
 }

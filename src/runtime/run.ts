@@ -1,8 +1,9 @@
 import { type Fd, WASIProcExit } from '@bjorn3/browser_wasi_shim';
-import { errors, errorText, isBrineError } from '../errors/index.js';
+import { asBrineError, errors, errorText } from '../errors/index.js';
 import { buildRoot, nodeAt, snapshot } from '../fs/build.js';
 import { PreopenFd } from '../fs/fds.js';
 import { type DirNode, FsContext } from '../fs/nodes.js';
+import { OutputPolicy } from '../fs/touchfs.js';
 import type { LogEvent } from '../logs/types.js';
 import type { Mount } from '../mounts/mount-table.js';
 import type { HttpRecord } from '../protocol/http.js';
@@ -18,7 +19,7 @@ import {
 } from '../protocol/messages.js';
 import { WASM_PAGE_SIZE } from '../spec/memory.js';
 import { BrineWasi } from '../wasi/brine-wasi.js';
-import { type Entropy, realEntropy, seededEntropy } from '../wasi/clock.js';
+import { bacalhauEntropy, type Entropy, realEntropy, seededEntropy } from '../wasi/clock.js';
 import { OutputFd, StdinFd } from '../wasi/stdio.js';
 import { HttpModule, type HttpTransport, laneTransport, xhrTransport } from './http.js';
 import { LogBatcher } from './log-batcher.js';
@@ -35,9 +36,14 @@ export function runExecution(
   request: ResolvedRunRequest,
   post: (event: RunEvent, transfer: ArrayBuffer[]) => void,
 ): Omit<RunOutcome, 'heldFiles'> {
-  const entropy: Entropy = request.seed === undefined ? realEntropy() : seededEntropy(request.seed);
+  const compat = request.compat === 'bacalhau';
+  const notes = new Set<string>();
+  const shared: Entropy = request.seed === undefined ? realEntropy() : seededEntropy(request.seed);
+  // On Bacalhau every module instance starts its own fixed random stream.
+  const entropyFor = compat ? bacalhauEntropy : () => noteRandom(shared, notes);
+  const outputs = new OutputPolicy(compat ? 'enforce' : 'observe');
   const root = buildRoot(
-    new FsContext(() => entropy.realtime(), request.fsQuotaBytes, request.fsMaxNodes),
+    new FsContext(() => shared.realtime(), request.fsQuotaBytes, request.fsMaxNodes, outputs),
     request.mounts,
   );
   const memories: WebAssembly.Memory[] = [];
@@ -73,14 +79,14 @@ export function runExecution(
   const linkStart = performance.now();
   let runStart = linkStart;
   try {
-    const entry = link(request, fds, entropy, memories, http, () => logs.flushIfStale());
+    const entry = link(request, fds, entropyFor, memories, http, () => logs.flushIfStale());
     const fn = entry.exports[request.entrypoint];
     if (typeof fn !== 'function') throw errors.entrypoint(request.entrypoint);
     runStart = performance.now();
     post({ type: 'running' }, []);
     end = call(fn as () => unknown);
   } catch (error) {
-    end = { kind: 'error', error: (isBrineError(error) ? error : errors.workerCrashed(errorText(error))).toJSON() };
+    end = { kind: 'error', error: asBrineError(error).toJSON() };
   }
   const runMs = performance.now() - runStart;
   logs.flush();
@@ -95,6 +101,18 @@ export function runExecution(
     linkMs: runStart - linkStart,
     runMs,
     httpOmitted: Math.max(0, httpRequests - MAX_HTTP_RECORDS),
+    bacalhauNotes: [...outputs.notes, ...notes],
+  };
+}
+
+/** `entropy`, noting the first random_get: on Bacalhau its bytes would be the same on every run. */
+function noteRandom(entropy: Entropy, notes: Set<string>): Entropy {
+  return {
+    ...entropy,
+    fillRandom(target) {
+      notes.add('random_get returns the same bytes on every run: wazero seeds it with 42 for each module');
+      entropy.fillRandom(target);
+    },
   };
 }
 
@@ -109,7 +127,7 @@ interface HttpHost {
 function link(
   request: ResolvedRunRequest,
   fds: Fd[],
-  entropy: Entropy,
+  entropyFor: () => Entropy,
   memories: WebAssembly.Memory[],
   http: HttpHost | undefined,
   onHostCall: () => void,
@@ -121,7 +139,7 @@ function link(
     let httpModule: HttpModule | null = null;
     for (const [name, provider] of Object.entries(planned.providers)) {
       if (provider === 'wasi') {
-        wasi = new BrineWasi([...request.args], [...request.env], fds, entropy, onHostCall);
+        wasi = new BrineWasi([...request.args], [...request.env], fds, entropyFor(), onHostCall);
         imports[name] = wasi.wasiImport as WebAssembly.ModuleImports;
       } else if (provider === 'http') {
         // The loader plans the module only when the request carries its rule.
