@@ -107,7 +107,7 @@ export class Executor {
     return true;
   }
 
-  /** Bacalhau bids on every WASM job; Brine declines the ones it cannot run offline, and says why. */
+  /** Bacalhau bids on every WASM job; Brine declines those whose input sources it cannot read (urlDownload, ipfs, s3), and says why. */
   shouldBid(request: { job: Job }): BidResponse {
     const offline = admit(request.job).findings.find((finding) => OFFLINE_RULES.includes(finding.rule));
     return { shouldBid: offline === undefined, shouldWait: false, reason: offline?.message ?? BID_REASON };
