@@ -4,6 +4,7 @@ import { JobFields } from './components/JobFields';
 import { LogPane } from './components/LogPane';
 import { ModuleList } from './components/ModuleList';
 import { MountList } from './components/MountList';
+import { NetworkRule } from './components/NetworkRule';
 import { OutputFiles } from './components/OutputFiles';
 import { OutputPaths } from './components/OutputPaths';
 import { ResultPanel } from './components/ResultPanel';
@@ -19,6 +20,7 @@ export function App() {
           <MountList />
           <OutputPaths />
           <JobFields />
+          <NetworkRule />
           <YamlView />
         </section>
         <section className="column run-column" aria-label="Execution">

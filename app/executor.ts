@@ -10,6 +10,7 @@ import { serializeError } from './lib/errors';
 import { formToJob } from './lib/jobForm';
 import { logIndex } from './state/logIndex';
 import {
+  addHttpRecord,
   applyGraphEvent,
   beginRun,
   clearRunState,
@@ -64,6 +65,9 @@ function onEvent(event: ExecutorEvent): void {
       return;
     case 'graph':
       applyGraphEvent(id, event.event);
+      return;
+    case 'http':
+      addHttpRecord(id, event.record);
       return;
     case 'result':
       logIndex.end();

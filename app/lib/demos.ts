@@ -34,10 +34,19 @@ export async function fetchDemoIndex(): Promise<DemoIndex> {
   return (await fetchOk(new URL('demos/index.json', document.baseURI))).json() as Promise<DemoIndex>;
 }
 
-/** The demo's job, with its localDirectory sources fetched into in-memory sources. */
+/**
+ * The demo's job, with its localDirectory sources fetched into in-memory sources, and the page's
+ * address in place of ${PAGE_URL} (the app's base URL) and ${PAGE_HOST} (its host name), for
+ * demos that fetch from the page's own server.
+ */
 export async function loadDemoJob(demo: DemoInfo): Promise<Job> {
   const jobUrl = new URL(demo.job, document.baseURI);
-  const job = parseJob(await (await fetchOk(jobUrl)).text());
+  const page = { URL: new URL('.', document.baseURI).href, HOST: location.hostname };
+  const text = (await (await fetchOk(jobUrl)).text()).replace(
+    /\$\{PAGE_(URL|HOST)\}/g,
+    (_, name: keyof typeof page) => page[name],
+  );
+  const job = parseJob(text);
   const fetchFile = async (path: string) => fileBytes(await (await fetchOk(new URL(path, jobUrl))).blob());
   for (const input of job.inputs) {
     const { source } = input;

@@ -4,6 +4,7 @@ import { createStore } from 'zustand/vanilla';
 import type { SerializedError } from '../../src/errors/index';
 import type { ExecutionResult, ExecutionState } from '../../src/executor/types';
 import type { GraphEdge, GraphNode } from '../../src/loader/graph';
+import type { HttpRecord } from '../../src/protocol/http';
 import type { DemoInfo } from '../lib/demos';
 import { emptyForm, type JobForm } from '../lib/jobForm';
 
@@ -18,6 +19,8 @@ export interface RunState {
   edges: GraphEdge[];
   /** Largest memory seen so far, in pages. */
   memoryPages: number;
+  /** The guest's HTTP requests so far. */
+  http: HttpRecord[];
 }
 
 export const idleRun: RunState = {
@@ -28,6 +31,7 @@ export const idleRun: RunState = {
   nodes: [],
   edges: [],
   memoryPages: 0,
+  http: [],
 };
 
 export interface AppState {

@@ -10,6 +10,7 @@ import { resultFolder } from '../mounts/paths.js';
 import type { FileTree } from '../mounts/tree.js';
 import { admit } from '../spec/admit.js';
 import { type Finding, throwFirstError } from '../spec/findings.js';
+import { httpAccessOf } from '../spec/network.js';
 import { parseJobDocument } from '../spec/parse.js';
 import { COMPAT_MODES, type CompatMode, entrypointOf, executionTimeoutSeconds, type Job } from '../spec/types.js';
 import { exportCommand, readJobFile, validateBacalhau } from './bacalhau.js';
@@ -163,9 +164,19 @@ async function validate(job: Job): Promise<number> {
       `inputs: ${inputs.length > 0 ? inputs.join(', ') : 'none'}`,
       `outputs: ${job.outputs.length > 0 ? job.outputs.map((o) => `/${o.name}`).join(', ') : 'none'}`,
       `memory: ${limitPages} pages per memory; timeout: ${timeout > 0 ? `${timeout} s` : 'none'}`,
+      `network: ${networkSummary(job)}`,
     ].join('\n')}\n`,
   );
   return 0;
+}
+
+/** What the HTTP host module will allow, in a few words. */
+function networkSummary(job: Job): string {
+  const access = httpAccessOf(job.network, job.brine.compat);
+  if (access === null) return 'None (no HTTP module)';
+  if (access.allow === 'all') return `${access.network} (HTTP module, every host)`;
+  if (access.allow === 'none') return `${access.network} (HTTP module, every host refused)`;
+  return `HTTP (HTTP module, hosts matching ${access.domains.join(', ') || 'nothing'})`;
 }
 
 /** Local SourcePaths are read relative to the job file's directory (`base`). */
@@ -200,6 +211,9 @@ async function writeResults(dir: string, result: ExecutionResult, executor: Exec
 }
 
 function summarize(result: ExecutionResult): void {
+  for (const request of result.http.filter((r) => r.result !== 'Success')) {
+    process.stderr.write(`brine: http: ${request.method} ${request.url}: ${request.result}: ${request.reason ?? ''}\n`);
+  }
   if (result.state !== 'completed') {
     process.stderr.write(`brine: ${result.state}: ${result.errorMsg}\n`);
     if (result.error !== null) process.stderr.write(`hint: ${result.error.hint}\n`);

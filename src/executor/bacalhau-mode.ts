@@ -10,9 +10,10 @@ import { errors } from '../errors/index.js';
 import type { LogStore } from '../logs/store.js';
 import { type LogEvent, type StreamName, SUMMARY_BYTES } from '../logs/types.js';
 import { normalizePath } from '../mounts/paths.js';
+import type { HttpRecord } from '../protocol/http.js';
 import type { RunEnd } from '../protocol/messages.js';
 import { parseBytes } from '../spec/memory.js';
-import { entrypointOf, executionTimeoutSeconds, type Job } from '../spec/types.js';
+import { entrypointOf, executionTimeoutSeconds, type Job, networkType } from '../spec/types.js';
 import type { Ending } from './result.js';
 
 /** wazero's exit code for a module closed by a cancelled context (0xFFFFFFFF). */
@@ -53,8 +54,9 @@ export function differencesOnBacalhau(
   end: RunEnd | undefined,
   logs: LogStore,
   workerNotes: readonly string[],
+  http: readonly HttpRecord[],
 ): string[] {
-  const lines: string[] = [...jobDifferences(job)];
+  const lines: string[] = [...jobDifferences(job), ...httpDifferences(job, http)];
   if (end?.kind === 'return') lines.push('exit code -1: the entrypoint returned without calling proc_exit');
   if (end?.kind === 'trap') lines.push(`the error reads "wasm error: ${wazeroTrap(end.message)}"`);
   if (ending.state === 'cancelled') lines.push(`a cancel completes with exit code ${CANCELLED_EXIT_CODE} and no error`);
@@ -90,6 +92,25 @@ function jobDifferences(job: Job): string[] {
     lines.push('the program does not see the input at "/": Bacalhau mounts it where no path reaches it');
   }
   lines.push(...new Set(brineExtensions(brine).map((extension) => extension.bacalhau)));
+  return lines;
+}
+
+/** Requests refused here that Bacalhau would have made: under Network Default (Host there), or at a redirect (not checked there). */
+function httpDifferences(job: Job, http: readonly HttpRecord[]): string[] {
+  const refused = http.filter((request) => request.result === 'NotAllowed');
+  const atRedirect = refused.filter((request) => request.redirects !== undefined);
+  const lines: string[] = [];
+  if (networkType(job).toLowerCase() === 'default' && refused.length > 0) {
+    const [first] = refused;
+    lines.push(
+      `Network Default is Host: the requests refused here would have been made (${refused.length}, first ${first!.method} ${first!.url})`,
+    );
+  } else if (atRedirect.length > 0) {
+    const to = atRedirect[0]!.redirects!.at(-1);
+    lines.push(
+      `only the first URL is checked: the redirects refused here would have been followed (${atRedirect.length}, first to ${to})`,
+    );
+  }
   return lines;
 }
 
