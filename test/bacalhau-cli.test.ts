@@ -156,7 +156,15 @@ function run(job: string, interrupt?: string): Promise<{ status: number | null; 
 }
 
 describe('brine export', () => {
-  const DEMOS = ['hello', 'csv', 'dynamic', 'memory', 'colors', 'lines', 'spin'];
+  // Every demo but those that need the page serving them (their job has the page's address filled in).
+  const index: { demos: { id: string; pageOnly?: string }[] } = JSON.parse(
+    readFileSync(join(demos, 'index.json'), 'utf8'),
+  );
+  const DEMOS = index.demos.filter((demo) => demo.pageOnly === undefined).map((demo) => demo.id);
+  it('covers every demo the CLI can run', () => {
+    expect(DEMOS).toEqual(expect.arrayContaining(['hello', 'csv', 'dynamic', 'memory', 'colors', 'lines', 'spin']));
+    expect(index.demos.filter((demo) => demo.pageOnly !== undefined).map((demo) => demo.id)).toEqual(['http']);
+  });
   for (const demo of DEMOS) {
     it(`${demo}: the export is accepted by validate --bacalhau and runs as the original does`, async () => {
       const exported = join(dir, `${demo}.bacalhau.yaml`);

@@ -17,6 +17,8 @@ export interface DemoInfo {
   job: string;
   /** Every file of the demo, relative to the job file's folder. */
   files: string[];
+  /** Why the demo runs only in the page (not with the CLI, nor exported to Bacalhau as it is). */
+  pageOnly?: string;
 }
 
 export interface DemoIndex {
