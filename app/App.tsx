@@ -1,5 +1,6 @@
 import { Header } from './components/Header';
 import { ImportGraph } from './components/ImportGraph';
+import { JobChecks } from './components/JobChecks';
 import { JobFields } from './components/JobFields';
 import { LogPane } from './components/LogPane';
 import { ModuleList } from './components/ModuleList';
@@ -19,6 +20,7 @@ export function App() {
           <MountList />
           <OutputPaths />
           <JobFields />
+          <JobChecks />
           <YamlView />
         </section>
         <section className="column run-column" aria-label="Execution">

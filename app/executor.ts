@@ -7,7 +7,8 @@ import { Executor } from '../src/executor/executor';
 import type { ExecutorEvent } from '../src/executor/types';
 import { createBrowserWorker } from '../src/host/browser';
 import { serializeError } from './lib/errors';
-import { formToJob } from './lib/jobForm';
+import { runnableJob } from './lib/jobFiles';
+import { invalidEdit } from './state/job';
 import { logIndex } from './state/logIndex';
 import { applyGraphEvent, beginRun, finishRun, refuseRun, setMemoryPages, setRunState } from './state/run';
 import { store } from './state/store';
@@ -87,7 +88,10 @@ function publish(): void {
   if (currentId !== null && pendingPages > 0) setMemoryPages(currentId, pendingPages);
 }
 
-/** Runs the job in the form as a new execution; the previous one is released. */
+/**
+ * Runs the job being edited as a new execution; the previous one is released. Refused while a
+ * view holds an edit that does not parse (the job would not be what the person sees).
+ */
 export async function startRun(): Promise<void> {
   if (startedId !== null) executor.release(startedId);
   startedId = null;
@@ -99,8 +103,14 @@ export async function startRun(): Promise<void> {
   logIndex.reset();
   beginRun(id);
   publish();
+  const state = store.getState();
+  const invalid = invalidEdit(state);
+  if (invalid !== null) {
+    refuseRun(id, invalid);
+    return;
+  }
   try {
-    await executor.start({ executionId: id, job: formToJob(store.getState().form) });
+    await executor.start({ executionId: id, job: runnableJob(state.job, state.files) });
     startedId = id;
   } catch (error) {
     refuseRun(id, serializeError(error, 'SpecError'));

@@ -165,7 +165,7 @@ test('reloading the page mid-run keeps the job and its files (not the run)', asy
   await expect(page.getByTestId('args-input')).toHaveValue('kept argument');
   await expect(page.getByTestId('env-input')).toHaveValue('KEPT=yes');
   await expect(page.getByTestId('mount-target')).toHaveValue('/inputs/big.txt');
-  await expect(page.getByText('1.5 MiB')).toBeVisible();
+  await expect(page.getByText('1.5 MiB', { exact: true })).toBeVisible();
   await expect(page.getByTestId('status')).toHaveText('idle');
   // The module's bytes came back too: it runs again.
   await page.getByTestId('run').click();
@@ -211,7 +211,7 @@ test('a field that does not parse keeps its text, shows its error and hint under
   await expect(env).toHaveAttribute('aria-invalid', 'true');
   const problem = page.getByTestId('field-problem');
   await expect(problem).toContainText('environment line 1 "GREETING" must be NAME=value');
-  await expect(problem).toContainText('Hint: write one variable per line');
+  await expect(problem).toContainText('Hint: Write one variable per line');
   await page.getByTestId('run').click();
   await expect(page.getByTestId('status')).toHaveText('failed');
   await expect(page.getByTestId('error')).toContainText('must be NAME=value');
