@@ -1,6 +1,8 @@
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM } from './e2e/chromium.js';
 
-// 4173 is Vite's preview port; BRINE_E2E_PORT moves the tests elsewhere when it is taken.
+// 4173 is Vite's preview port; BRINE_E2E_PORT moves the tests elsewhere (runs at the same time
+// need ports of their own).
 const port = Number(process.env.BRINE_E2E_PORT ?? 4173);
 
 export default defineConfig({
@@ -11,25 +13,18 @@ export default defineConfig({
   workers: 2,
   retries: 0,
   reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
+  // The server refuses a port in use and builds into a folder of its port's (see e2e/server.ts).
+  // Neither `port` nor `url` here: Playwright would check the port itself, first, and offer to reuse
+  // whatever answers; readiness is the server's own line instead.
   webServer: {
-    command: `npx vite build && npx vite preview --port ${port} --strictPort`,
-    port,
-    reuseExistingServer: !process.env.CI,
+    command: `npx tsx e2e/server.ts ${port}`,
+    wait: { stdout: /^Serving .* on http:/m },
     timeout: 120_000,
   },
   use: {
     baseURL: `http://localhost:${port}`,
     trace: 'retain-on-failure',
-    launchOptions: {
-      executablePath: '/usr/bin/chromium',
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: CHROMIUM,
   },
   projects: [
     { name: 'chromium', use: { browserName: 'chromium' }, testIgnore: 'stream.spec.ts' },

@@ -10,7 +10,15 @@ import { serializeError } from './lib/errors';
 import { runnableJob } from './lib/jobFiles';
 import { invalidEdit } from './state/job';
 import { logIndex } from './state/logIndex';
-import { applyGraphEvent, beginRun, finishRun, refuseRun, setMemoryPages, setRunState } from './state/run';
+import {
+  applyGraphEvent,
+  beginRun,
+  clearRunState,
+  finishRun,
+  refuseRun,
+  setMemoryPages,
+  setRunState,
+} from './state/run';
 import { store } from './state/store';
 
 /** Main-thread time per task spent indexing log lines. */
@@ -88,19 +96,24 @@ function publish(): void {
   if (currentId !== null && pendingPages > 0) setMemoryPages(currentId, pendingPages);
 }
 
-/**
- * Runs the job being edited as a new execution; the previous one is released. Refused while a
- * view holds an edit that does not parse (the job would not be what the person sees).
- */
-export async function startRun(): Promise<void> {
+/** Releases (and so stops) the current execution and empties its log; `id`'s events are shown from now on. */
+function follow(id: string | null): void {
   if (startedId !== null) executor.release(startedId);
   startedId = null;
-  const id = `brine-${++runs}-${Date.now().toString(36)}`;
   currentId = id;
   pendingPages = 0;
   clearTimeout(indexTimer);
   indexTimer = undefined;
   logIndex.reset();
+}
+
+/**
+ * Runs the job being edited as a new execution; the previous one is released. Refused while a
+ * view holds an edit that does not parse (the job would not be what the person sees).
+ */
+export async function startRun(): Promise<void> {
+  const id = `brine-${++runs}-${Date.now().toString(36)}`;
+  follow(id);
   beginRun(id);
   publish();
   const state = store.getState();
@@ -111,11 +124,24 @@ export async function startRun(): Promise<void> {
   }
   try {
     await executor.start({ executionId: id, job: runnableJob(state.job, state.files) });
-    startedId = id;
   } catch (error) {
     refuseRun(id, serializeError(error, 'SpecError'));
+    return;
   }
+  if (currentId === id) startedId = id;
+  else executor.release(id); // another job was loaded while this one started
 }
+
+/** Another job was loaded: the run of the previous one is stopped and no longer shown. */
+function clearRun(): void {
+  follow(null);
+  clearRunState();
+  publish();
+}
+
+store.subscribe((state, previous) => {
+  if (state.jobSerial !== previous.jobSerial) clearRun();
+});
 
 export function cancelRun(): void {
   if (currentId !== null) executor.cancel(currentId).catch(() => {}); // not started: nothing to stop

@@ -52,7 +52,57 @@ export const graphNode = (page: Page, module: string) =>
 declare global {
   interface Window {
     longTasks: number[];
+    graphNodesHiddenAgain: string[];
   }
+}
+
+/**
+ * Records in `window.graphNodesHiddenAgain` every import graph node that is hidden after it was
+ * shown (React Flow hides a node it has not measured: a node that loses its measurement blinks, or
+ * stays hidden if it is never measured again).
+ */
+export async function watchGraphNodes(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    window.graphNodesHiddenAgain = [];
+    const shown = new WeakSet<Element>();
+    const note = (node: HTMLElement, style: string | null) => {
+      if (style === null) return;
+      if (!/visibility:\s*hidden/.test(style)) shown.add(node);
+      else if (shown.has(node)) window.graphNodesHiddenAgain.push(node.dataset.id ?? '?');
+    };
+    new MutationObserver((records) => {
+      // Each record holds the style before its change: the styles a node went through, in order.
+      for (const { target, oldValue } of records) {
+        if (target instanceof HTMLElement && target.classList.contains('react-flow__node')) note(target, oldValue);
+      }
+      for (const node of new Set(records.map((record) => record.target))) {
+        if (node instanceof HTMLElement && node.classList.contains('react-flow__node')) {
+          note(node, node.getAttribute('style'));
+        }
+      }
+    }).observe(document, { subtree: true, attributes: true, attributeFilter: ['style'], attributeOldValue: true });
+  });
+}
+
+/** Why graph nodes cannot be seen: hidden (not measured), of no size, or not inside the graph's box. */
+function graphNodeProblems(page: Page): Promise<string[]> {
+  return page.getByTestId('import-graph').evaluate((graph) => {
+    const box = graph.getBoundingClientRect();
+    return [...graph.querySelectorAll<HTMLElement>('.react-flow__node')].flatMap((node) => {
+      const { left, right, top, bottom, width, height } = node.getBoundingClientRect();
+      if (getComputedStyle(node).visibility === 'hidden') return [`${node.dataset.id} is hidden`];
+      if (width === 0 || height === 0) return [`${node.dataset.id} has no size`];
+      const inside = left >= box.left && right <= box.right && top >= box.top && bottom <= box.bottom;
+      return inside ? [] : [`${node.dataset.id} is outside the graph's box`];
+    });
+  });
+}
+
+/** The graph shows exactly these modules, each visible inside the graph's box. */
+export async function expectGraphShown(page: Page, modules: string[]): Promise<void> {
+  await expect(page.getByTestId('graph-node')).toHaveCount(modules.length);
+  for (const module of modules) await expect(graphNode(page, module)).toBeAttached();
+  await expect.poll(() => graphNodeProblems(page)).toEqual([]);
 }
 
 /** Records every long task of the page from its start in `window.longTasks` (durations in ms). */

@@ -93,6 +93,27 @@ describe('brine run', () => {
     expect(readFileSync(join(dir, 'exit-results/exitCode'), 'utf8')).toBe('5');
   });
 
+  it('--compat bacalhau: the exitCode file is cut to 4 bytes, and what differs is said on stderr otherwise', () => {
+    const job = writeJob(
+      'long-exit.yaml',
+      `Tasks:
+  - Engine: {Type: wasm, Params: {EntryModule: main.wasm, Entrypoint: _start}}
+    Env: {EXIT_CODE: "12345"}
+    InputSources:
+      - {Target: main.wasm, Source: {Type: localDirectory, Params: {SourcePath: wasm/exit_code.wasm}}}
+`,
+    );
+    const brineRun = brine('run', job, '--output-dir', 'long-exit');
+    expect(brineRun.status).toBe(12345 & 0xff);
+    expect(readFileSync(join(dir, 'long-exit/exitCode'), 'utf8')).toBe('12345');
+    expect(brineRun.stderr).toContain('brine: on Bacalhau: the exitCode file holds "1234" (cut to 4 bytes)');
+    const compat = brine('run', job, '--compat', 'bacalhau', '--output-dir', 'long-exit-compat');
+    expect(compat.status).toBe(12345 & 0xff);
+    expect(readFileSync(join(dir, 'long-exit-compat/exitCode'), 'utf8')).toBe('1234');
+    expect(compat.stderr).not.toContain('on Bacalhau');
+    expect(brine('run', job, '--compat', 'docker').stderr).toContain('--compat takes one of bacalhau');
+  });
+
   it('exits 125 when the job fails, with the error and hint on stderr, and still writes results', () => {
     const job = writeJob(
       'trap.yaml',

@@ -247,7 +247,7 @@ describe('errors in the result (from the loader and the worker)', () => {
       'MemoryLimitError',
     );
     expect(result.errorMsg).toContain('module "main.wasm"');
-    expect(result.errorMsg).toContain('2000 pages');
+    expect(result.errorMsg).toContain('2,000 pages (125 MiB)');
     expect(result.errorMsg).toContain('16 pages');
     expect(result.error?.details).toMatchObject({ minPages: 2000, limitPages: 16 });
   });

@@ -1,6 +1,6 @@
 import { useState } from 'react';
+import { formatBytes } from '../../src/spec/memory';
 import { cancelRun, startRun } from '../executor';
-import { formatBytes } from '../lib/format';
 import { jobYaml } from '../lib/jobYaml';
 import { encodeShareHash, SHARE_LIMIT_BYTES } from '../lib/share';
 import { loadDemo } from '../state/demos';

@@ -1,6 +1,6 @@
 import { normalizePath } from '../../src/mounts/paths';
+import { formatBytes } from '../../src/spec/memory';
 import { fileBytes, type PickedItem } from '../lib/files';
-import { formatBytes } from '../lib/format';
 import { type InputRow, inputPath, inputRows } from '../lib/jobForm';
 import { addModules, addMounts, removeInput, setEntryModule, setInputTarget } from '../state/job';
 import { setNotice, useApp } from '../state/store';

@@ -1,7 +1,8 @@
+import { countFiles, treeSize } from '../../src/mounts/tree';
+import { formatBytes } from '../../src/spec/memory';
 import { type PickedItem, readPickedFiles, readPickedFolder } from '../lib/files';
-import { formatBytes, plural } from '../lib/format';
+import { plural } from '../lib/format';
 import { type InputRow, inputPath } from '../lib/jobForm';
-import { countFiles, treeSize } from '../lib/tree';
 import { addMounts, removeInput, setInputTarget, setInputWritable } from '../state/job';
 import { setNotice } from '../state/store';
 import { DropZone, FilePicker } from './DropZone';

@@ -1,4 +1,4 @@
-import { formatPages } from '../lib/format';
+import { formatPages } from '../../src/spec/memory';
 import { useApp } from '../state/store';
 import { ErrorBox } from './ErrorBox';
 

@@ -1,8 +1,8 @@
 import { useMemo, useState } from 'react';
 import { normalizePath } from '../../src/mounts/paths';
 import { directory, type FileTree, listFiles } from '../../src/mounts/tree';
+import { formatBytes } from '../../src/spec/memory';
 import { download } from '../lib/download';
-import { formatBytes } from '../lib/format';
 import { hexDump, PREVIEW_TEXT_BYTES, textOf } from '../lib/preview';
 import { zipFiles } from '../lib/zip';
 import { useApp } from '../state/store';
@@ -72,7 +72,7 @@ function FilePreview({ file }: { file: OutputFile }) {
           Download
         </button>
       </div>
-      <pre className="preview-body" data-testid="file-preview">
+      <pre className={text === null ? 'preview-body' : 'preview-body text'} data-testid="file-preview">
         {text ?? hexDump(file.data)}
       </pre>
       {text !== null && file.data.byteLength > PREVIEW_TEXT_BYTES && (

@@ -1,9 +1,15 @@
+import { type RefObject, useEffect, useRef } from 'react';
 import type { Timings } from '../../src/executor/types';
-import { formatMs, formatPages } from '../lib/format';
+import { formatPages } from '../../src/spec/memory';
+import { formatMs } from '../lib/format';
 import { explainLimitReached, explainMemoryError } from '../lib/memory';
 import { isActive } from '../state/run';
 import { useApp } from '../state/store';
 import { ErrorBox } from './ErrorBox';
+import { OnBacalhau } from './OnBacalhau';
+
+/** Room left between the sticky header and a panel scrolled up to it. */
+const REVEAL_GAP_PX = 8;
 
 const PHASES = [
   ['compile', 'compileMs'],
@@ -62,14 +68,32 @@ function MemoryExplanation() {
   );
 }
 
+/**
+ * A run that starts while the panel is out of sight (below the job's form on a narrow screen)
+ * scrolls the panel up to just under the sticky header, so that pressing Run shows the run.
+ */
+function useRevealOnRun(panel: RefObject<HTMLElement | null>): void {
+  const runId = useApp((s) => s.run.id);
+  useEffect(() => {
+    if (runId === null || panel.current === null) return;
+    const headerBottom = document.querySelector('.app-header')?.getBoundingClientRect().bottom ?? 0;
+    const { top } = panel.current.getBoundingClientRect();
+    if (top >= headerBottom && top < window.innerHeight / 2) return;
+    const reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)').matches;
+    window.scrollBy({ top: top - headerBottom - REVEAL_GAP_PX, behavior: reducedMotion ? 'instant' : 'smooth' });
+  }, [runId, panel]);
+}
+
 /** How the execution ended: state, exit code, typed error with hint, phases and memory. */
 export function ResultPanel() {
   const state = useApp((s) => s.run.state);
   const result = useApp((s) => s.run.result);
   const refusal = useApp((s) => s.run.refusal);
   const error = result?.error ?? refusal;
+  const panel = useRef<HTMLElement>(null);
+  useRevealOnRun(panel);
   return (
-    <section className="panel result-panel" aria-labelledby="result-title">
+    <section ref={panel} className="panel result-panel" aria-labelledby="result-title">
       <h2 id="result-title">Result</h2>
       <p className="result-line">
         State:{' '}
@@ -86,6 +110,7 @@ export function ResultPanel() {
       </p>
       {error !== null && <ErrorBox error={error} message={result?.errorMsg || error.message} />}
       <MemoryExplanation />
+      <OnBacalhau />
       {result !== null && <Timeline timings={result.timings} />}
       <MemoryGauge />
     </section>

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
+import { formatBytes } from '../../src/spec/memory';
 import { download } from '../lib/download';
-import { formatBytes } from '../lib/format';
 import { jobYaml, type Placeholder, yamlSources } from '../lib/jobYaml';
 import { dropYamlDraft, editYaml, endYamlEdit } from '../state/job';
 import { store, useApp } from '../state/store';

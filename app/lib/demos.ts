@@ -3,12 +3,11 @@
  * the job file. The UI loads the job as written, with those files fetched as the job's files.
  */
 import { errors } from '../../src/errors/index';
-import { type FileTree, file } from '../../src/mounts/tree';
+import { type FileTree, file, treeFromFiles } from '../../src/mounts/tree';
 import { parseJob } from '../../src/spec/parse';
 import type { Job } from '../../src/spec/types';
 import { fileBytes } from './files';
 import { fileKey, type JobFiles } from './jobFiles';
-import { treeFromFiles } from './tree';
 
 export interface DemoInfo {
   id: string;

@@ -1,6 +1,5 @@
 /** Reading what a person picks or drops (files, folders, .zip archives) into file trees. */
-import { type FileTree, file } from '../../src/mounts/tree';
-import { pathParts, treeFromFiles } from './tree';
+import { type FileTree, file, pathParts, treeFromFiles } from '../../src/mounts/tree';
 import { unzipToTree } from './zip';
 
 /** One picked or dropped thing: a file, a folder, or an unpacked .zip. */

@@ -4,11 +4,11 @@
  * whose SourcePath still finds the file when the YAML is edited. Reading the text back turns the
  * data: URLs of the job's own files into those sources again, so nothing changes identity.
  */
+import { treeSize } from '../../src/mounts/tree';
 import { encodeInline } from '../../src/spec/inline';
 import { jobToYaml } from '../../src/spec/serialize';
 import type { InputSource, Job } from '../../src/spec/types';
 import { fileKey, type JobFiles, localSource } from './jobFiles';
-import { treeSize } from './tree';
 
 /** Inline data above this makes the YAML unwieldy: the largest files become placeholders. */
 export const YAML_INLINE_LIMIT = 1024 * 1024;

@@ -1,10 +1,16 @@
 /** Memory limits in words, with the numbers (reference §4: pages of 64 KiB, at most 4 GiB). */
 import type { SerializedError } from '../../src/errors/index';
 import type { MemoryReport } from '../../src/executor/types';
-import { checkMemoryLimit, parseBytes, WASM_MAX_PAGES, WASM_PAGE_SIZE } from '../../src/spec/memory';
+import {
+  checkMemoryLimit,
+  formatBytes,
+  formatPages,
+  parseBytes,
+  WASM_MAX_PAGES,
+  WASM_PAGE_SIZE,
+} from '../../src/spec/memory';
 import { DEFAULT_MEMORY } from '../../src/spec/types';
 import { serializeError } from './errors';
-import { formatBytes, formatPages } from './format';
 
 /** What the memory field means: the per-memory page limit, or why it is refused. */
 export function describeMemoryField(text: string): { ok: boolean; text: string } {

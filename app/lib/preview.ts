@@ -4,7 +4,8 @@ export const PREVIEW_TEXT_BYTES = 256 * 1024;
 const PREVIEW_HEX_BYTES = 4096;
 
 export function textOf(data: Uint8Array): string | null {
-  const head = data.subarray(0, PREVIEW_TEXT_BYTES);
+  // A copy: TextDecoder refuses views of resizable buffers, in which output files grow.
+  const head = data.slice(0, PREVIEW_TEXT_BYTES);
   if (head.includes(0)) return null;
   try {
     // A character cut at the preview's end is not an error.

@@ -1,7 +1,7 @@
 /** Zip archives in and out, with fflate. */
 import { unzipSync, type Zippable, zipSync } from 'fflate';
 import type { FileTree } from '../../src/mounts/tree';
-import { treeFromFiles } from './tree';
+import { treeFromFiles } from '../../src/mounts/tree';
 
 /** A .zip's files as a directory tree (directory entries are implied by the file paths). */
 export function unzipToTree(bytes: Uint8Array): FileTree {

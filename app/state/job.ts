@@ -181,17 +181,37 @@ export function removeOutput(index: number): void {
   edit({ ...job, outputs: job.outputs.filter((_, i) => i !== index) });
 }
 
-/** YAML typed or pasted: the job follows it whenever it parses; otherwise the job stays and the error shows. */
+/** Plain data (a Job) compared by value: objects, arrays, bytes and primitives. */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (a instanceof Uint8Array || b instanceof Uint8Array) {
+    return a instanceof Uint8Array && b instanceof Uint8Array && a.length === b.length && a.every((x, i) => x === b[i]);
+  }
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = Object.keys(a);
+  return (
+    keys.length === Object.keys(b).length &&
+    keys.every((key) => Object.hasOwn(b, key) && sameValue(a[key as keyof typeof a], b[key as keyof typeof b]))
+  );
+}
+
+/**
+ * YAML typed or pasted: the job follows it whenever it parses; otherwise the job stays and the
+ * error shows. YAML of another job (not just other text) clears the run, which belongs to the job it ran.
+ */
 export function editYaml(text: string): void {
   const state = store.getState();
   try {
     const { job: parsed, warnings } = parseJobDocument(text);
     const job = withFileSources(parsed, yamlSources(state.job, state.files).inlined);
+    const same = sameValue(job, state.job);
     store.setState({
-      job,
+      job: same ? state.job : job,
       drafts: keptDrafts(state, state.job, job),
       yamlDraft: { text, error: null, warnings },
-      demoId: '',
+      demoId: same ? state.demoId : '',
+      jobSerial: state.jobSerial + (same ? 0 : 1),
     });
   } catch (error) {
     store.setState({ yamlDraft: { text, error: serializeError(error, 'SpecError'), warnings: [] }, demoId: '' });
@@ -224,9 +244,17 @@ export function invalidEdit(state: AppState): SerializedError | null {
   return null;
 }
 
-/** Replaces the job (a demo, a shared link, a restored session): its views start afresh. */
+/** Replaces the job (a demo, a shared link, a restored session): its views start afresh, and its run is cleared. */
 export function loadJob(job: Job, files: JobFiles = {}, demoId = ''): void {
-  store.setState({ job, files: keepReferenced(job, files), drafts: {}, yamlDraft: null, demoId });
+  const { jobSerial } = store.getState();
+  store.setState({
+    job,
+    files: keepReferenced(job, files),
+    drafts: {},
+    yamlDraft: null,
+    demoId,
+    jobSerial: jobSerial + 1,
+  });
 }
 
 export function newJob(): void {

@@ -16,6 +16,10 @@ export function beginRun(id: string): void {
   store.setState({ run: { ...idleRun, id, state: 'queued' }, selectedNode: null });
 }
 
+export function clearRunState(): void {
+  store.setState({ run: idleRun, selectedNode: null });
+}
+
 export function refuseRun(id: string, refusal: SerializedError): void {
   update(id, () => ({ state: 'failed', refusal }));
 }

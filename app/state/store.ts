@@ -63,6 +63,8 @@ export interface AppState {
   drafts: Partial<Record<TextField, Draft>>;
   /** YAML text being typed or pasted, shown instead of the job's YAML. */
   yamlDraft: YamlDraft | null;
+  /** Bumped when another job replaces the one being edited: the run shown belongs to the old one. */
+  jobSerial: number;
   demos: DemoInfo[];
   /** The demo last loaded, or "" for a job of the person's own. */
   demoId: string;
@@ -81,6 +83,7 @@ export const store = createStore<AppState>()(() => ({
   files: {},
   drafts: {},
   yamlDraft: null,
+  jobSerial: 0,
   demos: [],
   demoId: '',
   run: idleRun,

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { BrineError, errors, errorText } from '../errors/index.js';
+import { EXIT_CODE_FILE_BYTES } from '../executor/bacalhau-mode.js';
 import { Executor } from '../executor/executor.js';
 import { mountJob } from '../executor/sources.js';
 import type { ExecutionResult } from '../executor/types.js';
@@ -9,15 +10,16 @@ import type { FileTree } from '../mounts/tree.js';
 import { admit } from '../spec/admit.js';
 import { type Finding, throwFirstError } from '../spec/findings.js';
 import { parseJobDocument } from '../spec/parse.js';
-import { entrypointOf, executionTimeoutSeconds, type Job } from '../spec/types.js';
+import { COMPAT_MODES, type CompatMode, entrypointOf, executionTimeoutSeconds, type Job } from '../spec/types.js';
 import { readHostTree, writeHostTree } from './host-files.js';
 
-const USAGE = `usage: brine run JOB.yaml [--output-dir DIR] [--json]
+const USAGE = `usage: brine run JOB.yaml [--output-dir DIR] [--json] [--compat bacalhau]
        brine validate JOB.yaml
 
 run: runs a Bacalhau WASM job (YAML) locally, streaming its stdout and stderr.
   --output-dir DIR  write Bacalhau's results layout to DIR: stdout, stderr, exitCode, <output Name>/...
   --json            print the result object as JSON instead of streaming the logs
+  --compat bacalhau run with Bacalhau's observable behaviour (as Engine.Params.Brine.Compat: bacalhau)
   Exit status: the program's exit code when the job completed, 125 when it failed, 124 on timeout or cancel.
 validate: checks the job as \`run\` would before starting it, and says what it would run; exit status 0 or 1.
 JOB.yaml may be - for standard input.`;
@@ -30,6 +32,7 @@ interface Options {
   jobPath: string;
   outputDir?: string;
   json: boolean;
+  compat?: CompatMode;
 }
 
 function parseArgs(argv: string[]): Options | string {
@@ -47,7 +50,11 @@ function parseArgs(argv: string[]): Options | string {
       options.outputDir = dir;
     } else if (command === 'run' && arg.startsWith('--output-dir='))
       options.outputDir = arg.slice('--output-dir='.length);
-    else if (arg.startsWith('-') && arg !== '-') return `unknown option "${arg}"`;
+    else if (command === 'run' && arg === '--compat') {
+      const mode = rest[++i];
+      if (!COMPAT_MODES.includes(mode as CompatMode)) return `--compat takes one of ${COMPAT_MODES.join(', ')}`;
+      options.compat = mode as CompatMode;
+    } else if (arg.startsWith('-') && arg !== '-') return `unknown option "${arg}"`;
     else if (options.jobPath === undefined) options.jobPath = arg;
     else return `unexpected argument "${arg}"`;
   }
@@ -68,6 +75,7 @@ export async function main(argv: string[]): Promise<number> {
     const parsed = parseJobDocument(text);
     for (const warning of parsed.warnings) reportWarning(warning);
     job = relativeToJobFile(parsed.job, options.jobPath === '-' ? process.cwd() : dirname(resolve(options.jobPath)));
+    if (options.compat !== undefined) job.brine.compat = options.compat;
     if (options.command === 'validate') return await validate(job);
   } catch (error) {
     const status = report(error);
@@ -158,7 +166,12 @@ async function writeResults(dir: string, result: ExecutionResult, executor: Exec
   for await (const event of executor.getLogStream(id)) chunks[event.stream].push(event.data);
   await writeFile(join(dir, 'stdout'), chunks.stdout);
   await writeFile(join(dir, 'stderr'), chunks.stderr);
-  await writeFile(join(dir, 'exitCode'), String(result.exitCode));
+  // Bacalhau cuts the exitCode file to 4 bytes ("4294" for a cancel); Brine keeps the whole number.
+  const exitCode = String(result.exitCode);
+  await writeFile(
+    join(dir, 'exitCode'),
+    result.compat === 'bacalhau' ? exitCode.slice(0, EXIT_CODE_FILE_BYTES) : exitCode,
+  );
   for (const output of result.outputs) await writeHostTree(join(dir, output.name), output.tree);
 }
 
@@ -169,6 +182,7 @@ function summarize(result: ExecutionResult): void {
   } else if (result.memory.message !== undefined) {
     process.stderr.write(`brine: ${result.memory.message}\n`);
   }
+  for (const line of result.onBacalhau) process.stderr.write(`brine: on Bacalhau: ${line}\n`);
 }
 
 /** The result without the full log events (they are in stdout/stderr, and in the results layout). */

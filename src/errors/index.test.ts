@@ -87,7 +87,7 @@ describe('BrineError', () => {
 
   it('constructors use the Bacalhau message patterns', () => {
     expect(errors.moduleNotFound('main.wasm').message).toBe('module not found: "main.wasm"');
-    expect(errors.entrypoint('_start').message).toBe("entrypoint '_start' not found");
+    expect(errors.entrypoint('_start').message).toBe("unable to find the entrypoint '_start' in the WASM module");
     expect(errors.executionNotFound('getting', 'e-1').message).toBe('getting execution (e-1): execution not found');
     expect(errors.alreadyStarted('e-1').code).toBe('ExecutionAlreadyStarted');
     expect(errors.timeout(5).details).toEqual({ timeoutSeconds: 5 });

@@ -150,6 +150,11 @@ export function errorText(value: unknown): string {
   return String(value);
 }
 
+/** A thrown value as a typed error: itself if it is one, else `wrap` of its text (an internal error by default). */
+export function asBrineError(value: unknown, wrap: (text: string) => BrineError = errors.workerCrashed): BrineError {
+  return isBrineError(value) ? value : wrap(errorText(value));
+}
+
 // Constructors with Bacalhau's message patterns (pkg/executor/wasm/errors.go, pkg/executor/types.go).
 
 export const errors = {
@@ -165,7 +170,9 @@ export const errors = {
     new BrineError('SpecError', `invalid WASM spec: ${cause}`, field === undefined ? undefined : { field }, hint),
   log: (cause: string) => new BrineError('LogError', `logging error: ${cause}`),
   entrypoint: (name: string) =>
-    new BrineError('EntrypointError', `entrypoint '${name}' not found`, { entrypoint: name }),
+    new BrineError('EntrypointError', `unable to find the entrypoint '${name}' in the WASM module`, {
+      entrypoint: name,
+    }),
   memoryLimit: (message: string, details: Record<string, unknown>) =>
     new BrineError('MemoryLimitError', message, details),
   filesystem: (name: string, cause: string) =>

@@ -105,6 +105,7 @@ describe('logs read from the shared staging', () => {
       linkMs: 0,
       runMs: 0,
       heldFiles: [],
+      bacalhauNotes: [],
     });
     const result = await executor.wait('x');
     expect(result.stdout).toBe('two\nthree\n');

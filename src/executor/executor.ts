@@ -1,4 +1,4 @@
-import { errors, errorText, isBrineError } from '../errors/index.js';
+import { asBrineError, errors } from '../errors/index.js';
 import { Slots, WorkerPool } from '../host/pool.js';
 import type { WorkerFactory, WorkerHandle } from '../host/types.js';
 import { CompileCache } from '../loader/compile-cache.js';
@@ -10,7 +10,8 @@ import { LogStaging } from '../protocol/log-staging.js';
 import { DEFAULT_FS_MAX_NODES, DEFAULT_FS_QUOTA_BYTES, type RunOutcome } from '../protocol/messages.js';
 import { admit, OFFLINE_RULES } from '../spec/admit.js';
 import { throwFirstError } from '../spec/findings.js';
-import { entrypointOf, executionTimeoutSeconds, type Job } from '../spec/types.js';
+import { executionTimeoutSeconds, type Job } from '../spec/types.js';
+import { bacalhauEnding, entrypointToCall, isBacalhauMode } from './bacalhau-mode.js';
 import { Execution } from './execution.js';
 import { LogReceiver } from './log-receiver.js';
 import { buildResult, type Ending, endingOf, failure } from './result.js';
@@ -190,7 +191,7 @@ export class Executor {
         mounts,
         entryModule: job.entryModule,
         importModules: job.importModules,
-        entrypoint: entrypointOf(job),
+        entrypoint: entrypointToCall(job),
         limitPages: execution.limitPages,
         cache: this.cache,
         signal,
@@ -239,7 +240,7 @@ export class Executor {
         logs.takeStaged();
         this.finish(execution, failure('failed', errors.workerCrashed(error.message)));
       } else if (!signal.aborted) {
-        this.finish(execution, failure('failed', isBrineError(error) ? error : errors.workerCrashed(errorText(error))));
+        this.finish(execution, failure('failed', asBrineError(error)));
       }
     } finally {
       clearDeadline?.();
@@ -277,7 +278,9 @@ export class Executor {
     this.finish(execution, failure(state, error));
   }
 
-  private finish(execution: Execution, ending: Ending): void {
+  private finish(execution: Execution, brineEnding: Ending): void {
+    const { job } = execution;
+    const ending = isBacalhauMode(job) ? bacalhauEnding(job, brineEnding, brineEnding.end) : brineEnding;
     execution.end(
       ending.state,
       () => buildResult(execution, ending),
@@ -300,5 +303,7 @@ function completedRun(execution: Execution, outcome: RunOutcome): Ending {
     outputs: outcome.outputs.map(({ target, role, tree }) => ({ name: target, role, tree })),
     memoryPages: outcome.memoryPages,
     phases: { linkMs: outcome.linkMs, runMs: outcome.runMs },
+    end: outcome.end,
+    workerNotes: outcome.bacalhauNotes,
   };
 }

@@ -1,6 +1,8 @@
 import { BrineError, errors } from '../errors/index.js';
+import type { StreamName } from '../logs/types.js';
 import type { RunEnd } from '../protocol/messages.js';
 import { WASM_PAGE_SIZE } from '../spec/memory.js';
+import { differencesOnBacalhau, firstWriteSummary, isBacalhauMode } from './bacalhau-mode.js';
 import type { Execution } from './execution.js';
 import type { ExecutionResult, FinalState, MemoryReport, OutputMount, Timings } from './types.js';
 
@@ -16,6 +18,10 @@ export interface Ending {
   memoryPages?: number[];
   /** The link and run phases as the worker measured them (without the messages to and from it). */
   phases?: Pick<Timings, 'linkMs' | 'runMs'>;
+  /** How the entrypoint call ended, when the worker said. */
+  end?: RunEnd;
+  /** What the worker saw the guest do that Bacalhau would answer differently. */
+  workerNotes?: string[];
 }
 
 /** An ending with its error: the error's message is the ErrorMsg. */
@@ -37,14 +43,16 @@ export function endingOf(end: RunEnd): Ending {
   }
 }
 
-/** The result of `execution`, ended as `ending`; the log is closed. */
+/** The result of `execution`, ended as `ending` (as Bacalhau reports it, in the compatibility mode); the log is closed. */
 export function buildResult(execution: Execution, ending: Ending): ExecutionResult {
-  const { logs } = execution;
+  const { logs, job } = execution;
   logs.close();
+  const compat = isBacalhauMode(job);
+  const summaryOf = (stream: StreamName) => (compat ? firstWriteSummary(logs, stream) : logs.summary(stream));
   const totalPages = ending.memoryPages?.reduce((a, b) => a + b, 0) ?? execution.memoryPages;
   const memory = memoryReport(execution.memoryPages, totalPages, execution.limitPages, ending);
-  const stdout = logs.summary('stdout');
-  const stderr = logs.summary('stderr');
+  const stdout = summaryOf('stdout');
+  const stderr = summaryOf('stderr');
   const decoder = new TextDecoder();
   const note = memory.message !== undefined && ending.state === 'failed' ? `; ${memory.message}` : '';
   return {
@@ -63,6 +71,8 @@ export function buildResult(execution: Execution, ending: Ending): ExecutionResu
     memory,
     timings: { ...execution.timings, ...ending.phases },
     graph: execution.graph,
+    onBacalhau: compat ? [] : differencesOnBacalhau(job, ending, ending.end, logs, ending.workerNotes ?? []),
+    ...(compat ? { compat: 'bacalhau' as const } : {}),
   };
 }
 

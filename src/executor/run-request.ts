@@ -1,7 +1,8 @@
 import type { LoadedModules } from '../loader/loader.js';
 import { normalizePath } from '../mounts/paths.js';
 import type { LogOptions, RunRequest, WireMount } from '../protocol/messages.js';
-import { entrypointOf, type Job, jobCount, jobType } from '../spec/types.js';
+import { type BrineOptions, type Job, jobCount, jobType } from '../spec/types.js';
+import { entrypointToCall, isBacalhauMode } from './bacalhau-mode.js';
 
 export interface RunRequestParts {
   executionId: string;
@@ -15,41 +16,57 @@ export interface RunRequestParts {
   fsMaxNodes: number;
 }
 
-/** What the worker needs to run the job: the planned modules, the guest's argv, env, stdin and filesystem. */
+/**
+ * What the worker needs to run the job: the planned modules, the guest's argv, env, stdin and
+ * filesystem. In the Bacalhau compatibility mode the guest gets what a Bacalhau node gives it
+ * (reference §2.3, docs/bacalhau-rules.md rt-env, rt-argv, rt-stdin, rt-preopen): Brine's
+ * extensions are left out.
+ */
 export function runRequest(parts: RunRequestParts): RunRequest {
   const { job, loaded, logStaging } = parts;
+  const brine: BrineOptions = isBacalhauMode(job) ? { argv0: '', preopens: [] } : job.brine;
   return {
     executionId: parts.executionId,
     modules: loaded.modules,
     entry: loaded.entry,
-    entrypoint: entrypointOf(job),
-    args: [job.brine.argv0, ...job.parameters],
+    entrypoint: entrypointToCall(job),
+    args: [brine.argv0, ...job.parameters],
     env: guestEnv(job, parts.executionId, parts.jobId),
-    stdin: job.brine.stdin ?? new Uint8Array(0),
+    stdin: brine.stdin ?? new Uint8Array(0),
     mounts: parts.mounts,
-    rootPreopen: job.brine.rootPreopen !== false,
-    preopens: job.brine.preopens.map(normalizePath),
+    rootPreopen: brine.rootPreopen !== false,
+    preopens: brine.preopens.map(normalizePath),
     fsQuotaBytes: parts.fsQuotaBytes,
     fsMaxNodes: parts.fsMaxNodes,
     logs: parts.logs,
     ...(logStaging === undefined ? {} : { logStaging }),
-    ...(job.brine.seed === undefined ? {} : { seed: job.brine.seed }),
+    ...(brine.seed === undefined ? {} : { seed: brine.seed }),
+    ...(job.brine.compat === undefined ? {} : { compat: job.brine.compat }),
   };
 }
 
-/** Brine.Env, then Task.Env, then the system variables a compute node adds (they win), sorted by name. */
+/**
+ * Brine.Env, then Task.Env, then the system variables a compute node adds (they win), sorted by
+ * name. In the compatibility mode: Task.Env and the system variables only, as Bacalhau counts them.
+ */
 function guestEnv(job: Job, executionId: string, jobId: string): string[] {
-  const env: Record<string, string> = { ...job.brine.env, ...job.env };
-  if (job.brine.systemEnv !== false) {
+  const compat = isBacalhauMode(job);
+  const env: Record<string, string> = compat ? { ...job.env } : { ...job.brine.env, ...job.env };
+  if (compat || job.brine.systemEnv !== false) {
     Object.assign(env, {
       BACALHAU_EXECUTION_ID: executionId,
       BACALHAU_JOB_ID: jobId,
       BACALHAU_JOB_TYPE: jobType(job),
       BACALHAU_PARTITION_INDEX: '0',
-      BACALHAU_PARTITION_COUNT: String(jobCount(job)),
+      BACALHAU_PARTITION_COUNT: String(compat ? bacalhauPartitionCount(job) : jobCount(job)),
     });
   }
   return Object.keys(env)
     .sort()
     .map((name) => `${name}=${env[name]}`);
+}
+
+/** Job.Count as a node sees it: ops and daemon jobs run on every node, and Normalize makes their count 0. */
+function bacalhauPartitionCount(job: Job): number {
+  return ['ops', 'daemon'].includes(jobType(job)) ? 0 : jobCount(job);
 }

@@ -4,7 +4,7 @@ import type { StreamStats } from '../logs/store.js';
 import type { LogEvent } from '../logs/types.js';
 import type { Mount } from '../mounts/mount-table.js';
 import type { FileTree } from '../mounts/tree.js';
-import type { Job } from '../spec/types.js';
+import type { CompatMode, Job } from '../spec/types.js';
 
 export type FinalState = 'completed' | 'failed' | 'cancelled' | 'timedOut';
 export type ExecutionState = 'queued' | 'loading' | 'linking' | 'running' | FinalState;
@@ -68,6 +68,13 @@ export interface ExecutionResult {
   memory: MemoryReport;
   timings: Timings;
   graph: ImportGraph;
+  /**
+   * What Bacalhau would have reported differently for this run, one line each, e.g. "exit code -1:
+   * the entrypoint returned without calling proc_exit" (empty in the compatibility mode).
+   */
+  onBacalhau: string[];
+  /** Set when the run followed Bacalhau's observable behaviour (Engine.Params.Brine.Compat). */
+  compat?: CompatMode;
 }
 
 export type ExecutorEvent = { executionId: string } & (

@@ -18,7 +18,9 @@ export function buildRoot(ctx: FsContext, mounts: readonly Mount[]): DirNode {
       }
       dir = next as DirNode;
     }
-    dir.link(name, toNode(ctx, mount.tree, !mount.writable));
+    const node = toNode(ctx, mount.tree, !mount.writable);
+    if (mount.role === 'output' && node instanceof DirNode) node.output = mount.target;
+    dir.link(name, node);
   }
   return root;
 }

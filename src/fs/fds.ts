@@ -1,5 +1,6 @@
 import { Fd, wasi } from '@bjorn3/browser_wasi_shim';
 import { DirNode, FileNode, type Node, SymlinkNode } from './nodes.js';
+import type { OutputPolicy } from './touchfs.js';
 import { type FinalLink, type Walked, walk } from './walk.js';
 
 /**
@@ -296,17 +297,23 @@ export class DirFd extends RightsFd {
     fdflags: number,
   ) {
     const fail = (ret: number) => ({ ret, fd_obj: null });
-    const truncate = (oflags & wasi.OFLAGS_TRUNC) !== 0;
+    let truncate = (oflags & wasi.OFLAGS_TRUNC) !== 0;
     if (truncate && !(this.base & rights(wasi.RIGHTS_PATH_FILESTAT_SET_SIZE))) return fail(wasi.ERRNO_NOTCAPABLE);
     // O_CREAT|O_EXCL never follows the final link: a link there, even a dangling one, exists.
     const exclusive = (oflags & wasi.OFLAGS_CREAT) !== 0 && (oflags & wasi.OFLAGS_EXCL) !== 0;
     const found = walk(this.node, path, exclusive ? 'entry' : followFlag(dirflags));
     if (found.ret !== wasi.ERRNO_SUCCESS) return fail(found.ret);
     const wantsDirectory = (oflags & wasi.OFLAGS_DIRECTORY) !== 0;
-    const writable = (rightsBase & RIGHTS_WRITE) !== 0n;
+    let writable = (rightsBase & RIGHTS_WRITE) !== 0n;
     let node = found.node;
+    const output = outputOf(found);
+    let created = false;
 
     if (node === null) {
+      if (!(oflags & wasi.OFLAGS_CREAT) && output !== undefined) {
+        output.policy.note(`opening the missing ${output.path} creates it, empty (touchfs)`);
+        if (output.policy.mode === 'enforce') oflags |= wasi.OFLAGS_CREAT;
+      }
       if (!(oflags & wasi.OFLAGS_CREAT)) return fail(wasi.ERRNO_NOENT);
       if (wantsDirectory || found.trailingSlash) return fail(wasi.ERRNO_ISDIR);
       const parent = found.parent!;
@@ -314,9 +321,17 @@ export class DirFd extends RightsFd {
       if (parent.ctx.full) return fail(wasi.ERRNO_NOSPC);
       node = new FileNode(parent.ctx, false);
       parent.link(found.name, node);
-    } else if (oflags & wasi.OFLAGS_CREAT && oflags & wasi.OFLAGS_EXCL) {
-      return fail(wasi.ERRNO_EXIST);
+      created = true;
+    } else if (output !== undefined && node instanceof FileNode && (writable || truncate)) {
+      output.policy.note(`${output.path} already exists: it opens read-only, so writing it again fails (EBADF)`);
+      if (output.policy.mode === 'enforce') {
+        rightsBase &= ~RIGHTS_WRITE;
+        writable = false;
+        truncate = false;
+        oflags &= ~wasi.OFLAGS_EXCL;
+      }
     }
+    if (!created && oflags & wasi.OFLAGS_CREAT && oflags & wasi.OFLAGS_EXCL) return fail(wasi.ERRNO_EXIST);
 
     if (node instanceof SymlinkNode) return fail(wantsDirectory ? wasi.ERRNO_NOTDIR : wasi.ERRNO_LOOP);
     if (node instanceof DirNode) {
@@ -337,6 +352,8 @@ export class DirFd extends RightsFd {
   override path_create_directory(path: string): number {
     const found = walk(this.node, path, 'entry');
     if (found.ret !== wasi.ERRNO_SUCCESS) return found.ret;
+    const refused = refusedInOutput(found, 'mkdir');
+    if (refused !== null) return refused;
     if (found.node !== null) return wasi.ERRNO_EXIST;
     const parent = found.parent!;
     if (parent.readonly) return wasi.ERRNO_ROFS;
@@ -346,6 +363,11 @@ export class DirFd extends RightsFd {
   }
 
   override path_filestat_get(flags: number, path: string) {
+    const output = outputOf(walk(this.node, path, followFlag(flags)));
+    if (output?.missing) {
+      output.policy.note(`a stat of the missing ${output.path} creates it, empty (touchfs)`);
+      if (output.policy.mode === 'enforce') this.path_open(0, path, wasi.OFLAGS_CREAT, 0n, 0n, 0).fd_obj?.fd_close();
+    }
     const found = this.existing(path, followFlag(flags));
     if (found.node === null) return { ret: found.ret, filestat: null };
     return { ret: wasi.ERRNO_SUCCESS, filestat: found.node.stat() };
@@ -354,6 +376,8 @@ export class DirFd extends RightsFd {
   override path_filestat_set_times(flags: number, path: string, atim: bigint, mtim: bigint, fstFlags: number) {
     const found = this.existing(path, followFlag(flags));
     if (found.node === null) return found.ret;
+    const refused = refusedInOutput(found, 'setting the times of');
+    if (refused !== null) return refused;
     return setTimes(found.node, atim, mtim, fstFlags);
   }
 
@@ -369,6 +393,8 @@ export class DirFd extends RightsFd {
   override path_link(path: string, inode: Node): number {
     const found = walk(this.node, path, 'entry');
     if (found.ret !== wasi.ERRNO_SUCCESS) return found.ret;
+    const refused = refusedInOutput(found, 'a hard link at');
+    if (refused !== null) return refused;
     if (found.node !== null) return wasi.ERRNO_EXIST;
     if (found.trailingSlash) return wasi.ERRNO_NOENT;
     const parent = found.parent!;
@@ -381,6 +407,8 @@ export class DirFd extends RightsFd {
   override path_readlink(path: string) {
     const found = this.existing(path, 'nofollow');
     if (found.node === null) return { ret: found.ret, data: null };
+    const refused = refusedInOutput(found, 'readlink of');
+    if (refused !== null) return { ret: refused, data: null };
     if (!(found.node instanceof SymlinkNode)) return { ret: wasi.ERRNO_INVAL, data: null };
     return { ret: wasi.ERRNO_SUCCESS, data: found.node.target };
   }
@@ -388,6 +416,8 @@ export class DirFd extends RightsFd {
   override path_remove_directory(path: string): number {
     const found = this.existing(path, 'entry');
     if (found.node === null) return found.ret;
+    const refused = refusedInOutput(found, 'rmdir');
+    if (refused !== null) return refused;
     if (found.parent === null) return found.name === '.' ? wasi.ERRNO_INVAL : wasi.ERRNO_NOTEMPTY;
     if (!(found.node instanceof DirNode)) return wasi.ERRNO_NOTDIR;
     if (found.parent.readonly) return wasi.ERRNO_ROFS;
@@ -399,6 +429,8 @@ export class DirFd extends RightsFd {
   override path_unlink_file(path: string): number {
     const found = this.existing(path, 'entry');
     if (found.node === null) return found.ret;
+    const refused = refusedInOutput(found, 'unlink');
+    if (refused !== null) return refused;
     if (found.node instanceof DirNode) return wasi.ERRNO_ISDIR;
     if (found.trailingSlash) return wasi.ERRNO_NOTDIR;
     if (found.parent!.readonly) return wasi.ERRNO_ROFS;
@@ -413,6 +445,8 @@ export class DirFd extends RightsFd {
     if (target === '') return wasi.ERRNO_NOENT;
     const found = walk(this.node, path, 'entry');
     if (found.ret !== wasi.ERRNO_SUCCESS) return found.ret;
+    const refused = refusedInOutput(found, 'a symlink at');
+    if (refused !== null) return refused;
     if (found.node !== null) return wasi.ERRNO_EXIST;
     if (found.trailingSlash) return wasi.ERRNO_NOENT;
     const parent = found.parent!;
@@ -428,6 +462,8 @@ export class DirFd extends RightsFd {
     if (from.node === null) return from.ret;
     const to = walk(target.node, newPath, 'entry');
     if (to.ret !== wasi.ERRNO_SUCCESS) return to.ret;
+    const refused = refusedInOutput(from, 'rename') ?? refusedInOutput(to, 'rename to');
+    if (refused !== null) return refused;
     if (from.parent === null || to.parent === null) return wasi.ERRNO_BUSY;
     if (from.parent.readonly || to.parent.readonly) return wasi.ERRNO_ROFS;
     const moving = from.node;
@@ -468,4 +504,17 @@ export class PreopenFd extends DirFd {
   override fd_prestat_get() {
     return { ret: wasi.ERRNO_SUCCESS, prestat: wasi.Prestat.dir(this.name) };
   }
+}
+
+/** The output (touchfs) directory a walked path ends in, if any, with the policy that applies. */
+function outputOf(found: Walked): { path: string; missing: boolean; policy: OutputPolicy } | undefined {
+  const parent = found.parent;
+  if (found.ret !== wasi.ERRNO_SUCCESS || parent?.output === undefined) return undefined;
+  return { path: `${parent.output}/${found.name}`, missing: found.node === null, policy: parent.ctx.outputs };
+}
+
+/** ENOSYS for an operation touchfs does not have, when enforcing; null to go ahead (noted otherwise). */
+function refusedInOutput(found: Walked, operation: string): number | null {
+  const output = outputOf(found);
+  return output === undefined ? null : output.policy.refuse(operation, output.path);
 }

@@ -1,5 +1,6 @@
 import { Inode, wasi } from '@bjorn3/browser_wasi_shim';
 import { DEFAULT_FS_MAX_NODES } from '../protocol/messages.js';
+import { OutputPolicy } from './touchfs.js';
 
 /**
  * The in-memory filesystem's nodes, built on the shim's `Inode` so the shim stays the syscall
@@ -22,6 +23,8 @@ export class FsContext {
     readonly quotaBytes: number,
     /** Writable nodes allowed; past it creating one fails with ENOSPC (as when a disk runs out of inodes). */
     readonly maxNodes = DEFAULT_FS_MAX_NODES,
+    /** How output directories behave: as Bacalhau's touchfs, or as ordinary directories noting the differences. */
+    readonly outputs = new OutputPolicy('observe'),
   ) {}
 
   get full(): boolean {
@@ -223,6 +226,8 @@ export class DirNode extends Node {
   /** Bumped by every change of `entries` (timestamps may repeat, or be set by the guest). */
   version = 0;
   parent: DirNode | null = null;
+  /** Set on an output mount's directory: its name, and touchfs rules for what is directly in it (see touchfs.ts). */
+  output: string | undefined;
   private subdirectories = 0;
 
   get size(): bigint {

@@ -13,7 +13,9 @@ const sourceBootstrap = `import('tsx/esm/api').then(({ register }) => { register
 export const nodeWorkerFactory =
   (resourceLimits?: ResourceLimits): WorkerFactory =>
   () => {
-    const options = resourceLimits === undefined ? {} : { resourceLimits };
+    // Workers inherit the process's flags; --input-type (for `node -e`) would stop them from starting.
+    const execArgv = process.execArgv.filter((flag) => !flag.startsWith('--input-type'));
+    const options = { execArgv, ...(resourceLimits === undefined ? {} : { resourceLimits }) };
     const worker = fromSource
       ? new Worker(sourceBootstrap, { eval: true, ...options })
       : new Worker(workerUrl, options);

@@ -1,9 +1,9 @@
-import { BrineError, errors, errorText } from '../errors/index.js';
+import { asBrineError, BrineError, errors, errorText } from '../errors/index.js';
 import type { MountTable } from '../mounts/mount-table.js';
 import { normalizePath } from '../mounts/paths.js';
 import type { FileTree } from '../mounts/tree.js';
 import type { PlannedModule } from '../protocol/messages.js';
-import { formatBytes, WASM_PAGE_SIZE } from '../spec/memory.js';
+import { formatPages } from '../spec/memory.js';
 import type { CompileCache, InspectedModule } from './compile-cache.js';
 import type { GraphEdge, GraphEvent, GraphNode, ImportGraph } from './graph.js';
 import { preview1Signature } from './preview1.js';
@@ -60,15 +60,11 @@ export async function loadModules(request: LoadRequest): Promise<LoadedModules> 
     context = '';
     const exported = loader.exportsOf(entry).find((e) => e.name === request.entrypoint);
     if (exported?.kind !== 'function') {
-      throw new BrineError(
-        'EntrypointError',
-        `unable to find the entrypoint '${request.entrypoint}' in the WASM module`,
-        { entrypoint: request.entrypoint },
-      );
+      throw errors.entrypoint(request.entrypoint);
     }
     return { modules: loader.modules, entry, graph: loader.graph() };
   } catch (error) {
-    const cause = error instanceof BrineError ? error : errors.moduleLoad(request.entryModule, errorText(error));
+    const cause = asBrineError(error, (text) => errors.moduleLoad(request.entryModule, text));
     throw new LoadFailure(context, cause, loader.graph());
   }
 }
@@ -252,9 +248,8 @@ class Loader {
     const limit = this.request.limitPages;
     memories.forEach((memory, index) => {
       if (memory.min <= limit) return;
-      const pages = (n: number) => `${n} pages (${formatBytes(n * WASM_PAGE_SIZE)})`;
       throw errors.memoryLimit(
-        `module "${name}": ${memory.imported ? 'imported ' : ''}memory ${index} declares a minimum of ${pages(memory.min)}, over the limit of ${pages(limit)}`,
+        `module "${name}": ${memory.imported ? 'imported ' : ''}memory ${index} declares a minimum of ${formatPages(memory.min)}, over the limit of ${formatPages(limit)}`,
         { module: name, memoryIndex: index, minPages: memory.min, limitPages: limit },
       );
     });

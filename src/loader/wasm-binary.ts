@@ -8,6 +8,8 @@
  * global) are skipped by size, so parsing is linear in the input and bounded by the section walk.
  */
 
+import { WASM_MAX_PAGES } from '../spec/memory.js';
+
 export type ExternKind = 'function' | 'table' | 'memory' | 'global' | 'tag';
 
 export interface Limits {
@@ -61,7 +63,11 @@ export class WasmFormatError extends Error {
 }
 
 const MAGIC = [0x00, 0x61, 0x73, 0x6d];
-const MAX_PAGES_32 = 65536;
+
+/** Whether `bytes` start as a WebAssembly binary does ("\0asm"). */
+export function hasWasmMagic(bytes: Uint8Array): boolean {
+  return bytes.length >= MAGIC.length && MAGIC.every((byte, i) => bytes[i] === byte);
+}
 
 const SECTION_NAMES = [
   'custom',
@@ -326,7 +332,7 @@ interface Scan {
 
 function scan(bytes: Uint8Array): Scan {
   const top = new Reader(bytes, 0, bytes.length, 'module');
-  if (bytes.length < 4 || MAGIC.some((b, i) => bytes[i] !== b)) {
+  if (!hasWasmMagic(bytes)) {
     top.fail('not a WebAssembly module: bad magic (expected "\\0asm")', 0);
   }
   if (bytes.length < 8) top.fail('truncated header: missing version', 4);
@@ -531,8 +537,8 @@ export function capMemories<T extends ArrayBufferLike>(
   bytes: Uint8Array<T>,
   limitPages: number,
 ): Uint8Array<T | ArrayBuffer> {
-  if (!Number.isInteger(limitPages) || limitPages < 0 || limitPages > MAX_PAGES_32) {
-    throw new RangeError(`limitPages must be an integer in [0, ${MAX_PAGES_32}], got ${limitPages}`);
+  if (!Number.isInteger(limitPages) || limitPages < 0 || limitPages > WASM_MAX_PAGES) {
+    throw new RangeError(`limitPages must be an integer in [0, ${WASM_MAX_PAGES}], got ${limitPages}`);
   }
   const edits: Edit[] = [];
   const growth = new Map<Section, number>();

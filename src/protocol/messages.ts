@@ -9,6 +9,7 @@ import type { SerializedError } from '../errors/index.js';
 import type { StreamName } from '../logs/types.js';
 import type { Mount } from '../mounts/mount-table.js';
 import type { FileTree } from '../mounts/tree.js';
+import type { CompatMode } from '../spec/types.js';
 import type { LogBatch } from './log-staging.js';
 
 /** What a worker offers; the host calls it through Comlink (`Remote<WorkerApi>`). */
@@ -79,6 +80,8 @@ export interface RunRequest {
   /** Named preopens, after "/": normalised directory paths. */
   preopens: string[];
   seed?: number;
+  /** Run with Bacalhau's observable behaviour (touchfs outputs, its random and clocks). */
+  compat?: CompatMode;
   fsQuotaBytes: number;
   /** Writable files, directories and links allowed at once. */
   fsMaxNodes: number;
@@ -110,4 +113,6 @@ export interface RunOutcome {
   runMs: number;
   /** Hashes of the big files the worker keeps for later runs. */
   heldFiles: string[];
+  /** What the guest did that Bacalhau would have answered differently (not in the compatibility mode). */
+  bacalhauNotes: string[];
 }

@@ -95,8 +95,10 @@ describe('LogBatcher merging, order and offsets', () => {
       batcher.write(stream, enc(text));
     }
     batcher.flush();
-    expect(sent()).toBe('stdout:start | stdout:ab stderr:cd stdout:e stderr:f');
-    expect(texts(batches[1]!)).toEqual(['stdout:ab@5', 'stderr:cd@7', 'stdout:e@9', 'stderr:f@10']);
+    // The first write of a stream goes out at once, in an event of its own (Bacalhau's result summary).
+    expect(sent()).toBe('stdout:start | stdout:ab stderr:c | stderr:d stdout:e stderr:f');
+    expect(texts(batches[1]!)).toEqual(['stdout:ab@5', 'stderr:c@7']);
+    expect(texts(batches[2]!)).toEqual(['stderr:d@8', 'stdout:e@9', 'stderr:f@10']);
   });
 
   it('flushes when the staging is full', () => {
@@ -114,7 +116,7 @@ describe('LogBatcher merging, order and offsets', () => {
     const { batcher, batches } = setup({ batchBytes: 4096, flushMs: 1e9 });
     for (let i = 0; i < 300; i++) batcher.write(i % 2 === 0 ? 'stdout' : 'stderr', enc('x'));
     batcher.flush();
-    expect(batches.map((b) => b.events.length)).toEqual([1, 256, 43]);
+    expect(batches.map((b) => b.events.length)).toEqual([1, 1, 256, 42]);
   });
 
   it('large writes go out at once, intact, after what was staged before them', () => {
@@ -167,17 +169,18 @@ describe('LogStaging as the host sees it', () => {
     const { batcher, staging, batches, advance } = setup();
     expect(staging.peek()).toBeNull();
     batcher.write('stdout', enc('posted'));
+    batcher.write('stderr', enc('posted'));
     advance(1);
     batcher.write('stdout', enc('held'));
     batcher.write('stderr', enc('!'));
     const seen = staging.peek();
-    expect(texts(seen)).toEqual(['stdout:held@6', 'stderr:!@10']);
+    expect(texts(seen)).toEqual(['stdout:held@12', 'stderr:!@16']);
     expect(seen!.events[0]!.timestamp).toBe(1_001);
     // A copy: later writes to the staging do not change it.
     batcher.write('stderr', enc('?'));
     expect(dec(seen!.events[1]!.data)).toBe('!');
     batcher.flush();
-    expect(texts(batches[1]!)).toEqual(['stdout:held@6', 'stderr:!?@10']);
+    expect(texts(batches[2]!)).toEqual(['stdout:held@12', 'stderr:!?@16']);
     expect(staging.peek()).toBeNull();
   });
 

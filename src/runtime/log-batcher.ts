@@ -34,6 +34,8 @@ export class LogBatcher {
       data = data.subarray(0, room);
     }
     const offset = this.position;
+    // The first write of each stream goes in an event of its own: it is Bacalhau's result summary.
+    const first = this.sent[stream] === 0;
     this.sent[stream] += data.byteLength;
     this.position += data.byteLength;
     const time = this.now();
@@ -46,7 +48,7 @@ export class LogBatcher {
     }
     if (!this.staging.fits(stream, data.byteLength)) this.flush();
     this.staging.stage(stream, data, time, offset);
-    if (time - this.lastFlush >= this.options.flushMs) {
+    if (first || time - this.lastFlush >= this.options.flushMs) {
       this.lastFlush = time;
       this.flush();
     }

@@ -1,15 +1,16 @@
 import { type Fd, WASIProcExit } from '@bjorn3/browser_wasi_shim';
-import { errors, errorText, isBrineError } from '../errors/index.js';
+import { asBrineError, errors, errorText } from '../errors/index.js';
 import { buildRoot, nodeAt, snapshot } from '../fs/build.js';
 import { PreopenFd } from '../fs/fds.js';
 import { type DirNode, FsContext } from '../fs/nodes.js';
+import { OutputPolicy } from '../fs/touchfs.js';
 import type { LogEvent } from '../logs/types.js';
 import type { Mount } from '../mounts/mount-table.js';
 import { LogStaging } from '../protocol/log-staging.js';
 import type { RunEnd, RunEvent, RunOutcome, RunRequest } from '../protocol/messages.js';
 import { WASM_PAGE_SIZE } from '../spec/memory.js';
 import { BrineWasi } from '../wasi/brine-wasi.js';
-import { type Entropy, realEntropy, seededEntropy } from '../wasi/clock.js';
+import { bacalhauEntropy, type Entropy, realEntropy, seededEntropy } from '../wasi/clock.js';
 import { OutputFd, StdinFd } from '../wasi/stdio.js';
 import { LogBatcher } from './log-batcher.js';
 
@@ -25,9 +26,14 @@ export function runExecution(
   request: ResolvedRunRequest,
   post: (event: RunEvent, transfer: ArrayBuffer[]) => void,
 ): Omit<RunOutcome, 'heldFiles'> {
-  const entropy: Entropy = request.seed === undefined ? realEntropy() : seededEntropy(request.seed);
+  const compat = request.compat === 'bacalhau';
+  const notes = new Set<string>();
+  const shared: Entropy = request.seed === undefined ? realEntropy() : seededEntropy(request.seed);
+  // On Bacalhau every module instance starts its own fixed random stream.
+  const entropyFor = compat ? bacalhauEntropy : () => noteRandom(shared, notes);
+  const outputs = new OutputPolicy(compat ? 'enforce' : 'observe');
   const root = buildRoot(
-    new FsContext(() => entropy.realtime(), request.fsQuotaBytes, request.fsMaxNodes),
+    new FsContext(() => shared.realtime(), request.fsQuotaBytes, request.fsMaxNodes, outputs),
     request.mounts,
   );
   const memories: WebAssembly.Memory[] = [];
@@ -52,14 +58,14 @@ export function runExecution(
   const linkStart = performance.now();
   let runStart = linkStart;
   try {
-    const entry = link(request, fds, entropy, memories, () => logs.flushIfStale());
+    const entry = link(request, fds, entropyFor, memories, () => logs.flushIfStale());
     const fn = entry.exports[request.entrypoint];
     if (typeof fn !== 'function') throw errors.entrypoint(request.entrypoint);
     runStart = performance.now();
     post({ type: 'running' }, []);
     end = call(fn as () => unknown);
   } catch (error) {
-    end = { kind: 'error', error: (isBrineError(error) ? error : errors.workerCrashed(errorText(error))).toJSON() };
+    end = { kind: 'error', error: asBrineError(error).toJSON() };
   }
   const runMs = performance.now() - runStart;
   logs.flush();
@@ -73,6 +79,18 @@ export function runExecution(
     droppedLogBytes: { ...logs.dropped },
     linkMs: runStart - linkStart,
     runMs,
+    bacalhauNotes: [...outputs.notes, ...notes],
+  };
+}
+
+/** `entropy`, noting the first random_get: on Bacalhau its bytes would be the same on every run. */
+function noteRandom(entropy: Entropy, notes: Set<string>): Entropy {
+  return {
+    ...entropy,
+    fillRandom(target) {
+      notes.add('random_get returns the same bytes on every run: wazero seeds it with 42 for each module');
+      entropy.fillRandom(target);
+    },
   };
 }
 
@@ -80,7 +98,7 @@ export function runExecution(
 function link(
   request: ResolvedRunRequest,
   fds: Fd[],
-  entropy: Entropy,
+  entropyFor: () => Entropy,
   memories: WebAssembly.Memory[],
   onHostCall: () => void,
 ): WebAssembly.Instance {
@@ -90,7 +108,7 @@ function link(
     let wasi: BrineWasi | null = null;
     for (const [name, provider] of Object.entries(planned.providers)) {
       if (provider === 'wasi') {
-        wasi = new BrineWasi([...request.args], [...request.env], fds, entropy, onHostCall);
+        wasi = new BrineWasi([...request.args], [...request.env], fds, entropyFor(), onHostCall);
         imports[name] = wasi.wasiImport as WebAssembly.ModuleImports;
       } else {
         imports[name] = instances[provider]!.exports as WebAssembly.ModuleImports;

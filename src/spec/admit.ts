@@ -46,7 +46,7 @@ export function admit(job: Job): Admission {
   // 1. Memory, as Bacalhau checks it first.
   let limitPages: number | undefined;
   try {
-    limitPages = jobMemoryLimitPages(job.resources.memory);
+    limitPages = jobMemoryLimitPages(job.resources.memory, job.brine.compat === 'bacalhau');
   } catch (problem) {
     if (!isBrineError(problem)) throw problem;
     error(problem, 'Tasks[0].Resources.Memory', 'brine:memory');

@@ -50,26 +50,44 @@ export function checkMemoryLimit(bytes: number): number {
   return requestedPages;
 }
 
-const SI_DISPLAY = PREFIXES.map((p, i): [string, number] => [`${p === 'k' ? 'k' : p.toUpperCase()}B`, 1000 ** (i + 1)]);
-const DISPLAY = [
-  ...SI_DISPLAY,
-  ...PREFIXES.map((p, i): [string, number] => [`${p.toUpperCase()}iB`, 1024 ** (i + 1)]),
-].sort((a, b) => b[1] - a[1]);
+const KIB = 1024;
+const BINARY_UNITS = ['KiB', 'MiB', 'GiB', 'TiB', 'PiB', 'EiB'];
+const SI_UNITS = ['kB', 'MB', 'GB', 'TB', 'PB', 'EB'];
 
-/** "512 MB", "64 KiB": the largest unit that divides exactly, else SI with one decimal ("1.5 GB"). */
-export function formatBytes(bytes: number): string {
-  const exact = DISPLAY.find(([, size]) => bytes >= size && bytes % size === 0);
-  if (exact) return `${bytes / exact[1]} ${exact[0]}`;
-  const si = [...SI_DISPLAY].reverse().find(([, size]) => bytes >= size);
-  return si ? `${(bytes / si[1]).toFixed(1)} ${si[0]}` : `${bytes} B`;
+/** The largest power of `base` not above `bytes`, as [exponent, value in that unit]. */
+function scaled(bytes: number, base: number): [number, number] {
+  let exponent = 0;
+  while (exponent < 6 && bytes >= base ** (exponent + 1)) exponent++;
+  return [exponent, bytes / base ** exponent];
 }
 
 /**
- * A job's per-memory limit in pages: Resources.Memory (the 512Mb job default when unset) rounded
- * up to 64 KiB pages, or WebAssembly's 65536 when it is 0. SpecError if unreadable,
- * MemoryLimitError over 4 GiB.
+ * A size for people: binary units with up to two decimals ("64 KiB", "1.5 MiB", "244.25 MiB"),
+ * or SI units when they make it a whole number and binary ones do not ("512 MB", Bacalhau's default).
  */
-export function jobMemoryLimitPages(memory: string | undefined): number {
+export function formatBytes(bytes: number): string {
+  const [binary, inBinary] = scaled(bytes, KIB);
+  if (binary === 0) return `${bytes} B`;
+  const [si, inSi] = scaled(bytes, 1000);
+  if (!Number.isInteger(inBinary) && Number.isInteger(inSi)) return `${inSi} ${SI_UNITS[si - 1]}`;
+  return `${Number(inBinary.toFixed(2))} ${BINARY_UNITS[binary - 1]}`;
+}
+
+/** "256 pages (16 MiB)" */
+export function formatPages(pages: number): string {
+  return `${pages.toLocaleString('en-US')} page${pages === 1 ? '' : 's'} (${formatBytes(pages * WASM_PAGE_SIZE)})`;
+}
+
+/** What a Bacalhau compute node allocates to a job that asks for 0 bytes: its default of 100 MiB. */
+const BACALHAU_ZERO_MEMORY_PAGES = 1600;
+
+/**
+ * A job's per-memory limit in pages: Resources.Memory (the 512Mb job default when unset) rounded
+ * up to 64 KiB pages; 0 means WebAssembly's 65536 in Brine, and 100 MiB as on a Bacalhau node in
+ * the compatibility mode. SpecError if unreadable, MemoryLimitError over 4 GiB.
+ */
+export function jobMemoryLimitPages(memory: string | undefined, bacalhauMode = false): number {
   const pages = checkMemoryLimit(parseBytes(memory ?? DEFAULT_MEMORY));
-  return pages === 0 ? WASM_MAX_PAGES : pages;
+  if (pages > 0) return pages;
+  return bacalhauMode ? BACALHAU_ZERO_MEMORY_PAGES : WASM_MAX_PAGES;
 }

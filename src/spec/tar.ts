@@ -3,22 +3,13 @@
  * regular files, directories, symlinks (and hard links, read as copies).
  */
 import { errors } from '../errors/index.js';
-import { type DirectoryEntry, directory, type FileTree } from '../mounts/tree.js';
+import { type DirectoryEntry, directory, type FileTree, getEntry, setEntry } from '../mounts/tree.js';
 
 const BLOCK = 512;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 const fail = (cause: string) => errors.inputConfig(`invalid tar archive: ${cause}`);
-
-/** Sets an own entry (safe for names such as "__proto__"). */
-function setEntry(dir: DirectoryEntry, name: string, node: FileTree): void {
-  Object.defineProperty(dir.entries, name, { value: node, enumerable: true, writable: true, configurable: true });
-}
-
-function getEntry(dir: DirectoryEntry, name: string): FileTree | undefined {
-  return Object.hasOwn(dir.entries, name) ? dir.entries[name] : undefined;
-}
 
 // ---- writer ----
 

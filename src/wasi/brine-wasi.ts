@@ -41,8 +41,9 @@ export class BrineWasi extends WASI {
       },
 
       clock_res_get: (id: number, resultPtr: number) => {
-        if (id < 0 || id > 3) return wasi.ERRNO_INVAL;
-        view().setBigUint64(resultPtr, 1000n, true);
+        const resolution = entropy.resolution(id);
+        if (resolution === null) return wasi.ERRNO_INVAL;
+        view().setBigUint64(resultPtr, resolution, true);
         return wasi.ERRNO_SUCCESS;
       },
 
@@ -216,6 +217,7 @@ export class BrineWasi extends WASI {
 const OUT_OF_BOUNDS = /outside the bounds|invalid typed array length|out of range/i;
 
 function readClock(entropy: Entropy, id: number): bigint | null {
+  if (entropy.resolution(id) === null) return null;
   switch (id) {
     case wasi.CLOCKID_REALTIME:
       return entropy.realtime();

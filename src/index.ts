@@ -1,0 +1,41 @@
+/**
+ * Brine's public API: the executor with Bacalhau's WASM lifecycle, the job model (parse, write,
+ * admit) and the typed errors. Host-specific pieces have their own entry points: the Node worker
+ * factory in `./host/node.js`, the browser one in `./host/browser.js`.
+ */
+export { BrineError, type ErrorCode, errors, isBrineError, type SerializedError } from './errors/index.js';
+export { Executor, type ExecutorOptions } from './executor/executor.js';
+export type {
+  BidResponse,
+  ExecutionResult,
+  ExecutionState,
+  ExecutorEvent,
+  FinalState,
+  MemoryReport,
+  OutputMount,
+  StartRequest,
+  Timings,
+} from './executor/types.js';
+export type { WorkerFactory, WorkerHandle } from './host/types.js';
+export type { GraphEdge, GraphNode, ImportGraph } from './loader/graph.js';
+export type { LogStreamOptions } from './logs/store.js';
+export { type LogEvent, type StreamName, streamText } from './logs/types.js';
+export { directory, type FileTree, file, listFiles } from './mounts/tree.js';
+export { type Admission, admit, admitted } from './spec/admit.js';
+export type { Finding } from './spec/findings.js';
+export { jobFromJson, jobToJson } from './spec/json.js';
+export { type ParsedJob, parseJob, parseJobDocument, readJob } from './spec/parse.js';
+export { jobToObject, jobToYaml } from './spec/serialize.js';
+export {
+  type CompatMode,
+  entrypointOf,
+  executionTimeoutSeconds,
+  type InputSource,
+  type Job,
+  jobCount,
+  jobType,
+  networkType,
+  newJob,
+  type ResultPath,
+  type SourceSpec,
+} from './spec/types.js';
