@@ -1,11 +1,11 @@
 import { normalizePath } from '../../src/mounts/paths';
 import { formatBytes } from '../../src/spec/memory';
 import { fileBytes, type PickedItem } from '../lib/files';
-import { type InputRow, inputPath, inputRows } from '../lib/jobForm';
-import { addModules, addMounts, removeInput, setEntryModule, setInputTarget } from '../state/job';
+import type { InputRow } from '../lib/jobForm';
+import { addModules, addMounts, setEntryModule } from '../state/job';
 import { setNotice, useApp } from '../state/store';
 import { DropZone, FilePicker } from './DropZone';
-import { FieldProblems, useFieldErrors } from './JobFields';
+import { InputRowItem, useInputRows } from './InputRow';
 
 async function addModuleFiles(files: readonly File[]): Promise<void> {
   addModules(await Promise.all(files.map(async (picked) => ({ name: picked.name, data: await fileBytes(picked) }))));
@@ -21,48 +21,15 @@ function addDropped(items: PickedItem[]): void {
   if (mounts.length > 0) addMounts(mounts);
 }
 
-/** The job's inputs of one kind, computed once per job and files. */
-export function useInputRows(kind: InputRow['kind']): InputRow[] {
-  const job = useApp((s) => s.job);
-  const files = useApp((s) => s.files);
-  return inputRows(job, files).filter((row) => row.kind === kind);
-}
-
 function ModuleRow({ row, isEntry }: { row: InputRow; isEntry: boolean }) {
-  const errors = useFieldErrors(inputPath(row.index));
   const bytes = 'tree' in row.content && row.content.tree.kind === 'file' ? row.content.tree.data.byteLength : 0;
   return (
-    <li>
-      <div className="item-row">
-        <span className="item-name" title={row.label}>
-          {row.label}
-        </span>
-        <span className="muted">{formatBytes(bytes)}</span>
-        <label className="inline-field">
-          at
-          <input
-            aria-label={`Target path of ${row.label}`}
-            aria-invalid={errors.length > 0 || undefined}
-            data-testid="module-target"
-            value={row.target}
-            onChange={(event) => setInputTarget(row.index, event.target.value)}
-          />
-        </label>
-        <label className="inline-check">
-          <input type="radio" name="entry-module" checked={isEntry} onChange={() => setEntryModule(row.target)} />
-          entry
-        </label>
-        <button
-          type="button"
-          className="small"
-          onClick={() => removeInput(row.index)}
-          aria-label={`Remove ${row.label}`}
-        >
-          Remove
-        </button>
-      </div>
-      <FieldProblems problems={errors} />
-    </li>
+    <InputRowItem row={row} targetTestId="module-target" detail={<span className="muted">{formatBytes(bytes)}</span>}>
+      <label className="inline-check">
+        <input type="radio" name="entry-module" checked={isEntry} onChange={() => setEntryModule(row.target)} />
+        entry
+      </label>
+    </InputRowItem>
   );
 }
 

@@ -2,12 +2,11 @@ import { countFiles, treeSize } from '../../src/mounts/tree';
 import { formatBytes } from '../../src/spec/memory';
 import { type PickedItem, readPickedFiles, readPickedFolder } from '../lib/files';
 import { plural } from '../lib/format';
-import { type InputRow, inputPath } from '../lib/jobForm';
-import { addMounts, removeInput, setInputTarget, setInputWritable } from '../state/job';
+import type { InputRow } from '../lib/jobForm';
+import { addMounts, setInputWritable } from '../state/job';
 import { setNotice } from '../state/store';
 import { DropZone, FilePicker } from './DropZone';
-import { FieldProblems, useFieldErrors } from './JobFields';
-import { useInputRows } from './ModuleList';
+import { InputRowItem, useInputRows } from './InputRow';
 
 function pick(read: (files: File[]) => Promise<PickedItem[]>) {
   return (files: File[]) =>
@@ -22,44 +21,19 @@ function describeMount({ content }: InputRow): string {
 }
 
 function MountRow({ row }: { row: InputRow }) {
-  const errors = useFieldErrors(inputPath(row.index));
+  const detail = <span className={'tree' in row.content ? 'muted' : 'problem'}>{describeMount(row)}</span>;
   return (
-    <li>
-      <div className="item-row">
-        <span className="item-name" title={row.label}>
-          {row.label}
-        </span>
-        <span className={'tree' in row.content ? 'muted' : 'problem'}>{describeMount(row)}</span>
-        <label className="inline-field">
-          at
-          <input
-            aria-label={`Target path of ${row.label}`}
-            aria-invalid={errors.length > 0 || undefined}
-            data-testid="mount-target"
-            value={row.target}
-            onChange={(event) => setInputTarget(row.index, event.target.value)}
-          />
-        </label>
-        <label className="inline-check">
-          <input
-            type="checkbox"
-            checked={row.readWrite}
-            disabled={!('tree' in row.content)}
-            onChange={(event) => setInputWritable(row.index, event.target.checked)}
-          />
-          writable
-        </label>
-        <button
-          type="button"
-          className="small"
-          onClick={() => removeInput(row.index)}
-          aria-label={`Remove ${row.label}`}
-        >
-          Remove
-        </button>
-      </div>
-      <FieldProblems problems={errors} />
-    </li>
+    <InputRowItem row={row} targetTestId="mount-target" detail={detail}>
+      <label className="inline-check">
+        <input
+          type="checkbox"
+          checked={row.readWrite}
+          disabled={!('tree' in row.content)}
+          onChange={(event) => setInputWritable(row.index, event.target.checked)}
+        />
+        writable
+      </label>
+    </InputRowItem>
   );
 }
 

@@ -88,6 +88,22 @@ function readSeconds(text: string, path: string): number | undefined {
   return Number(trimmed);
 }
 
+/** A list field of Engine.Params (`key` in the Job, `name` in the YAML), one item per line. */
+function listField(
+  label: string,
+  key: 'parameters' | 'importModules',
+  name: string,
+  item: string,
+): TextFieldSpec & { unwritable: string } {
+  return {
+    label,
+    path: `${PARAMS}.${name}`,
+    format: (job) => listText(job[key]),
+    read: (job, text) => ({ ...job, [key]: readList(text) }),
+    unwritable: `${item} holds a line break: edit ${name} in the YAML.`,
+  };
+}
+
 /** An optional string field: empty text is an absent value. */
 const optionalText = (value: string | undefined): string => value ?? '';
 
@@ -104,13 +120,7 @@ export const TEXT_FIELDS = {
     format: (job) => job.entrypoint,
     read: (job, text) => ({ ...job, entrypoint: text }),
   },
-  parameters: {
-    label: 'Parameters (one per line)',
-    path: `${PARAMS}.Parameters`,
-    format: (job) => listText(job.parameters),
-    read: (job, text) => ({ ...job, parameters: readList(text) }),
-    unwritable: 'A parameter holds a line break: edit Parameters in the YAML.',
-  },
+  parameters: listField('Parameters (one per line)', 'parameters', 'Parameters', 'A parameter'),
   env: {
     label: 'Environment (NAME=value per line)',
     path: 'Tasks[0].Env',
@@ -128,13 +138,7 @@ export const TEXT_FIELDS = {
     },
     unwritable: 'Standard input is binary (not UTF-8): edit Brine.StdinBase64 in the YAML.',
   },
-  importModules: {
-    label: 'Import modules (paths, one per line)',
-    path: `${PARAMS}.ImportModules`,
-    format: (job) => listText(job.importModules),
-    read: (job, text) => ({ ...job, importModules: readList(text) }),
-    unwritable: 'A path holds a line break: edit ImportModules in the YAML.',
-  },
+  importModules: listField('Import modules (paths, one per line)', 'importModules', 'ImportModules', 'A path'),
   memory: {
     label: 'Memory limit',
     path: 'Tasks[0].Resources.Memory',
