@@ -15,7 +15,7 @@ export function FieldProblems({ problems }: { problems: readonly (SerializedErro
       {problems.map((problem, i) => (
         <li key={i} className="field-hint problem" data-testid="field-problem">
           {problem.message}
-          {problem.hint ? <span className="field-problem-hint"> Hint: {problem.hint}</span> : null}
+          {problem.hint ? <span className="field-problem-hint">Hint: {problem.hint}</span> : null}
         </li>
       ))}
     </ul>
