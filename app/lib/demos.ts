@@ -50,18 +50,19 @@ export async function demoFiles(
   demo: DemoInfo,
   read: (path: string) => Promise<Uint8Array>,
 ): Promise<JobFiles> {
-  const files: Record<string, FileTree> = {};
+  const files: [string, FileTree][] = [];
   for (const { source } of job.inputs) {
     if (source.type !== 'localDirectory') continue;
     const path = fileKey(source.sourcePath);
-    if (demo.files.includes(path)) files[path] = file(await read(path));
+    if (demo.files.includes(path)) files.push([path, file(await read(path))]);
     else {
       const inside = demo.files.filter((f) => f.startsWith(`${path}/`));
       if (inside.length === 0) throw errors.inputConfig(`demo "${demo.id}" has no file or folder "${path}"`);
-      files[path] = treeFromFiles(
+      const tree = treeFromFiles(
         await Promise.all(inside.map(async (f) => ({ path: f.slice(path.length + 1), data: await read(f) }))),
       );
+      files.push([path, tree]);
     }
   }
-  return files;
+  return Object.fromEntries(files);
 }

@@ -26,6 +26,12 @@ export const isWritable = (source: SourceSpec): boolean =>
 
 export const fileKey = (sourcePath: string): string => normalizePath(sourcePath);
 
+/** The file or folder a SourcePath names among the job's files (own keys only: "__proto__" is a name like any other). */
+export const fileAt = (files: JobFiles, sourcePath: string): FileTree | undefined => {
+  const key = fileKey(sourcePath);
+  return Object.hasOwn(files, key) ? files[key] : undefined;
+};
+
 /** `name`, or `name-2.ext`, `name-3.ext`... when the files already hold another tree under it. */
 export function uniqueKey(files: JobFiles, name: string): string {
   const key = fileKey(name) || 'input';
@@ -69,7 +75,7 @@ export function sourceContent(source: SourceSpec, files: JobFiles): { tree: File
     case 'memory':
       return { tree: source.tree };
     case 'localDirectory': {
-      const tree = files[fileKey(source.sourcePath)];
+      const tree = fileAt(files, source.sourcePath);
       return tree === undefined ? { missing: `"${source.sourcePath}" is not among the job's files` } : { tree };
     }
     case 'inline':
@@ -91,7 +97,7 @@ export function runnableJob(job: Job, files: JobFiles): Job {
   const inputs = job.inputs.map((input, index): InputSource => {
     const { source } = input;
     if (source.type !== 'localDirectory') return input;
-    const tree = files[fileKey(source.sourcePath)];
+    const tree = fileAt(files, source.sourcePath);
     if (tree === undefined) {
       const problem = errors.inputConfig(`input source "${source.sourcePath}" is not among the job's files`);
       throw new BrineError(

@@ -8,7 +8,7 @@ import { treeSize } from '../../src/mounts/tree';
 import { encodeInline } from '../../src/spec/inline';
 import { jobToYaml } from '../../src/spec/serialize';
 import type { InputSource, Job } from '../../src/spec/types';
-import { fileKey, type JobFiles, localSource } from './jobFiles';
+import { fileAt, type JobFiles, localSource } from './jobFiles';
 
 /** Inline data above this makes the YAML unwieldy: the largest files become placeholders. */
 export const YAML_INLINE_LIMIT = 1024 * 1024;
@@ -49,7 +49,7 @@ export function yamlSources(job: Job, files: JobFiles, inlineLimit = YAML_INLINE
   const local = job.inputs.flatMap((input) => {
     const { source } = input;
     if (source.type !== 'localDirectory') return [];
-    const tree = files[fileKey(source.sourcePath)];
+    const tree = fileAt(files, source.sourcePath);
     return tree === undefined ? [] : [{ input, source, tree, bytes: treeSize(tree) }];
   });
   const inlinable = local.filter(({ source }) => !source.readWrite).sort((a, b) => a.bytes - b.bytes);

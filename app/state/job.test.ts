@@ -347,4 +347,20 @@ describe('adding files', () => {
       ['a.wasm', { type: 'localDirectory', sourcePath: 'a-2.wasm', readWrite: false }],
     ]);
   });
+
+  it('"__proto__" is a file name like any other', () => {
+    loadJob(
+      parseJob(
+        'Tasks: [{Engine: {Type: wasm, Params: {EntryModule: main.wasm}}, InputSources: [{Target: /x, Source: {Type: localDirectory, Params: {SourcePath: __proto__}}}]}]',
+      ),
+    );
+    expect(inputRows(state().job, state().files)[0]!.content).toEqual({
+      missing: '"__proto__" is not among the job\'s files',
+    });
+    expect(() => runnableJob(state().job, state().files)).toThrow("is not among the job's files");
+    addMounts([{ name: '__proto__', kind: 'file', tree: file('mine') }]);
+    expect(Object.hasOwn(state().files, '__proto__')).toBe(true);
+    const source = runnableJob(state().job, state().files).inputs[1]!.source;
+    expect(source).toEqual({ type: 'memory', tree: file('mine'), readWrite: false });
+  });
 });

@@ -131,24 +131,29 @@ function record(state: AppState): SavedRecord {
 
 function save(): void {
   const state = store.getState();
-  const id = sessionId();
   const saved = record(state);
   let inDatabase = false;
   try {
-    sessionStorage.setItem(SAVED, JSON.stringify(saved));
-  } catch {
-    // Over the storage quota (inline data in the job): the record goes with the files.
-    sessionStorage.setItem(SAVED, IN_DATABASE);
-    inDatabase = true;
+    try {
+      sessionStorage.setItem(SAVED, JSON.stringify(saved));
+    } catch {
+      // Over the storage quota (inline data in the job): the record goes with the files.
+      sessionStorage.setItem(SAVED, IN_DATABASE);
+      inDatabase = true;
+    }
+    saveFiles(sessionId(), state.demoId === '' ? state.files : {}, inDatabase ? saved : undefined).catch(
+      reportSaveFailure,
+    );
+  } catch (error) {
+    reportSaveFailure(error); // no storage at all (disabled by the browser)
   }
-  saveFiles(id, state.demoId === '' ? state.files : {}, inDatabase ? saved : undefined).catch(reportSaveFailure);
 }
 
 let warned = false;
 function reportSaveFailure(error: unknown): void {
   if (warned) return;
   warned = true;
-  store.setState({ notice: `The job's files cannot be kept across a reload: ${String(error)}` });
+  store.setState({ notice: `The job cannot be kept across a reload: ${String(error)}` });
 }
 
 /** The job saved by this tab before it was reloaded, or null. */
