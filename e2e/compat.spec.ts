@@ -1,52 +1,16 @@
 // The Bacalhau compatibility mode in Chromium (the harness page), and the "On Bacalhau" lines in the UI.
-import { readFileSync } from 'node:fs';
-import { expect, type Page, test } from '@playwright/test';
-import { jobToJson } from '../src/spec/json.js';
-import { type Job, newJob } from '../src/spec/types.js';
-import { fixture, openApp, runJob } from './helpers.js';
+import { expect, test } from '@playwright/test';
+import type { Job } from '../src/spec/types.js';
+import { fixtureJob, openApp, openHarness, runInHarness, runJob } from './helpers.js';
 
-type HarnessResult = {
-  state: string;
-  exitCode: number;
-  errorMsg: string;
-  onBacalhau: string[];
-  compat?: string;
-  stdout: string;
-  summary: { stdout: string };
-  outputs: { name: string; files: string[] }[];
-};
-
-function job(module: string, fields: Partial<Job> = {}, compat = true): Job {
-  return newJob('main.wasm', {
-    entrypoint: '_start',
-    network: { type: 'None', domains: [] },
-    inputs: [
-      {
-        target: 'main.wasm',
-        source: {
-          type: 'memory',
-          tree: { kind: 'file', data: new Uint8Array(readFileSync(fixture(module))) },
-          readWrite: false,
-        },
-      },
-    ],
+const job = (module: string, fields: Partial<Job> = {}, compat = true): Job =>
+  fixtureJob(module, {
     ...fields,
     brine: { argv0: '', preopens: [], ...(compat ? { compat: 'bacalhau' as const } : {}) },
   });
-}
-
-async function runInHarness(page: Page, j: Job): Promise<HarnessResult> {
-  return page.evaluate(
-    (json) => (globalThis as unknown as { brine: { run(job: unknown): Promise<HarnessResult> } }).brine.run(json),
-    jobToJson(j),
-  );
-}
 
 test.describe('the compatibility mode in the browser', () => {
-  test.beforeEach(async ({ page }) => {
-    await page.goto('/harness.html');
-    await page.waitForSelector('body[data-ready="true"]');
-  });
+  test.beforeEach(async ({ page }) => openHarness(page));
 
   test('exit code -1 when the entrypoint returns; traps read as wazero words them', async ({ page }) => {
     expect(await runInHarness(page, job('c/hello.wasm'))).toMatchObject({

@@ -1,8 +1,54 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
+import { type FileTree, file } from '../src/mounts/tree.js';
+import { jobToJson } from '../src/spec/json.js';
+import { type InputSource, type Job, newJob as jobOf } from '../src/spec/types.js';
 
 /** A committed fixture, e.g. fixture('c/hello.wasm') (tests run from the repository root). */
 export const fixture = (file: string): string => path.resolve('fixtures', file);
+
+/** An in-memory input, e.g. memoryInput('/', directory({...}), true). */
+export const memoryInput = (target: string, tree: FileTree, readWrite = false): InputSource => ({
+  target,
+  source: { type: 'memory', tree, readWrite },
+});
+
+/** A job running the fixture `module` mounted at main.wasm, with `fields` (its inputs after the module). */
+export function fixtureJob(module: string, { inputs = [], ...fields }: Partial<Job> = {}): Job {
+  return jobOf('main.wasm', {
+    entrypoint: '_start',
+    network: { type: 'None', domains: [] },
+    ...fields,
+    inputs: [memoryInput('main.wasm', file(new Uint8Array(readFileSync(fixture(module))))), ...inputs],
+  });
+}
+
+/** What harness.html's brine.run gives back (see app/harness.ts). */
+export type HarnessResult = {
+  state: string;
+  exitCode: number;
+  errorMsg: string;
+  onBacalhau: string[];
+  compat?: string;
+  stdout: string;
+  summary: { stdout: string };
+  outputs: { name: string; files: string[] }[];
+};
+
+/** Opens harness.html, the page without UI that runs jobs for automation. */
+export async function openHarness(page: Page): Promise<void> {
+  await page.goto('/harness.html');
+  await page.waitForSelector('body[data-ready="true"]');
+}
+
+/** Runs a job on the browser executor of an open harness.html; rejects with start's error. */
+export function runInHarness(page: Page, job: Job): Promise<HarnessResult> {
+  return page.evaluate(
+    (json) => (globalThis as unknown as { brine: { run(job: unknown): Promise<HarnessResult> } }).brine.run(json),
+    jobToJson(job),
+  );
+}
 
 /** The job Name of each demo, to tell when its YAML has loaded. */
 const DEMO_NAMES: Record<string, string> = {

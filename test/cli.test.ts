@@ -168,6 +168,33 @@ describe('brine run', () => {
     );
   });
 
+  it('a ReadWrite input at / comes back in the results as rootfs, without the mounts inside it', () => {
+    const job = writeJob(
+      'rw-root.yaml',
+      `Tasks:
+  - Engine: {Type: wasm, Params: {EntryModule: /app/write_file.wasm, Parameters: [new.txt, "1", "1024"]}}
+    InputSources:
+      - {Target: /, Source: {Type: localDirectory, Params: {SourcePath: inputs, ReadWrite: true}}}
+      - {Target: /app/write_file.wasm, Source: {Type: localDirectory, Params: {SourcePath: wasm/write_file.wasm}}}
+    ResultPaths: [{Name: outputs, Path: /outputs}]
+    Publisher: {Type: local}
+`,
+    );
+    const out = brine('run', job, '--output-dir', 'rw-root-results');
+    expect(out.status).toBe(0);
+    expect(readdirSync(join(dir, 'rw-root-results')).sort()).toEqual([
+      'exitCode',
+      'outputs',
+      'rootfs',
+      'stderr',
+      'stdout',
+    ]);
+    expect(readdirSync(join(dir, 'rw-root-results/rootfs')).sort()).toEqual(
+      [...readdirSync(join(dir, 'inputs')), 'new.txt'].sort(),
+    );
+    expect(readFileSync(join(dir, 'rw-root-results/rootfs/new.txt')).byteLength).toBe(1024 * 1024);
+  });
+
   it('rejects a bad job with the typed error and exit 125', () => {
     const out = brine('run', writeJob('bad.yaml', 'Tasks:\n  - Engine: {Type: docker}\n'));
     expect(out.status).toBe(125);

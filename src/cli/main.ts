@@ -6,6 +6,7 @@ import { Executor } from '../executor/executor.js';
 import { mountJob } from '../executor/sources.js';
 import type { ExecutionResult } from '../executor/types.js';
 import { createNodeWorker } from '../host/node.js';
+import { resultFolder } from '../mounts/paths.js';
 import type { FileTree } from '../mounts/tree.js';
 import { admit } from '../spec/admit.js';
 import { type Finding, throwFirstError } from '../spec/findings.js';
@@ -172,7 +173,7 @@ async function writeResults(dir: string, result: ExecutionResult, executor: Exec
     join(dir, 'exitCode'),
     result.compat === 'bacalhau' ? exitCode.slice(0, EXIT_CODE_FILE_BYTES) : exitCode,
   );
-  for (const output of result.outputs) await writeHostTree(join(dir, output.name), output.tree);
+  for (const output of result.outputs) await writeHostTree(join(dir, resultFolder(output.name)), output.tree);
 }
 
 function summarize(result: ExecutionResult): void {

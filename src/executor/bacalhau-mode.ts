@@ -7,6 +7,7 @@
 import { errors } from '../errors/index.js';
 import type { LogStore } from '../logs/store.js';
 import { type LogEvent, type StreamName, SUMMARY_BYTES } from '../logs/types.js';
+import { normalizePath } from '../mounts/paths.js';
 import type { RunEnd } from '../protocol/messages.js';
 import { parseBytes } from '../spec/memory.js';
 import { entrypointOf, executionTimeoutSeconds, type Job } from '../spec/types.js';
@@ -89,6 +90,9 @@ function jobDifferences(job: Job): string[] {
     lines.push(`the program does not see ${Object.keys(brine.env).join(', ')} (Brine.Env is ignored)`);
   }
   if (brine.systemEnv === false) lines.push('the BACALHAU_* variables are set (Brine.SystemEnv is ignored)');
+  if (job.inputs.some((input) => normalizePath(input.target) === '')) {
+    lines.push('the program does not see the input at "/": Bacalhau mounts it where no path reaches it');
+  }
   if (brine.preopens.length > 0 || brine.rootPreopen === false) {
     lines.push('the only preopen is "/" at fd 3 (Brine.Preopens and RootPreopen are ignored)');
   }

@@ -300,7 +300,7 @@ function completedRun(execution: Execution, outcome: RunOutcome): Ending {
   execution.logs.addDropped('stderr', outcome.droppedLogBytes.stderr);
   return {
     ...endingOf(outcome.end),
-    outputs: outcome.outputs.map(({ target, role, tree }) => ({ name: target, role, tree })),
+    outputs: outcome.outputs.map(({ target, role, tree }) => ({ name: target === '' ? '/' : target, role, tree })),
     memoryPages: outcome.memoryPages,
     phases: { linkMs: outcome.linkMs, runMs: outcome.runMs },
     end: outcome.end,

@@ -1,5 +1,5 @@
 import type { LoadedModules } from '../loader/loader.js';
-import { normalizePath } from '../mounts/paths.js';
+import { preopenPath } from '../mounts/paths.js';
 import type { LogOptions, RunRequest, WireMount } from '../protocol/messages.js';
 import { type BrineOptions, type Job, jobCount, jobType } from '../spec/types.js';
 import { entrypointToCall, isBacalhauMode } from './bacalhau-mode.js';
@@ -35,7 +35,7 @@ export function runRequest(parts: RunRequestParts): RunRequest {
     stdin: brine.stdin ?? new Uint8Array(0),
     mounts: parts.mounts,
     rootPreopen: brine.rootPreopen !== false,
-    preopens: brine.preopens.map(normalizePath),
+    preopens: brine.preopens.map(preopenPath),
     fsQuotaBytes: parts.fsQuotaBytes,
     fsMaxNodes: parts.fsMaxNodes,
     logs: parts.logs,

@@ -1,8 +1,10 @@
 import { errors } from '../errors/index.js';
 import { MountTable } from '../mounts/mount-table.js';
-import type { FileTree } from '../mounts/tree.js';
+import { normalizePath } from '../mounts/paths.js';
+import { directory, type FileTree } from '../mounts/tree.js';
 import { decodeInline } from '../spec/inline.js';
 import type { Job } from '../spec/types.js';
+import { isBacalhauMode } from './bacalhau-mode.js';
 
 /** Reads a host file or directory for localDirectory sources (the CLI provides one). */
 export type ReadLocal = (sourcePath: string) => Promise<FileTree>;
@@ -36,6 +38,11 @@ export async function mountJob(job: Job, readLocal: ReadLocal | undefined): Prom
         throw errors.inputConfig(`input source type "${source.sourceType}" cannot be read here`, {
           target: input.target,
         });
+    }
+    if (isBacalhauMode(job) && normalizePath(input.target) === '') {
+      // Bacalhau's mountfs files an input at "/" under ".", where no path reaches it.
+      tree = directory();
+      writable = false;
     }
     table.addInput(input.target, tree, writable);
   }

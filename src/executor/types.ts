@@ -18,7 +18,10 @@ export interface StartRequest {
   logCapBytes?: number;
 }
 
-/** A writable mount as the job left it: an output (at its Name) or a ReadWrite input. */
+/**
+ * A writable mount as the job left it: an output (named by its Name) or a ReadWrite input (by
+ * its normalised Target, "/" for the input at the root, whose tree leaves out the other mounts).
+ */
 export interface OutputMount {
   name: string;
   role: Mount['role'];

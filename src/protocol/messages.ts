@@ -77,7 +77,7 @@ export interface RunRequest {
   mounts: WireMount[];
   /** Whether "/" is preopened at fd 3 (Bacalhau's only preopen). */
   rootPreopen: boolean;
-  /** Named preopens, after "/": normalised directory paths. */
+  /** Named preopens, after "/": directory paths as preopenPath gives them ("data", "/", "."). */
   preopens: string[];
   seed?: number;
   /** Run with Bacalhau's observable behaviour (touchfs outputs, its random and clocks). */

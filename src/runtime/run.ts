@@ -6,6 +6,7 @@ import { type DirNode, FsContext } from '../fs/nodes.js';
 import { OutputPolicy } from '../fs/touchfs.js';
 import type { LogEvent } from '../logs/types.js';
 import type { Mount } from '../mounts/mount-table.js';
+import { normalizePath } from '../mounts/paths.js';
 import { LogStaging } from '../protocol/log-staging.js';
 import type { RunEnd, RunEvent, RunOutcome, RunRequest } from '../protocol/messages.js';
 import { WASM_PAGE_SIZE } from '../spec/memory.js';
@@ -32,7 +33,7 @@ export function runExecution(
   // On Bacalhau every module instance starts its own fixed random stream.
   const entropyFor = compat ? bacalhauEntropy : () => noteRandom(shared, notes);
   const outputs = new OutputPolicy(compat ? 'enforce' : 'observe');
-  const root = buildRoot(
+  const { root, nodes } = buildRoot(
     new FsContext(() => shared.realtime(), request.fsQuotaBytes, request.fsMaxNodes, outputs),
     request.mounts,
   );
@@ -51,7 +52,8 @@ export function runExecution(
     new OutputFd('stdout', (stream, data) => logs.write(stream, data)),
     new OutputFd('stderr', (stream, data) => logs.write(stream, data)),
     ...(request.rootPreopen ? [new PreopenFd(root, '/')] : []),
-    ...request.preopens.map((path) => new PreopenFd(nodeAt(root, path) as DirNode, path)),
+    // "/" and "." (the working directory) are the root.
+    ...request.preopens.map((path) => new PreopenFd(nodeAt(root, normalizePath(path)) as DirNode, path)),
   ];
 
   let end: RunEnd;
@@ -72,9 +74,9 @@ export function runExecution(
 
   return {
     end,
-    outputs: request.mounts
-      .filter((m) => m.writable)
-      .map((m) => ({ target: m.target, role: m.role, tree: snapshot(nodeAt(root, m.target)!) })),
+    outputs: request.mounts.flatMap((m, i) =>
+      m.writable ? [{ target: m.target, role: m.role, tree: snapshot(nodes[i]!) }] : [],
+    ),
     memoryPages: memoryPages(),
     droppedLogBytes: { ...logs.dropped },
     linkMs: runStart - linkStart,

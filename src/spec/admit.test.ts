@@ -163,6 +163,28 @@ describe('admit', () => {
       ),
     ],
     [
+      'a second input at /',
+      withInputs(inline('/main.wasm'), inline('/'), inline('.')),
+      inputError('duplicate input target "."', 'Tasks[0].InputSources[2].Target'),
+    ],
+    [
+      'an input mounted inside another beside an input at /',
+      withInputs(inline('/'), inline('/app'), inline('/app/main.wasm')),
+      inputError(
+        'failed to mount input "/app/main.wasm": "app" and "app/main.wasm" overlap: a mount cannot sit inside another',
+        'Tasks[0].InputSources[2].Target',
+      ),
+    ],
+    [
+      'an output at /',
+      spec({
+        InputSources: [inline('/'), inline('/main.wasm')],
+        ResultPaths: [{ Name: '/', Path: '/o' }],
+        Publisher: { Type: 'local' },
+      }),
+      outputError('output name "/" must name a path below "/"', 'Tasks[0].ResultPaths[0].Name'),
+    ],
+    [
       'an output without a name',
       spec({ ResultPaths: [{ Path: '/o' }], Publisher: { Type: 'local' } }),
       outputError('output volume has no name', 'Tasks[0].ResultPaths[0].Name'),
@@ -210,8 +232,8 @@ describe('admit', () => {
     ],
     [
       'an empty preopen',
-      withParams({ Brine: { Preopens: ['ok', '/'] } }),
-      specError('preopen "" must name a directory below /', 'Tasks[0].Engine.Params.Brine.Preopens[1]'),
+      withParams({ Brine: { Preopens: ['ok', ''] } }),
+      specError('preopen "" is empty: it must name a directory', 'Tasks[0].Engine.Params.Brine.Preopens[1]'),
     ],
     [
       'a seed out of range',
@@ -234,6 +256,20 @@ describe('admit', () => {
       expect(errorsOf(admitSpec(spec({ Network: { Type: type } })))).toEqual([]);
     expect(errorsOf(admitSpec(withParams({ Brine: { Seed: 0 } })))).toEqual([]);
     expect(errorsOf(admitSpec(withParams({ Brine: { Seed: 4294967295 } })))).toEqual([]);
+  });
+
+  it('admits an input at / beside other inputs and outputs, and the preopens "/" and "."', () => {
+    const job = spec({
+      InputSources: [inline('/'), inline('/main.wasm'), inline('/inputs/data')],
+      ResultPaths: [{ Name: 'outputs', Path: '/outputs' }],
+      Publisher: { Type: 'local' },
+      Engine: {
+        Type: 'wasm',
+        Params: { EntryModule: 'main.wasm', Entrypoint: '_start', Brine: { Preopens: ['.', '/', './', 'inputs'] } },
+      },
+    });
+    expect(admitSpec(job).findings).toEqual([]);
+    expect(readJob(job).job.brine.preopens).toEqual(['.', '/', '.', 'inputs']);
   });
 
   it('gives each cause its own hint', () => {

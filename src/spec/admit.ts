@@ -5,7 +5,7 @@
  */
 import { type BrineError, errors, isBrineError } from '../errors/index.js';
 import { MountTable } from '../mounts/mount-table.js';
-import { normalizePath } from '../mounts/paths.js';
+import { normalizePath, preopenPath } from '../mounts/paths.js';
 import type { Finding } from './findings.js';
 import { isDataUrl } from './inline.js';
 import { jobMemoryLimitPages } from './memory.js';
@@ -229,7 +229,7 @@ function checkOutputs(job: Job, error: Report): void {
 const OUTPUT_HINT =
   'Each ResultPath needs a unique Name and a unique absolute Path; the WASM executor mounts it at /<Name>.';
 
-/** Mounts the targets as the executor will (Bacalhau's mountfs rules: no mount at, above or below another). */
+/** Mounts the targets as the executor will (Bacalhau's mountfs rules: no mount at, above or below another, except an input at /). */
 function checkMounts(job: Job, error: Report): void {
   const table = new MountTable();
   const empty = { kind: 'directory', entries: {} } as const;
@@ -255,16 +255,17 @@ function checkMounts(job: Job, error: Report): void {
 }
 
 const MOUNT_HINT =
-  'Mounts cannot sit inside one another: mount a directory holding the files instead (e.g. /app with hello.wasm in it, then EntryModule /app/hello.wasm), or give each input its own top-level Target.';
+  'Mounts cannot sit inside one another (only an input at / holds the others): mount a directory holding the files instead (e.g. /app with hello.wasm in it, then EntryModule /app/hello.wasm), or give each input its own top-level Target.';
 
 function checkBrine(job: Job, error: Report): void {
   const field = 'Tasks[0].Engine.Params.Brine';
   job.brine.preopens.forEach((preopen, i) => {
-    if (normalizePath(preopen) === '') {
+    if (preopenPath(preopen) === '') {
       error(
-        errors.spec(`preopen "${preopen}" must name a directory below /`),
+        errors.spec(`preopen "${preopen}" is empty: it must name a directory`),
         `${field}.Preopens[${i}]`,
         'brine:preopen',
+        'Each Brine.Preopens entry is a directory of the mounted filesystem: "/", "." (the working directory, which is "/") or a path such as "inputs".',
       );
     }
   });

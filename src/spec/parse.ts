@@ -8,7 +8,7 @@
  */
 import { parseDocument } from 'yaml';
 import { errors } from '../errors/index.js';
-import { normalizePath } from '../mounts/paths.js';
+import { preopenPath } from '../mounts/paths.js';
 import { base64ToBytes } from './base64.js';
 import type { Finding } from './findings.js';
 import {
@@ -296,7 +296,7 @@ function parseBrine(brine: Fields | undefined): BrineOptions {
     ...(stdin ? { stdin } : {}),
     argv0: brine?.string('Argv0') ?? '',
     ...(Object.keys(env).length > 0 ? { env } : {}),
-    preopens: (brine?.strings('Preopens') ?? []).map(normalizePath),
+    preopens: (brine?.strings('Preopens') ?? []).map(preopenPath),
     ...(seed === undefined ? {} : { seed }),
     ...(rootPreopen === undefined ? {} : { rootPreopen }),
     ...(systemEnv === undefined ? {} : { systemEnv }),
