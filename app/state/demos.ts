@@ -12,9 +12,11 @@ function reportFailure(what: string, error: unknown): void {
   setNotice(`${what}: ${code}: ${message}`);
 }
 
+/** Loads a demo's job, unless it is the job shown already, unchanged (its run then stays). */
 export async function loadDemo(id: string): Promise<void> {
-  const demo = store.getState().demos.find((d) => d.id === id);
-  if (demo === undefined) return;
+  const { demos, demoId } = store.getState();
+  const demo = demos.find((d) => d.id === id);
+  if (demo === undefined || demoId === id) return;
   try {
     const { job, files } = await loadDemoJob(demo);
     loadJob(job, files, id);
