@@ -1,5 +1,6 @@
 import { Header } from './components/Header';
 import { ImportGraph } from './components/ImportGraph';
+import { JobChecks } from './components/JobChecks';
 import { JobFields } from './components/JobFields';
 import { LogPane } from './components/LogPane';
 import { ModuleList } from './components/ModuleList';
@@ -21,6 +22,7 @@ export function App() {
           <OutputPaths />
           <JobFields />
           <NetworkRule />
+          <JobChecks />
           <YamlView />
         </section>
         <section className="column run-column" aria-label="Execution">

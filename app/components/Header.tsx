@@ -1,10 +1,10 @@
 import { useState } from 'react';
 import { formatBytes } from '../../src/spec/memory';
 import { cancelRun, startRun } from '../executor';
-import { formToYaml } from '../lib/jobForm';
+import { jobYaml } from '../lib/jobYaml';
 import { encodeShareHash, SHARE_LIMIT_BYTES } from '../lib/share';
 import { loadDemo } from '../state/demos';
-import { newJob } from '../state/form';
+import { newJob } from '../state/job';
 import { isActive } from '../state/run';
 import { setNotice, store, useApp } from '../state/store';
 
@@ -39,19 +39,16 @@ function DemoMenu() {
 function ShareButton() {
   const [link, setLink] = useState<string | null>(null);
   const share = () => {
-    let hash: string | null;
-    try {
-      const { yaml, placeholders } = formToYaml(store.getState().form, SHARE_LIMIT_BYTES);
-      hash = placeholders.length === 0 ? encodeShareHash(yaml) : null;
-      if (hash === null) {
-        setLink(null);
-        setNotice(
-          `The job's files are too large for a link (over ${formatBytes(SHARE_LIMIT_BYTES)} of YAML): download the YAML instead.`,
-        );
-        return;
-      }
-    } catch (error) {
-      setNotice(`The job cannot be shared yet: ${String(error)}`);
+    const { job, files } = store.getState();
+    const { yaml, placeholders } = jobYaml(job, files, SHARE_LIMIT_BYTES);
+    const hash = placeholders.length === 0 ? encodeShareHash(yaml) : null;
+    if (hash === null) {
+      setLink(null);
+      setNotice(
+        placeholders.some((p) => p.reason === 'writable')
+          ? 'A writable mount cannot be put in a link (inline sources are read-only): download the YAML instead.'
+          : `The job's files are too large for a link (over ${formatBytes(SHARE_LIMIT_BYTES)} of YAML): download the YAML instead.`,
+      );
       return;
     }
     history.replaceState(null, '', hash);

@@ -20,8 +20,8 @@ function explain(access: HttpAccess | null): string {
 
 /** The job's network rule, as the HTTP host module will apply it. */
 export function NetworkRule() {
-  const network = useApp((s) => s.form.extras.network);
-  const compat = useApp((s) => s.form.extras.brine.compat);
+  const network = useApp((s) => s.job.network);
+  const compat = useApp((s) => s.job.brine.compat);
   const access = httpAccessOf(network, compat);
   return (
     <section className="panel network-rule" aria-labelledby="network-title" data-testid="network-rule">
