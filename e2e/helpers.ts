@@ -41,6 +41,7 @@ const DEMO_NAMES: Record<string, string> = {
   spin: 'wasm-spin',
   colors: 'wasm-log-colours',
   lines: 'wasm-noisy-logger',
+  http: 'wasm-http-fetch',
 };
 
 /** Opens the app and waits for its job (the default demo, or the job in the link) to load. */

@@ -33,10 +33,10 @@ test('pasting a Bacalhau job YAML fills the form, and the job runs', async ({ pa
   await expect(page.getByTestId('timeout-input')).toHaveValue('30');
   await runJob(page, 'completed');
   await expect(logLines(page, 'stdout')).toHaveText(['argc=3', 'argv[0]=', 'argv[1]=first', 'argv[2]=second arg']);
-  // Leaving the editor shows the YAML of the form again, files as inline data: URLs.
+  // Leaving the editor shows the job's YAML again, its inline source as written.
   await page.getByTestId('args-input').focus();
   await expect(page.getByTestId('job-yaml')).toHaveValue(
-    /Name: pasted-args[\s\S]*URL: data:application\/octet-stream;base64,AGFzbQ/,
+    /Name: pasted-args[\s\S]*URL: data:application\/wasm;base64,AGFzbQ/,
   );
 });
 

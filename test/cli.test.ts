@@ -1,10 +1,12 @@
 // `brine run` end to end: the built CLI (`tsc -b tsconfig.node.json`, run by `npm run build`) on YAML jobs, in a child process.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHttpServer } from './http-server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin/brine.js');
@@ -76,6 +78,38 @@ describe('brine run', () => {
     expect(result).toMatchObject({ state: 'completed', exitCode: 0, stdout: 'wrote 24 rows\n', errorMsg: '' });
     expect(result.memory.limitPages).toBe(3907); // 256Mb
     expect(result.outputs).toEqual([{ name: 'outputs', role: 'output' }]);
+  });
+
+  it('--json lists the HTTP requests; without it, those refused or failed are said on stderr', async () => {
+    const server = await startHttpServer();
+    const httpJob = (network: string) =>
+      writeJob(
+        'http.yaml',
+        `Tasks:
+  - Engine: {Type: wasm, Params: {EntryModule: main.wasm, Parameters: ["-q", "${server.url('/json')}"]}}
+    InputSources:
+      - {Target: main.wasm, Source: {Type: localDirectory, Params: {SourcePath: wasm/http_client.wasm}}}
+    Network: ${network}
+`,
+      );
+    try {
+      // Async: the server answers from this process while the CLI runs.
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [bin, 'run', httpJob('{Type: HTTP, Domains: [127.0.0.1]}'), '--json'],
+        { cwd: dir },
+      );
+      expect(JSON.parse(stdout).http).toEqual([
+        expect.objectContaining({ method: 'GET', url: server.url('/json'), result: 'Success', status: 200 }),
+      ]);
+    } finally {
+      await server.close();
+    }
+    const refused = brine('run', httpJob('{Type: Bridge}'));
+    expect(refused.stdout).toMatch(/^rc=4 /);
+    expect(refused.stderr).toContain(
+      `brine: http: GET ${server.url('/json')}: NotAllowed: Network is Bridge: the HTTP module refuses every host`,
+    );
   });
 
   it('exits with a non-zero program status, still completed', () => {
@@ -227,6 +261,7 @@ describe('brine validate', () => {
         'inputs: /app/csv.wasm (localDirectory), /inputs (localDirectory)',
         'outputs: /outputs',
         'memory: 3907 pages per memory; timeout: 600 s',
+        'network: None (no HTTP module)',
         '',
       ].join('\n'),
     );
@@ -235,8 +270,8 @@ describe('brine validate', () => {
   it('exits 1 with the typed error and hint that start would give', () => {
     const cases: [string, string][] = [
       [
-        'Tasks: [{Engine: {Type: wasm, Params: {EntryModule: m.wasm}}, Network: {Type: Full}}]',
-        'SpecError: invalid WASM spec: network type "Full" is not available',
+        'Tasks: [{Engine: {Type: wasm, Params: {EntryModule: m.wasm}}, Network: {Type: Full, Domains: [example.com]}}]',
+        'SpecError: invalid WASM spec: invalid network: domains can only be set for HTTP network mode',
       ],
       ['Tasks: [{Engine: {Type: wasm, Params: {EntryModule: m.wasm}}, Resources: {Memory: 5GiB}}]', 'MemoryLimitError'],
       [

@@ -1,22 +1,21 @@
 /** "Embed": the current job as an <iframe> of the /embed page, and as a <brine-job> element. */
 import { useState } from 'react';
 import { formatBytes } from '../../src/spec/memory';
-import { formToYaml } from '../lib/jobForm';
+import { jobYaml } from '../lib/jobYaml';
 import { encodeShareHash, SHARE_LIMIT_BYTES } from '../lib/share';
 import { setNotice, store } from '../state/store';
 
-/** The form's job with its files inline, and its link hash; null (with a notice saying why) when it cannot have one. */
+/** The job with its files inline, and its link hash; null (with a notice saying why) when it cannot have one. */
 export function linkableJob(): { yaml: string; hash: string } | null {
-  try {
-    const { yaml, placeholders } = formToYaml(store.getState().form, SHARE_LIMIT_BYTES);
-    const hash = placeholders.length === 0 ? encodeShareHash(yaml) : null;
-    if (hash !== null) return { yaml, hash };
-    setNotice(
-      `The job's files are too large for a link (over ${formatBytes(SHARE_LIMIT_BYTES)} of YAML): download the YAML instead.`,
-    );
-  } catch (error) {
-    setNotice(`The job cannot be shared yet: ${String(error)}`);
-  }
+  const { job, files } = store.getState();
+  const { yaml, placeholders } = jobYaml(job, files, SHARE_LIMIT_BYTES);
+  const hash = placeholders.length === 0 ? encodeShareHash(yaml) : null;
+  if (hash !== null) return { yaml, hash };
+  setNotice(
+    placeholders.some((p) => p.reason === 'writable')
+      ? 'A writable mount cannot be put in a link (inline sources are read-only): download the YAML instead.'
+      : `The job's files are too large for a link (over ${formatBytes(SHARE_LIMIT_BYTES)} of YAML): download the YAML instead.`,
+  );
   return null;
 }
 

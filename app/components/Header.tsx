@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { cancelRun, startRun } from '../executor';
 import { loadDemo } from '../state/demos';
-import { newJob } from '../state/form';
+import { newJob } from '../state/job';
 import { isActive } from '../state/run';
 import { setNotice, useApp } from '../state/store';
 import { EmbedButton, linkableJob } from './Embed';

@@ -6,6 +6,7 @@ import { explainLimitReached, explainMemoryError } from '../lib/memory';
 import { isActive } from '../state/run';
 import { useApp } from '../state/store';
 import { ErrorBox } from './ErrorBox';
+import { HttpRequests } from './HttpRequests';
 import { OnBacalhau } from './OnBacalhau';
 
 /** Room left between the sticky header and a panel scrolled up to it. */
@@ -113,6 +114,7 @@ export function ResultPanel() {
       <OnBacalhau />
       {result !== null && <Timeline timings={result.timings} />}
       <MemoryGauge />
+      <HttpRequests />
     </section>
   );
 }

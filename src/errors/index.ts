@@ -166,8 +166,8 @@ export const errors = {
   wasi: (cause: string) => new BrineError('WASIError', `WASI module error: ${cause}`),
   unknownModule: (name: string, details: Record<string, unknown> = {}) =>
     new BrineError('UnknownModuleError', `unknown module "${name}"`, { name, ...details }),
-  spec: (cause: string, field?: string) =>
-    new BrineError('SpecError', `invalid WASM spec: ${cause}`, field === undefined ? undefined : { field }),
+  spec: (cause: string, field?: string, hint?: string) =>
+    new BrineError('SpecError', `invalid WASM spec: ${cause}`, field === undefined ? undefined : { field }, hint),
   log: (cause: string) => new BrineError('LogError', `logging error: ${cause}`),
   entrypoint: (name: string) =>
     new BrineError('EntrypointError', `unable to find the entrypoint '${name}' in the WASM module`, {

@@ -1,6 +1,7 @@
 import type { WorkerHandle } from '../host/types.js';
 import type { ImportGraph } from '../loader/graph.js';
 import type { LogStore } from '../logs/store.js';
+import type { HttpRecord } from '../protocol/http.js';
 import type { Job } from '../spec/types.js';
 import type { LogReceiver } from './log-receiver.js';
 import type { ExecutionResult, ExecutionState, FinalState, Timings } from './types.js';
@@ -44,6 +45,10 @@ export class Execution {
   graph: ImportGraph = { nodes: [], edges: [] };
   /** Largest memory seen, in pages. */
   memoryPages = 0;
+  /** The guest's HTTP requests, as they ended. */
+  readonly http: HttpRecord[] = [];
+  /** Requests made past those recorded. */
+  httpOmitted = 0;
   result: ExecutionResult | null = null;
   readonly done: Promise<ExecutionResult>;
   private resolveDone!: (result: ExecutionResult) => void;

@@ -4,6 +4,7 @@ import type { StreamStats } from '../logs/store.js';
 import type { LogEvent } from '../logs/types.js';
 import type { Mount } from '../mounts/mount-table.js';
 import type { FileTree } from '../mounts/tree.js';
+import type { HttpRecord } from '../protocol/http.js';
 import type { CompatMode, Job } from '../spec/types.js';
 
 export type FinalState = 'completed' | 'failed' | 'cancelled' | 'timedOut';
@@ -76,6 +77,10 @@ export interface ExecutionResult {
   memory: MemoryReport;
   timings: Timings;
   graph: ImportGraph;
+  /** Each request the guest made through the HTTP host module, in order (the first 1,000). */
+  http: HttpRecord[];
+  /** Requests made past the recorded ones (counted when the run ended normally). */
+  httpOmitted: number;
   /**
    * What Bacalhau would have reported differently for this run, one line each, e.g. "exit code -1:
    * the entrypoint returned without calling proc_exit" (empty in the compatibility mode).
@@ -90,6 +95,7 @@ export type ExecutorEvent = { executionId: string } & (
   | { type: 'graph'; event: GraphEvent }
   | { type: 'logs'; events: LogEvent[] }
   | { type: 'memory'; pages: number }
+  | { type: 'http'; record: HttpRecord }
   | { type: 'result'; result: ExecutionResult }
 );
 

@@ -1,5 +1,7 @@
 import { errorText } from '../errors/index.js';
 import type { WorkerHandle } from '../host/types.js';
+import type { HttpRecord } from '../protocol/http.js';
+import type { LaneServer } from '../protocol/lane.js';
 import type { RunEvent, RunOutcome, RunRequest } from '../protocol/messages.js';
 import type { Execution } from './execution.js';
 import type { LogReceiver } from './log-receiver.js';
@@ -19,6 +21,10 @@ export interface WorkerRun {
   stagedAgeMs: number;
   /** Hears of the memory size the worker reports with its logs, in pages. */
   onMemory: (pages: number) => void;
+  /** Hears of each request the guest made through the HTTP host module. */
+  onHttp: (record: HttpRecord) => void;
+  /** Answers the worker's lane calls (requests the host makes for it), when it has a lane. */
+  lane: LaneServer | undefined;
 }
 
 /**
@@ -33,17 +39,28 @@ export function superviseRun({
   logs,
   stagedAgeMs,
   onMemory,
+  onHttp,
+  lane,
 }: WorkerRun): Promise<RunOutcome | null> {
   const { signal } = execution.abort;
   if (signal.aborted) return Promise.resolve(null);
   const onEvent = (event: RunEvent) => {
     if (execution.finished) return;
-    if (event.type === 'running') {
-      execution.transition('running');
-      return;
+    switch (event.type) {
+      case 'running':
+        execution.transition('running');
+        return;
+      case 'http':
+        onHttp(event.record);
+        return;
+      case 'lane-call':
+      case 'lane-next':
+        lane?.handle(event);
+        return;
+      case 'logs':
+        logs.accept(event);
+        onMemory(event.memoryPages);
     }
-    logs.accept(event);
-    onMemory(event.memoryPages);
   };
   return new Promise<RunOutcome | null>((resolve, reject) => {
     const poll = setInterval(() => logs.takeStaged(stagedAgeMs), STAGED_POLL_MS);

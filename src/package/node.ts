@@ -2,9 +2,10 @@
  * The package in Node (`brine` under the "node" condition): the core API and runJob on
  * worker_threads. The worker factory and host-file helpers are in `brine/node`.
  */
+
+import { hostReader } from '../cli/host-files.js';
 import { jobRunner, type RunJob } from '../executor/run-job.js';
 import { createNodeWorker } from '../host/node.js';
-import { hostReader } from '../host/node-files.js';
 
 export * from '../index.js';
 

@@ -7,12 +7,22 @@ import { OutputPolicy } from '../fs/touchfs.js';
 import type { LogEvent } from '../logs/types.js';
 import type { Mount } from '../mounts/mount-table.js';
 import { normalizePath } from '../mounts/paths.js';
+import type { HttpRecord } from '../protocol/http.js';
+import { LaneClient } from '../protocol/lane.js';
 import { LogStaging } from '../protocol/log-staging.js';
-import type { RunEnd, RunEvent, RunOutcome, RunRequest } from '../protocol/messages.js';
+import {
+  type HttpOptions,
+  MAX_HTTP_RECORDS,
+  type RunEnd,
+  type RunEvent,
+  type RunOutcome,
+  type RunRequest,
+} from '../protocol/messages.js';
 import { WASM_PAGE_SIZE } from '../spec/memory.js';
 import { BrineWasi } from '../wasi/brine-wasi.js';
 import { bacalhauEntropy, type Entropy, realEntropy, seededEntropy } from '../wasi/clock.js';
 import { OutputFd, StdinFd } from '../wasi/stdio.js';
+import { HttpModule, type HttpTransport, laneTransport, xhrTransport } from './http.js';
 import { LogBatcher } from './log-batcher.js';
 
 /** A request with every file present (held files filled in from the worker's cache). */
@@ -56,11 +66,22 @@ export function runExecution(
     ...request.preopens.map((path) => new PreopenFd(nodeAt(root, normalizePath(path)) as DirNode, path)),
   ];
 
+  let httpRequests = 0;
+  const http: HttpHost | undefined = request.http && {
+    options: request.http,
+    transport: request.http.lane
+      ? laneTransport(new LaneClient(request.http.lane, (event, transfer) => post(event, transfer)))
+      : xhrTransport(request.http.access),
+    onRecord: (record) => {
+      if (++httpRequests <= MAX_HTTP_RECORDS) post({ type: 'http', record }, []);
+    },
+  };
+
   let end: RunEnd;
   const linkStart = performance.now();
   let runStart = linkStart;
   try {
-    const entry = link(request, fds, entropyFor, memories, () => logs.flushIfStale());
+    const entry = link(request, fds, entropyFor, memories, http, () => logs.flushIfStale());
     const fn = entry.exports[request.entrypoint];
     if (typeof fn !== 'function') throw errors.entrypoint(request.entrypoint);
     runStart = performance.now();
@@ -81,6 +102,7 @@ export function runExecution(
     droppedLogBytes: { ...logs.dropped },
     linkMs: runStart - linkStart,
     runMs,
+    httpOmitted: Math.max(0, httpRequests - MAX_HTTP_RECORDS),
     bacalhauNotes: [...outputs.notes, ...notes],
   };
 }
@@ -96,22 +118,36 @@ function noteRandom(entropy: Entropy, notes: Set<string>): Entropy {
   };
 }
 
+/** What the HTTP host module of each importing module shares: the rule, the transport, the records. */
+interface HttpHost {
+  options: HttpOptions;
+  transport: HttpTransport;
+  onRecord: (record: HttpRecord) => void;
+}
+
 /** Instantiates the planned modules in order; returns the entry instance. */
 function link(
   request: ResolvedRunRequest,
   fds: Fd[],
   entropyFor: () => Entropy,
   memories: WebAssembly.Memory[],
+  http: HttpHost | undefined,
   onHostCall: () => void,
 ): WebAssembly.Instance {
   const instances: WebAssembly.Instance[] = [];
   for (const planned of request.modules) {
     const imports: WebAssembly.Imports = {};
     let wasi: BrineWasi | null = null;
+    let httpModule: HttpModule | null = null;
     for (const [name, provider] of Object.entries(planned.providers)) {
       if (provider === 'wasi') {
         wasi = new BrineWasi([...request.args], [...request.env], fds, entropyFor(), onHostCall);
         imports[name] = wasi.wasiImport as WebAssembly.ModuleImports;
+      } else if (provider === 'http') {
+        // The loader plans the module only when the request carries its rule.
+        const { options, transport, onRecord } = http!;
+        httpModule = new HttpModule(options.access, options.timeoutMs, transport, onRecord);
+        imports[name] = httpModule.imports;
       } else {
         imports[name] = instances[provider]!.exports as WebAssembly.ModuleImports;
       }
@@ -125,10 +161,11 @@ function link(
     instances.push(instance);
     const own = Object.values(instance.exports).filter((v): v is WebAssembly.Memory => v instanceof WebAssembly.Memory);
     for (const memory of own) if (!memories.includes(memory)) memories.push(memory);
+    // Host calls read and write the calling module's memory: its own, or the one it imports.
+    const memory = instance.exports['memory'] ?? own[0] ?? importedMemory(imports);
+    if (httpModule !== null && memory instanceof WebAssembly.Memory) httpModule.memory = memory;
     if (wasi !== null) {
-      // WASI calls read and write the calling module's memory: its own, or the one it imports.
-      // A module without one can still make the calls that need none (proc_exit, sched_yield).
-      const memory = instance.exports['memory'] ?? own[0] ?? importedMemory(imports);
+      // A module without memory can still make the WASI calls that need none (proc_exit, sched_yield).
       const name = planned.name;
       wasi.inst = {
         exports: {

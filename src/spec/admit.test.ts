@@ -226,9 +226,9 @@ describe('admit', () => {
       ),
     ],
     [
-      'a network this sandbox does not have',
-      spec({ Network: { Type: 'Host' } }),
-      specError('network type "Host" is not available: the sandbox is offline (use None)', 'Tasks[0].Network.Type'),
+      'Domains on a network other than HTTP',
+      spec({ Network: { Type: 'Host', Domains: ['example.com'] } }),
+      specError('invalid network: domains can only be set for HTTP network mode', 'Tasks[0].Network.Domains'),
     ],
     [
       'an empty preopen',
@@ -292,6 +292,16 @@ describe('admit', () => {
     expect(admission.findings.map((f) => [f.severity, f.rule])).toEqual([
       ['warning', 'brine:entrypoint-default'],
       ['warning', 'brine:publisher'],
+    ]);
+  });
+
+  it('admits every network type; HTTP without Domains is a warning (every request will be refused)', () => {
+    for (const Type of ['Default', 'none', 'Host', 'Full', 'Bridge']) {
+      expect(admitSpec(spec({ Network: { Type } })).findings).toEqual([]);
+    }
+    expect(admitSpec(spec({ Network: { Type: 'HTTP', Domains: ['example.com'] } })).findings).toEqual([]);
+    expect(admitSpec(spec({ Network: { Type: 'http' } })).findings.map((f) => [f.severity, f.rule])).toEqual([
+      ['warning', 'brine:network-no-domains'],
     ]);
   });
 

@@ -24,8 +24,8 @@ export interface Admission {
 /** Whether the admission let the job start. */
 export const admitted = (admission: Admission): boolean => admission.findings.every((f) => f.severity !== 'error');
 
-/** The rule ids of the checks that depend on this sandbox being offline (shouldBid declines on them). */
-export const OFFLINE_RULES = ['brine:offline-network', 'brine:offline-source'];
+/** The rule ids of the checks that depend on this sandbox having no storage network (shouldBid declines on them). */
+export const OFFLINE_RULES = ['brine:offline-source'];
 
 /** Checks the job against Brine's rules (Bacalhau's submission and executor rules, and this sandbox's limits). */
 export function admit(job: Job): Admission {
@@ -102,12 +102,18 @@ export function admit(job: Job): Admission {
       'brine:network-type',
       `Network.Type is one of ${NETWORK_TYPES.join(', ')} (any case); leave it out for Default.`,
     );
-  } else if (!['none', 'default'].includes(network.toLowerCase())) {
+  } else if (job.network.domains.length > 0 && network.toLowerCase() !== 'http') {
     error(
-      errors.spec(`network type "${job.network.type}" is not available: the sandbox is offline (use None)`),
-      'Tasks[0].Network.Type',
-      'brine:offline-network',
-      'Brine runs jobs without a network: set Network.Type to None (or leave it out).',
+      errors.spec('invalid network: domains can only be set for HTTP network mode'),
+      'Tasks[0].Network.Domains',
+      'brine:network-domains',
+      'Domains limit the hosts of an HTTP network: set Network.Type to HTTP, or remove Domains.',
+    );
+  } else if (job.network.domains.length === 0 && network.toLowerCase() === 'http') {
+    warn(
+      'Tasks[0].Network.Domains',
+      'Network is HTTP with no Domains: every request the program makes will be refused',
+      'brine:network-no-domains',
     );
   }
   checkBrine(job, error);
