@@ -2,7 +2,7 @@
 // lines in the UI.
 import { expect, test } from '../src/package/playwright.js';
 import type { Job } from '../src/spec/types.js';
-import { fixtureJob, fullStdout, openApp, outputFiles, runJob } from './helpers.js';
+import { chooseDemo, fixtureJob, fullStdout, openApp, outputFiles, runJob } from './helpers.js';
 
 const job = (module: string, fields: Partial<Job> = {}, compat = true): Job =>
   fixtureJob(module, {
@@ -50,11 +50,20 @@ test.describe('the compatibility mode in the browser', () => {
   });
 });
 
-test('the result says what Bacalhau would have reported differently', async ({ page }) => {
+test('the result says what Bacalhau would have reported differently; the switch runs the job as Bacalhau would', async ({
+  page,
+}) => {
   await openApp(page);
-  await page.getByTestId('demo-select').selectOption('hello');
+  await chooseDemo(page, 'hello');
   await runJob(page, 'completed');
+  await expect(page.getByTestId('exit-code')).toHaveText('0');
   await expect(page.getByTestId('on-bacalhau')).toContainText(
     'On Bacalhau: exit code -1: the entrypoint returned without calling proc_exit',
   );
+  await page.getByTestId('compat-switch').check();
+  await expect(page.getByTestId('job-yaml')).toHaveValue(/Compat: bacalhau/);
+  await runJob(page, 'completed');
+  await expect(page.getByTestId('exit-code')).toHaveText('-1');
+  await expect(page.getByTestId('compat-note')).toBeVisible();
+  await expect(page.getByTestId('on-bacalhau')).toHaveCount(0);
 });

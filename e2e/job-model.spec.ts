@@ -174,6 +174,48 @@ test('reloading the page mid-run keeps the job and its files (not the run)', asy
   await expect(page.getByTestId('status')).toHaveText('cancelled');
 });
 
+/** How many files the app has saved in IndexedDB, over all tabs. */
+const savedFileCount = (page: Page) =>
+  page.evaluate(
+    () =>
+      new Promise<number>((resolve, reject) => {
+        const open = indexedDB.open('brine');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const count = open.result.transaction('files').objectStore('files').count();
+          count.onsuccess = () => resolve(count.result);
+        };
+      }),
+  );
+
+test('a duplicated tab keeps its own saved files: changing its job does not take them from the first tab', async ({
+  page,
+  context,
+}) => {
+  await openApp(page);
+  await newJob(page);
+  await page.getByTestId('module-input').setInputFiles(fixture('c/cat.wasm'));
+  await page
+    .getByTestId('mount-input')
+    .setInputFiles({ name: 'a.txt', mimeType: 'text/plain', buffer: Buffer.from('a') });
+  await expect(page.getByTestId('mount-target')).toHaveValue('/inputs/a.txt');
+  await expect.poll(() => savedFileCount(page)).toBe(2); // the module and a.txt
+  // A duplicated tab starts with a copy of the first tab's sessionStorage.
+  const storage = await page.evaluate(() => JSON.stringify(Object.entries(sessionStorage)));
+  const duplicate = await context.newPage();
+  await duplicate.addInitScript((entries) => {
+    if (sessionStorage.length === 0) for (const [key, value] of JSON.parse(entries)) sessionStorage.setItem(key, value);
+  }, storage);
+  await duplicate.goto('/');
+  await expect(duplicate.getByTestId('mount-target')).toHaveValue('/inputs/a.txt');
+  await duplicate.getByRole('button', { name: 'Remove a.txt' }).click();
+  await expect(duplicate.getByTestId('mount-target')).toHaveCount(0);
+  // The duplicate saves its module under an id of its own; the first tab's two files stay.
+  await expect.poll(() => savedFileCount(duplicate)).toBe(3);
+  await page.reload();
+  await expect(page.getByTestId('mount-target')).toHaveValue('/inputs/a.txt');
+});
+
 test('a typo in a YAML key is warned about with the closest key, and the text is kept until fixed', async ({
   page,
 }) => {

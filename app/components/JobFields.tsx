@@ -4,7 +4,7 @@ import type { Finding } from '../../src/spec/findings';
 import { isAbout, TEXT_FIELDS, type TextField } from '../lib/jobForm';
 import { describeMemoryField } from '../lib/memory';
 import { admissionOf } from '../state/admission';
-import { setField } from '../state/job';
+import { setBacalhauMode, setField } from '../state/job';
 import { useApp } from '../state/store';
 
 /** What is wrong with a field: its text that does not parse, or the checks it fails, each with its hint. */
@@ -72,6 +72,22 @@ function Field({
   );
 }
 
+/** The Bacalhau compatibility mode switch (Engine.Params.Brine.Compat: bacalhau). */
+function CompatSwitch() {
+  const on = useApp((s) => s.job.brine.compat === 'bacalhau');
+  return (
+    <label className="inline-field compat-switch">
+      <input
+        type="checkbox"
+        data-testid="compat-switch"
+        checked={on}
+        onChange={(event) => setBacalhauMode(event.target.checked)}
+      />
+      Run as on Bacalhau (exit codes, outputs, env, randomness as a Bacalhau node gives them)
+    </label>
+  );
+}
+
 function MemoryHint() {
   const memory = useApp((s) => s.job.resources.memory ?? '');
   const { ok, text } = describeMemoryField(memory);
@@ -99,6 +115,7 @@ export function JobFields() {
         </div>
         <Field field="timeout" testId="timeout-input" placeholder="0" />
       </div>
+      <CompatSwitch />
     </section>
   );
 }

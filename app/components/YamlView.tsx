@@ -1,6 +1,10 @@
-import { useMemo } from 'react';
+import { useMemo, useState } from 'react';
+import type { SerializedError } from '../../src/errors/index';
+import { findingError } from '../../src/spec/findings';
 import { formatBytes } from '../../src/spec/memory';
 import { download } from '../lib/download';
+import { serializeError } from '../lib/errors';
+import { exportForBacalhau } from '../lib/exportYaml';
 import { jobYaml, type Placeholder, yamlSources } from '../lib/jobYaml';
 import { dropYamlDraft, editYaml, endYamlEdit } from '../state/job';
 import { store, useApp } from '../state/store';
@@ -48,15 +52,29 @@ export function YamlView() {
   // The job's text is only written out when it is shown (the placeholders are cheap to find).
   const derived = useMemo(() => (draft === null ? jobYaml(job, files).yaml : null), [draft, job, files]);
   const { placeholders } = useMemo(() => yamlSources(job, files), [job, files]);
-  const save = () => {
+  const [exportProblem, setExportProblem] = useState<SerializedError | null>(null);
+  const save = async () => {
     const { job: current, files: currentFiles } = store.getState();
-    download(`${current.name || 'job'}.yaml`, jobYaml(current, currentFiles).yaml, 'application/yaml');
+    setExportProblem(null);
+    try {
+      const exported = await exportForBacalhau(current, currentFiles);
+      if ('yaml' in exported) download(`${current.name || 'job'}.yaml`, exported.yaml, 'application/yaml');
+      else setExportProblem(findingError(exported.refused[0]!).toJSON());
+    } catch (error) {
+      setExportProblem(serializeError(error, 'InputConfigError'));
+    }
   };
   return (
     <section className="panel yaml-panel" aria-labelledby="yaml-title">
       <div className="panel-head">
         <h2 id="yaml-title">Job YAML</h2>
-        <button type="button" className="small" disabled={draft?.error != null} onClick={save}>
+        <button
+          type="button"
+          className="small"
+          disabled={draft?.error != null}
+          title="The job ready for a Bacalhau network, as brine export writes it"
+          onClick={save}
+        >
           Download YAML
         </button>
       </div>
@@ -78,6 +96,7 @@ export function YamlView() {
           </button>
         </>
       )}
+      {exportProblem !== null && <ErrorBox error={exportProblem} testId="export-error" />}
       <UnknownKeys />
       {placeholders.map((placeholder) => (
         <PlaceholderNote key={placeholder.target} placeholder={placeholder} />

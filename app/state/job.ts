@@ -68,6 +68,13 @@ export function setEntryModule(target: string): void {
   edit({ ...store.getState().job, entryModule: target });
 }
 
+/** Runs the job with Bacalhau's observable behaviour (Engine.Params.Brine.Compat), or with Brine's. */
+export function setBacalhauMode(on: boolean): void {
+  const job = store.getState().job;
+  const { compat: _, ...brine } = job.brine;
+  edit({ ...job, brine: on ? { ...brine, compat: 'bacalhau' } : brine });
+}
+
 const withInput = (job: Job, index: number, input: InputSource): Job => ({
   ...job,
   inputs: job.inputs.map((old, i) => (i === index ? input : old)),

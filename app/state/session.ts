@@ -3,7 +3,8 @@
  * it is go to sessionStorage, written at once when the page is hidden so a reload right after an
  * edit keeps it; the job's files, which may be large, go to IndexedDB under this tab's session id,
  * each written once. An unchanged demo is kept as its id alone. Sessions unused for two weeks are
- * deleted with their files.
+ * deleted with their files. A duplicated tab copies the sessionStorage, id included: each tab
+ * holds a Web Lock on its id, and a tab that finds its id held by another takes a new one.
  */
 
 import type { FileTree } from '../../src/mounts/tree';
@@ -35,13 +36,41 @@ export interface SavedEdits {
   edits?: Pick<AppState, 'job' | 'files' | 'drafts' | 'yamlDraft'>;
 }
 
-function sessionId(): string {
-  let id = sessionStorage.getItem(SESSION_ID);
-  if (id === null) {
-    id = crypto.randomUUID();
-    sessionStorage.setItem(SESSION_ID, id);
-  }
+/** This tab's session, once claimed (see claimSession). */
+let claimed: string | undefined;
+
+function newSessionId(): string {
+  const id = crypto.randomUUID();
+  sessionStorage.setItem(SESSION_ID, id);
   return id;
+}
+
+function sessionId(): string {
+  claimed ??= sessionStorage.getItem(SESSION_ID) ?? newSessionId();
+  return claimed;
+}
+
+/** Holds the lock `name` for the life of the page, if no other page holds it; resolves with whether it got it. */
+function holdLock(name: string): Promise<boolean> {
+  return new Promise((granted) => {
+    void navigator.locks.request(name, { ifAvailable: true }, (lock) => {
+      granted(lock !== null);
+      return lock === null ? undefined : new Promise<void>(() => {});
+    });
+  });
+}
+
+/**
+ * This tab's session id: the one its sessionStorage holds, unless another tab holds it (a
+ * duplicated tab), then a new one, whose files are written in full at the next save. Returns the
+ * id the saved job was written under.
+ */
+async function claimSession(): Promise<string> {
+  const saved = sessionId();
+  if (!('locks' in navigator) || (await holdLock(`brine.session.${saved}`))) return saved;
+  claimed = newSessionId();
+  await holdLock(`brine.session.${claimed}`);
+  return saved;
 }
 
 // IndexedDB: "files" holds one FileTree per [session, SourcePath]; "sessions" when each was last saved.
@@ -158,9 +187,9 @@ function reportSaveFailure(error: unknown): void {
 
 /** The job saved by this tab before it was reloaded, or null. */
 export async function readSavedEdits(): Promise<SavedEdits | null> {
+  const id = await claimSession();
   const raw = sessionStorage.getItem(SAVED);
   if (raw === null) return null;
-  const id = sessionId();
   let saved: SavedRecord;
   if (raw === IN_DATABASE) {
     const db = await openDatabase();
@@ -170,7 +199,8 @@ export async function readSavedEdits(): Promise<SavedEdits | null> {
   } else saved = JSON.parse(raw) as SavedRecord;
   if (saved.job === undefined) return { hash: saved.hash, demoId: saved.demoId };
   const files = await readSavedFiles(id);
-  savedFiles = new Map(Object.entries(files));
+  // A tab that took a new id has saved nothing under it yet.
+  savedFiles = id === sessionId() ? new Map(Object.entries(files)) : new Map();
   return {
     hash: saved.hash,
     demoId: saved.demoId,
