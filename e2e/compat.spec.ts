@@ -44,6 +44,23 @@ test.describe('the compatibility mode in the browser', () => {
     expect(await random()).toBe(first);
   });
 
+  test('the guest gets env, argv and stdin as a Bacalhau node gives them', async ({ brine }) => {
+    const env = await brine.run(
+      fixtureJob('c/env.wasm', {
+        type: 'ops',
+        env: { GREETING: 'hi' },
+        brine: { argv0: 'prog', preopens: [], env: { lower: 'x' }, systemEnv: false, compat: 'bacalhau' },
+      }),
+    );
+    expect(fullStdout(env)).toMatch(
+      /^BACALHAU_EXECUTION_ID=.+\nBACALHAU_JOB_ID=.+\nBACALHAU_JOB_TYPE=ops\nBACALHAU_PARTITION_COUNT=0\nBACALHAU_PARTITION_INDEX=0\nGREETING=hi\n$/,
+    );
+    const args = await brine.run(
+      fixtureJob('c/args.wasm', { brine: { argv0: 'prog', preopens: [], compat: 'bacalhau' } }),
+    );
+    expect(fullStdout(args)).toBe('argc=1\nargv[0]=\n');
+  });
+
   test('a timeout reads as Bacalhau reports it', async ({ brine }) => {
     const timedOut = await brine.run(job('wat/spin.wasm', { timeouts: { executionTimeout: 1 } }));
     expect(timedOut).toMatchObject({ state: 'failed', errorMsg: 'Execution timed out after 1s' });
@@ -66,4 +83,15 @@ test('the result says what Bacalhau would have reported differently; the switch 
   await expect(page.getByTestId('exit-code')).toHaveText('-1');
   await expect(page.getByTestId('compat-note')).toBeVisible();
   await expect(page.getByTestId('on-bacalhau')).toHaveCount(0);
+});
+
+test('a cancel in the compatibility mode completes with exit code 4294967295', async ({ page }) => {
+  await openApp(page);
+  await chooseDemo(page, 'spin');
+  await page.getByTestId('compat-switch').check();
+  await page.getByTestId('run').click();
+  await expect(page.getByTestId('status')).toHaveText('running');
+  await page.getByTestId('cancel').click();
+  await expect(page.getByTestId('status')).toHaveText('completed');
+  await expect(page.getByTestId('exit-code')).toHaveText('4294967295');
 });

@@ -127,6 +127,20 @@ describe('brine run', () => {
     expect(readFileSync(join(dir, 'exit-results/exitCode'), 'utf8')).toBe('5');
   });
 
+  it('a timeout longer than setTimeout takes (over 2,147,483 s) does not fire at once', () => {
+    const job = writeJob(
+      'long-timeout.yaml',
+      `Tasks:
+  - Engine: {Type: wasm, Params: {EntryModule: main.wasm, Entrypoint: _start}}
+    Timeouts: {ExecutionTimeout: 3000000}
+    InputSources:
+      - {Target: main.wasm, Source: {Type: localDirectory, Params: {SourcePath: wasm/hello.wasm}}}
+`,
+    );
+    const out = brine('run', job);
+    expect([out.status, out.stdout]).toEqual([0, 'Hello, world!\n']);
+  });
+
   it('--compat bacalhau: the exitCode file is cut to 4 bytes, and what differs is said on stderr otherwise', () => {
     const job = writeJob(
       'long-exit.yaml',
