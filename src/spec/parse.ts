@@ -194,6 +194,7 @@ const CANONICAL_KEYS = new Map(
     'RootPreopen',
     'SystemEnv',
     'Compat',
+    'Trace',
     'Publisher',
     'InputSources',
     'Source',
@@ -273,6 +274,7 @@ function parseBrine(brine: Fields | undefined): BrineOptions {
   if (compat !== undefined && !COMPAT_MODES.includes(compat as CompatMode)) {
     throw errors.spec(`Compat must be one of ${COMPAT_MODES.join(', ')}, got "${compat}"`, `${field}.Compat`);
   }
+  const trace = brine?.bool('Trace');
   return {
     ...(stdin ? { stdin } : {}),
     argv0: brine?.string('Argv0') ?? '',
@@ -282,6 +284,7 @@ function parseBrine(brine: Fields | undefined): BrineOptions {
     ...(rootPreopen === undefined ? {} : { rootPreopen }),
     ...(systemEnv === undefined ? {} : { systemEnv }),
     ...(compat === undefined ? {} : { compat: compat as CompatMode }),
+    ...(trace === undefined ? {} : { trace }),
   };
 }
 
