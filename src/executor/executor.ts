@@ -7,17 +7,25 @@ import { LogStore, type LogStreamOptions } from '../logs/store.js';
 import { DEFAULT_LOG_CAP_BYTES, type LogEvent } from '../logs/types.js';
 import type { MountTable } from '../mounts/mount-table.js';
 import { LogStaging } from '../protocol/log-staging.js';
-import { DEFAULT_FS_MAX_NODES, DEFAULT_FS_QUOTA_BYTES, type RunOutcome } from '../protocol/messages.js';
+import {
+  DEFAULT_FS_MAX_NODES,
+  DEFAULT_FS_QUOTA_BYTES,
+  type RunOutcome,
+  type TraceOptions,
+} from '../protocol/messages.js';
+import { TraceStaging } from '../protocol/trace-staging.js';
 import { admit, OFFLINE_RULES } from '../spec/admit.js';
 import { throwFirstError } from '../spec/findings.js';
 import { executionTimeoutSeconds, type Job } from '../spec/types.js';
+import { DEFAULT_TRACE_LIMIT, type Trace, TraceStore } from '../trace/store.js';
 import { bacalhauEnding, entrypointToCall, isBacalhauMode } from './bacalhau-mode.js';
 import { Execution } from './execution.js';
 import { LogReceiver } from './log-receiver.js';
 import { buildResult, type Ending, endingOf, failure } from './result.js';
-import { runRequest } from './run-request.js';
+import { runRequest, startingFds } from './run-request.js';
 import { mountJob, type ReadLocal } from './sources.js';
 import { setLongTimeout } from './timer.js';
+import { TraceReceiver } from './trace-receiver.js';
 import type { BidResponse, ExecutionResult, ExecutorEvent, StartRequest } from './types.js';
 import { mountsForWorker } from './worker-files.js';
 import { superviseRun, WorkerCrash } from './worker-run.js';
@@ -33,14 +41,19 @@ export interface ExecutorOptions {
   fsQuotaBytes?: number;
   /** Writable files, directories and links one execution may have at once. Default 250,000. */
   fsMaxNodes?: number;
+  /** Trace records kept per traced execution: half the oldest, half the newest. Default 1,000,000. */
+  traceLimit?: number;
   /** Reads a host file or directory for localDirectory sources (the CLI provides it). */
   readLocal?: ReadLocal;
-  /** Everything that happens, for UIs: states, graph progress, logs, memory, results. */
+  /** Everything that happens, for UIs: states, graph progress, logs, trace records, memory, results. */
   onEvent?: (event: ExecutorEvent) => void;
 }
 
 const LOG_BATCH_BYTES = 64 * 1024;
 const LOG_FLUSH_MS = 5;
+/** Trace batches: 256 KiB, ~5,000 records of small calls; posted every 20 ms at most while calls go on. */
+const TRACE_BATCH_WORDS = 64 * 1024;
+const TRACE_FLUSH_MS = 20;
 /** Whether workers can share memory with this thread (browsers: only cross-origin isolated pages). */
 const canShareMemory =
   typeof SharedArrayBuffer === 'function' &&
@@ -64,9 +77,15 @@ export class Executor {
    * in Node. A run always ends with the staging flushed, so the next run finds it empty.
    */
   private readonly logStagings = new WeakMap<WorkerHandle, SharedArrayBuffer>();
+  /** Each worker's trace staging, made at its first traced run. */
+  private readonly traceStagings = new WeakMap<WorkerHandle, SharedArrayBuffer>();
   private active = 0;
 
   constructor(private readonly options: ExecutorOptions) {
+    const traceLimit = options.traceLimit ?? DEFAULT_TRACE_LIMIT;
+    if (!Number.isSafeInteger(traceLimit) || traceLimit < 0) {
+      throw errors.log(`invalid trace limit ${traceLimit}: expected whole records, zero or more`);
+    }
     const maxWorkers = options.maxWorkers ?? 4;
     this.pool = new WorkerPool(options.createWorker, maxWorkers);
     this.slots = new Slots(maxWorkers);
@@ -158,6 +177,16 @@ export class Executor {
     return execution.logs.stream(options);
   }
 
+  /**
+   * The execution's trace (Engine.Params.Brine.Trace), live while it runs: its records are read
+   * and decoded on demand. Undefined for an untraced execution, and until its run is sent to a worker.
+   */
+  getTrace(id: string): Trace | undefined {
+    const execution = this.executions.get(id);
+    if (execution === undefined) throw errors.executionNotFound('getting the trace of', id);
+    return execution.trace?.store;
+  }
+
   /** Forgets a finished execution and its logs (a running one is cancelled first). */
   release(id: string): void {
     const execution = this.executions.get(id);
@@ -202,8 +231,9 @@ export class Executor {
 
       const worker = this.pool.acquire();
       execution.worker = worker;
-      const logStaging = this.logStagingOf(worker);
+      const logStaging = this.stagingOf(this.logStagings, worker, LogStaging.byteLength(LOG_BATCH_BYTES));
       if (logStaging !== undefined) logs.attach(new LogStaging(logStaging));
+      const trace = job.brine.trace === true ? this.traceOptions(worker) : undefined;
       execution.transition('linking');
       const request = runRequest({
         executionId: execution.id,
@@ -215,13 +245,26 @@ export class Executor {
         logStaging,
         fsQuotaBytes: this.options.fsQuotaBytes ?? DEFAULT_FS_QUOTA_BYTES,
         fsMaxNodes: this.options.fsMaxNodes ?? DEFAULT_FS_MAX_NODES,
+        trace,
       });
+      if (trace !== undefined) {
+        const store = new TraceStore(
+          this.options.traceLimit ?? DEFAULT_TRACE_LIMIT,
+          startingFds(request),
+          request.modules.map((m) => m.name),
+        );
+        execution.trace = new TraceReceiver(store, () =>
+          this.emit({ executionId: execution.id, type: 'trace', trace: store }),
+        );
+        if (trace.staging !== undefined) execution.trace.attach(new TraceStaging(trace.staging));
+      }
       const outcome = await superviseRun({
         execution,
         worker,
         request,
         logs,
         stagedAgeMs: LOG_FLUSH_MS,
+        trace: execution.trace && { receiver: execution.trace, stagedAgeMs: TRACE_FLUSH_MS },
         onMemory: (pages) => this.noteMemory(execution, pages),
       });
       if (outcome === null) return; // stopped (cancel, timeout) while running
@@ -238,6 +281,7 @@ export class Executor {
         this.pool.discard(execution.worker!);
         execution.worker = null;
         logs.takeStaged();
+        execution.trace?.takeStaged();
         this.finish(execution, failure('failed', errors.workerCrashed(error.message)));
       } else if (!signal.aborted) {
         this.finish(execution, failure('failed', asBrineError(error)));
@@ -245,19 +289,30 @@ export class Executor {
     } finally {
       clearDeadline?.();
       logs.detach();
+      execution.trace?.detach();
       this.active--;
       this.slots.release();
     }
   }
 
-  private logStagingOf(worker: WorkerHandle): SharedArrayBuffer | undefined {
+  /** The worker's staging buffer of one kind (made at its first use), where memory can be shared. */
+  private stagingOf(
+    stagings: WeakMap<WorkerHandle, SharedArrayBuffer>,
+    worker: WorkerHandle,
+    byteLength: number,
+  ): SharedArrayBuffer | undefined {
     if (!canShareMemory) return undefined;
-    let buffer = this.logStagings.get(worker);
+    let buffer = stagings.get(worker);
     if (buffer === undefined) {
-      buffer = new SharedArrayBuffer(LogStaging.byteLength(LOG_BATCH_BYTES));
-      this.logStagings.set(worker, buffer);
+      buffer = new SharedArrayBuffer(byteLength);
+      stagings.set(worker, buffer);
     }
     return buffer;
+  }
+
+  private traceOptions(worker: WorkerHandle): TraceOptions {
+    const staging = this.stagingOf(this.traceStagings, worker, TraceStaging.byteLength(TRACE_BATCH_WORDS));
+    return { batchWords: TRACE_BATCH_WORDS, flushMs: TRACE_FLUSH_MS, ...(staging === undefined ? {} : { staging }) };
   }
 
   private noteMemory(execution: Execution, pages: number): void {
@@ -273,6 +328,7 @@ export class Executor {
       this.pool.discard(execution.worker);
       execution.worker = null;
       execution.receiver.takeStaged();
+      execution.trace?.takeStaged();
     }
     const error = state === 'cancelled' ? errors.cancelled() : errors.timeout(executionTimeoutSeconds(execution.job));
     this.finish(execution, failure(state, error));

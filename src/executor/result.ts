@@ -73,6 +73,7 @@ export function buildResult(execution: Execution, ending: Ending): ExecutionResu
     graph: execution.graph,
     onBacalhau: compat ? [] : differencesOnBacalhau(job, ending, ending.end, logs, ending.workerNotes ?? []),
     ...(compat ? { compat: 'bacalhau' as const } : {}),
+    ...(execution.trace === null ? {} : { trace: execution.trace.store.summary() }),
   };
 }
 

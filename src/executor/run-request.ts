@@ -1,6 +1,6 @@
 import type { LoadedModules } from '../loader/loader.js';
 import { normalizePath } from '../mounts/paths.js';
-import type { LogOptions, RunRequest, WireMount } from '../protocol/messages.js';
+import type { LogOptions, RunRequest, TraceOptions, WireMount } from '../protocol/messages.js';
 import { type BrineOptions, type Job, jobCount, jobType } from '../spec/types.js';
 import { entrypointToCall, isBacalhauMode } from './bacalhau-mode.js';
 
@@ -14,6 +14,8 @@ export interface RunRequestParts {
   logStaging: SharedArrayBuffer | undefined;
   fsQuotaBytes: number;
   fsMaxNodes: number;
+  /** Set when the job asks for a trace. */
+  trace: TraceOptions | undefined;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface RunRequestParts {
  * extensions are left out.
  */
 export function runRequest(parts: RunRequestParts): RunRequest {
-  const { job, loaded, logStaging } = parts;
+  const { job, loaded, logStaging, trace } = parts;
   const brine: BrineOptions = isBacalhauMode(job) ? { argv0: '', preopens: [] } : job.brine;
   return {
     executionId: parts.executionId,
@@ -40,9 +42,17 @@ export function runRequest(parts: RunRequestParts): RunRequest {
     fsMaxNodes: parts.fsMaxNodes,
     logs: parts.logs,
     ...(logStaging === undefined ? {} : { logStaging }),
+    ...(trace === undefined ? {} : { trace }),
     ...(brine.seed === undefined ? {} : { seed: brine.seed }),
     ...(job.brine.compat === undefined ? {} : { compat: job.brine.compat }),
   };
+}
+
+/** The path of each fd a run starts with, as the worker opens them: stdio, then the preopens. */
+export function startingFds(request: RunRequest): Map<number, string> {
+  const paths = ['<stdin>', '<stdout>', '<stderr>', ...(request.rootPreopen ? ['/'] : [])];
+  for (const preopen of request.preopens) paths.push(`/${preopen}`);
+  return new Map(paths.map((path, fd) => [fd, path]));
 }
 
 /**

@@ -3,6 +3,7 @@ import type { WorkerHandle } from '../host/types.js';
 import type { RunEvent, RunOutcome, RunRequest } from '../protocol/messages.js';
 import type { Execution } from './execution.js';
 import type { LogReceiver } from './log-receiver.js';
+import type { TraceReceiver } from './trace-receiver.js';
 
 /** How often the host looks for output a computing guest left staged in its worker. */
 const STAGED_POLL_MS = 25;
@@ -17,6 +18,8 @@ export interface WorkerRun {
   logs: LogReceiver;
   /** Output staged at least this long ago is taken while the guest runs. */
   stagedAgeMs: number;
+  /** A traced run's records; those staged after a post this old are taken while the guest runs. */
+  trace: { receiver: TraceReceiver; stagedAgeMs: number } | null;
   /** Hears of the memory size the worker reports with its logs, in pages. */
   onMemory: (pages: number) => void;
 }
@@ -32,21 +35,25 @@ export function superviseRun({
   request,
   logs,
   stagedAgeMs,
+  trace,
   onMemory,
 }: WorkerRun): Promise<RunOutcome | null> {
   const { signal } = execution.abort;
   if (signal.aborted) return Promise.resolve(null);
   const onEvent = (event: RunEvent) => {
     if (execution.finished) return;
-    if (event.type === 'running') {
-      execution.transition('running');
-      return;
+    if (event.type === 'running') execution.transition('running');
+    else if (event.type === 'trace') trace?.receiver.accept(event.batch);
+    else {
+      logs.accept(event);
+      onMemory(event.memoryPages);
     }
-    logs.accept(event);
-    onMemory(event.memoryPages);
   };
   return new Promise<RunOutcome | null>((resolve, reject) => {
-    const poll = setInterval(() => logs.takeStaged(stagedAgeMs), STAGED_POLL_MS);
+    const poll = setInterval(() => {
+      logs.takeStaged(stagedAgeMs);
+      trace?.receiver.takeStaged(trace.stagedAgeMs);
+    }, STAGED_POLL_MS);
     const unsubscribe = [
       worker.onEvent(onEvent),
       worker.onCrash((reason) => settle(() => reject(new WorkerCrash(reason)))),

@@ -11,6 +11,7 @@ import type { Mount } from '../mounts/mount-table.js';
 import type { FileTree } from '../mounts/tree.js';
 import type { CompatMode } from '../spec/types.js';
 import type { LogBatch } from './log-staging.js';
+import type { TraceBatch } from './trace-staging.js';
 
 /** What a worker offers; the host calls it through Comlink (`Remote<WorkerApi>`). */
 export interface WorkerApi {
@@ -57,6 +58,16 @@ export interface LogOptions {
   capBytes: number;
 }
 
+/** How the worker records a traced run's host calls (see src/trace). */
+export interface TraceOptions {
+  /** Staging size in words: a batch holds at most this many. */
+  batchWords: number;
+  /** A call posts the staged records when the last post is this old. */
+  flushMs: number;
+  /** Where the worker stages records, readable by the host (see trace-staging.ts); absent where memory cannot be shared. */
+  staging?: SharedArrayBuffer;
+}
+
 /** Bytes the writable mounts of one execution may hold, unless the host says otherwise. */
 export const DEFAULT_FS_QUOTA_BYTES = 1024 * 1024 * 1024;
 /** Writable files, directories and links one execution may have at once (each costs host memory). */
@@ -88,10 +99,14 @@ export interface RunRequest {
   logs: LogOptions;
   /** Where the worker stages log bytes, readable by the host (see log-staging.ts); absent where memory cannot be shared. */
   logStaging?: SharedArrayBuffer;
+  /** Record every host call (Engine.Params.Brine.Trace); absent: the imports are linked untouched. */
+  trace?: TraceOptions;
 }
 
 export type RunEvent =
   | ({ type: 'logs'; memoryPages: number } & LogBatch)
+  /** Trace records of a traced run, in order. */
+  | { type: 'trace'; batch: TraceBatch }
   /** The guest's entrypoint is about to be called (the host marks 'linking' when it sends the request). */
   | { type: 'running' };
 

@@ -13,6 +13,7 @@ import { BrineWasi } from '../wasi/brine-wasi.js';
 import { bacalhauEntropy, type Entropy, realEntropy, seededEntropy } from '../wasi/clock.js';
 import { OutputFd, StdinFd } from '../wasi/stdio.js';
 import { LogBatcher } from './log-batcher.js';
+import { Tracer } from './tracer.js';
 
 /** A request with every file present (held files filled in from the worker's cache). */
 export type ResolvedRunRequest = Omit<RunRequest, 'mounts'> & { mounts: Mount[] };
@@ -40,12 +41,22 @@ export function runExecution(
   const memoryPages = () => memories.map((m) => m.buffer.byteLength / WASM_PAGE_SIZE);
 
   const staging = new LogStaging(request.logStaging ?? new ArrayBuffer(LogStaging.byteLength(request.logs.batchBytes)));
+  const epochNow = () => performance.timeOrigin + performance.now();
   const logs = new LogBatcher(
     request.logs,
     staging,
     (batch) => post({ type: 'logs', ...batch, memoryPages: Math.max(0, ...memoryPages()) }, buffersOf(batch.events)),
-    () => performance.timeOrigin + performance.now(),
+    epochNow,
   );
+  const tracer =
+    request.trace === undefined
+      ? null
+      : new Tracer(
+          request.trace,
+          logs,
+          (batch) => post({ type: 'trace', batch }, [batch.words.buffer as ArrayBuffer]),
+          epochNow,
+        );
   const fds: Fd[] = [
     new StdinFd(request.stdin),
     new OutputFd('stdout', (stream, data) => logs.write(stream, data)),
@@ -58,7 +69,7 @@ export function runExecution(
   const linkStart = performance.now();
   let runStart = linkStart;
   try {
-    const entry = link(request, fds, entropyFor, memories, () => logs.flushIfStale());
+    const entry = link(request, fds, entropyFor, memories, () => logs.flushIfStale(), tracer);
     const fn = entry.exports[request.entrypoint];
     if (typeof fn !== 'function') throw errors.entrypoint(request.entrypoint);
     runStart = performance.now();
@@ -69,6 +80,7 @@ export function runExecution(
   }
   const runMs = performance.now() - runStart;
   logs.flush();
+  tracer?.flush();
 
   return {
     end,
@@ -101,15 +113,18 @@ function link(
   entropyFor: () => Entropy,
   memories: WebAssembly.Memory[],
   onHostCall: () => void,
+  tracer: Tracer | null,
 ): WebAssembly.Instance {
   const instances: WebAssembly.Instance[] = [];
-  for (const planned of request.modules) {
+  for (const [index, planned] of request.modules.entries()) {
     const imports: WebAssembly.Imports = {};
     let wasi: BrineWasi | null = null;
     for (const [name, provider] of Object.entries(planned.providers)) {
       if (provider === 'wasi') {
-        wasi = new BrineWasi([...request.args], [...request.env], fds, entropyFor(), onHostCall);
-        imports[name] = wasi.wasiImport as WebAssembly.ModuleImports;
+        const own = new BrineWasi([...request.args], [...request.env], fds, entropyFor(), onHostCall);
+        wasi = own;
+        imports[name] = (tracer?.wrap(name, own.wasiImport, index, () => own.inst.exports.memory.buffer) ??
+          own.wasiImport) as WebAssembly.ModuleImports;
       } else {
         imports[name] = instances[provider]!.exports as WebAssembly.ModuleImports;
       }
