@@ -406,6 +406,11 @@ export class TraceStore {
   }
 }
 
+/** The trace as JSON lines (`brine run --trace`): one record per line, and `{"dropped": N}` where calls were dropped. */
+export function* jsonLines(trace: Trace): Generator<string> {
+  for (const entry of trace.entries()) yield `${JSON.stringify(entry)}\n`;
+}
+
 /** A trace as its readers see it (the executor keeps appending to it while the run goes on). */
 export type Trace = Readonly<
   Pick<
