@@ -7,6 +7,7 @@ import { MountList } from './components/MountList';
 import { OutputFiles } from './components/OutputFiles';
 import { OutputPaths } from './components/OutputPaths';
 import { ResultPanel } from './components/ResultPanel';
+import { TracePane } from './components/TracePane';
 import { YamlView } from './components/YamlView';
 
 export function App() {
@@ -25,6 +26,7 @@ export function App() {
           <ResultPanel />
           <ImportGraph />
           <LogPane />
+          <TracePane />
           <OutputFiles />
         </section>
       </main>

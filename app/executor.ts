@@ -19,6 +19,7 @@ import {
   setRunState,
 } from './state/run';
 import { store } from './state/store';
+import { currentTrace, setCurrentTrace } from './state/trace';
 
 /** Main-thread time per task spent indexing log lines. */
 const INDEX_SLICE_MS = 5;
@@ -46,6 +47,10 @@ function onEvent(event: ExecutorEvent): void {
     case 'logs':
       logIndex.enqueue(event.events);
       if (indexTimer === undefined) indexLogs();
+      return;
+    case 'trace':
+      setCurrentTrace(event.trace);
+      scheduleFrame();
       return;
     case 'memory':
       pendingPages = Math.max(pendingPages, event.pages);
@@ -82,7 +87,7 @@ function scheduleFrame(): void {
   if (frame === 0) frame = requestAnimationFrame(flushFrame);
 }
 
-/** At most once per UPDATE_INTERVAL_MS, on an animation frame: tells React of new lines and memory. */
+/** At most once per UPDATE_INTERVAL_MS, on an animation frame: tells React of new lines, trace records and memory. */
 function flushFrame(): void {
   frame = 0;
   if (performance.now() - lastUpdate < UPDATE_INTERVAL_MS) scheduleFrame();
@@ -91,29 +96,34 @@ function flushFrame(): void {
 
 function publish(): void {
   lastUpdate = performance.now();
-  store.setState({ logVersion: logIndex.version, logCount: logIndex.count });
+  store.setState({ logVersion: logIndex.version, logCount: logIndex.count, traceCalls: currentTrace()?.calls ?? 0 });
   if (currentId !== null && pendingPages > 0) setMemoryPages(currentId, pendingPages);
 }
 
-/** Releases (and so stops) the current execution and empties its log; `id`'s events are shown from now on. */
-function follow(id: string | null): void {
+/**
+ * Releases (and so stops) the current execution and empties its log and trace; `id`'s events are
+ * shown from now on. A traced run's log keeps where each line starts, for links from its calls.
+ */
+function follow(id: string | null, traced = false): void {
   if (startedId !== null) executor.release(startedId);
   startedId = null;
   currentId = id;
   pendingPages = 0;
   clearTimeout(indexTimer);
   indexTimer = undefined;
-  logIndex.reset();
+  logIndex.reset(traced);
+  setCurrentTrace(null);
 }
 
 /** Runs the job in the form as a new execution; the previous one is released. */
 export async function startRun(): Promise<void> {
   const id = `brine-${++runs}-${Date.now().toString(36)}`;
-  follow(id);
+  const { form } = store.getState();
+  follow(id, form.extras.brine.trace === true);
   beginRun(id);
   publish();
   try {
-    await executor.start({ executionId: id, job: formToJob(store.getState().form) });
+    await executor.start({ executionId: id, job: formToJob(form) });
   } catch (error) {
     refuseRun(id, serializeError(error, 'SpecError'));
     return;

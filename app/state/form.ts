@@ -38,6 +38,14 @@ export function setField(field: TextField, value: string): void {
   edit(() => ({ [field]: value }));
 }
 
+/** Engine.Params.Brine.Trace: record every WASI call of the next run (left out of the job when off). */
+export function setTrace(on: boolean): void {
+  edit((form) => {
+    const { trace: _, ...brine } = form.extras.brine;
+    return { extras: { ...form.extras, brine: on ? { ...brine, trace: true } : brine } };
+  });
+}
+
 export function addModules(files: readonly { name: string; data: Uint8Array }[]): void {
   edit((form) => {
     let { entryModule } = form;

@@ -15,7 +15,7 @@ const MAX_PENDING_CHARS = 1 << 20;
 const STREAMS: readonly StreamName[] = ['stdout', 'stderr'];
 
 /** `array` copied into a new one of `size` entries (the growth step of the columns below). */
-function grown<T extends Uint32Array | Uint8Array>(array: T, size: number): T {
+function grown<T extends Uint32Array | Uint8Array | Float64Array>(array: T, size: number): T {
   const next = new (array.constructor as new (length: number) => T)(size);
   next.set(array);
   return next;
@@ -47,12 +47,16 @@ export class LogIndex {
   private queue: LogEvent[] = [];
   private queued = 0;
   private ended = false;
+  /** Byte positions, kept for traced runs (their calls link to the bytes they wrote); see ByteLines. */
+  private bytes: ByteLines | null = null;
   /** Lines past MAX_LINES that are not shown. */
   hiddenLines = 0;
   /** Bumped on every change, for the view to notice. */
   version = 0;
 
-  reset(): void {
+  /** Empties the index for a new run; `byteOffsets`: also keep where each line starts in the output. */
+  reset(byteOffsets = false): void {
+    this.bytes = byteOffsets ? new ByteLines() : null;
     this.chunks = [];
     this.chunkOf = new Uint32Array(4096);
     this.startOf = new Uint32Array(4096);
@@ -95,6 +99,7 @@ export class LogIndex {
     const deadline = performance.now() + budgetMs;
     while (this.queued < this.queue.length && performance.now() < deadline) {
       const { stream, data } = this.queue[this.queued++]!;
+      this.bytes?.event(stream, data);
       this.addText(stream, this.decoders[stream].decode(data, { stream: true }));
     }
     this.version++;
@@ -111,6 +116,23 @@ export class LogIndex {
       this.pending[stream] = '';
       if (rest !== '') this.addText(stream, `${rest}\n`);
     }
+  }
+
+  /** The line holding byte `offset` of `stream` (bytes counted across both streams), or -1; see ByteLines. */
+  lineAtByte(stream: StreamName, offset: number): number {
+    if (this.bytes === null) return -1;
+    const pendingStart = this.bytes.startOfPending(stream);
+    if (this.pending[stream] !== '' && pendingStart !== -1 && offset >= pendingStart) {
+      return this.complete + STREAMS.filter((s) => this.pending[s] !== '').indexOf(stream);
+    }
+    return this.bytes.lineAt(stream, offset);
+  }
+
+  /** Where line `index` starts in the output (bytes across both streams), or -1 if not known. */
+  byteOfLine(index: number): number {
+    if (this.bytes === null) return -1;
+    if (index < this.complete) return this.bytes.startOfLine(index);
+    return this.bytes.startOfPending(this.line(index).stream);
   }
 
   line(index: number): LogLine {
@@ -147,10 +169,11 @@ export class LogIndex {
     let start = 0;
     for (let nl = firstNewline; nl !== -1; nl = decoded.indexOf('\n', nl + 1)) {
       add(offset + nl);
+      this.bytes?.newline(stream);
       start = offset + nl + 1;
     }
     if (text.length - start >= MAX_PENDING_CHARS) {
-      add(text.length);
+      add(text.length); // its rest goes on from the same byte, as far as links to the output go
       start = text.length;
     }
     this.pending[stream] = text.slice(start);
@@ -162,6 +185,7 @@ export class LogIndex {
       return;
     }
     const at = this.complete++;
+    this.bytes?.line(at, STREAMS[stream]!);
     if (at === this.startOf.length) {
       const size = nextCapacity(at);
       this.chunkOf = grown(this.chunkOf, size);
@@ -175,6 +199,78 @@ export class LogIndex {
     this.endOf[at] = end;
     this.streamOf[at] = stream;
     this.styleOf[at] = style;
+  }
+}
+
+/**
+ * Where each line starts in the output, counted in bytes across both streams as log events
+ * number them (a trace record's `log` offset), so that a call links to the lines it wrote and a
+ * line to the call that wrote it. A '\n' byte never occurs inside a UTF-8 sequence, so the n-th
+ * newline of a stream's decoded text is the n-th newline byte of its data.
+ */
+class ByteLines {
+  private offset = 0;
+  /** Each stream's unfinished line: its first byte, or -1 when that is the stream's next byte. */
+  private pendingStart: Record<StreamName, number> = { stdout: -1, stderr: -1 };
+  /** Newline bytes of the event being indexed, as output offsets. */
+  private newlines: number[] = [];
+  private nextNewline = 0;
+  private eventEnd = 0;
+  private startOf = new Float64Array(4096);
+  /** Each stream's lines, in order (their starts grow). */
+  private lines: Record<StreamName, { at: Uint32Array; count: number }> = {
+    stdout: { at: new Uint32Array(1024), count: 0 },
+    stderr: { at: new Uint32Array(1024), count: 0 },
+  };
+
+  event(stream: StreamName, data: Uint8Array): void {
+    if (this.pendingStart[stream] === -1) this.pendingStart[stream] = this.offset;
+    this.newlines = [];
+    this.nextNewline = 0;
+    for (let at = data.indexOf(10); at !== -1; at = data.indexOf(10, at + 1)) this.newlines.push(this.offset + at);
+    this.offset += data.byteLength;
+    this.eventEnd = this.offset;
+  }
+
+  /** The next newline of `stream` ended its line: the next line starts after it. */
+  newline(stream: StreamName): void {
+    const at = this.newlines[this.nextNewline++];
+    this.pendingStart[stream] = at === undefined || at + 1 === this.eventEnd ? -1 : at + 1;
+  }
+
+  /** Line `index` (of `stream`) is complete: it starts where the stream's unfinished line did. */
+  line(index: number, stream: StreamName): void {
+    if (index === this.startOf.length) this.startOf = grown(this.startOf, nextCapacity(index));
+    this.startOf[index] = this.pendingStart[stream];
+    const lines = this.lines[stream];
+    if (lines.count === lines.at.length) lines.at = grown(lines.at, nextCapacity(lines.count));
+    lines.at[lines.count++] = index;
+  }
+
+  /** The complete line of `stream` holding byte `offset`, or -1. */
+  lineAt(stream: StreamName, offset: number): number {
+    const { at, count } = this.lines[stream];
+    let low = 0;
+    let high = count - 1;
+    let found = -1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (this.startOf[at[mid]!]! <= offset) {
+        found = at[mid]!;
+        low = mid + 1;
+      } else high = mid - 1;
+    }
+    return found;
+  }
+
+  /** Where complete line `index` starts. */
+  startOfLine(index: number): number {
+    return this.startOf[index]!;
+  }
+
+  /** Where the unfinished line of `stream` starts (-1: not begun). */
+  startOfPending(stream: StreamName): number {
+    return this.pendingStart[stream];
   }
 }
 

@@ -17,6 +17,29 @@ export const ERRNO_NAMES: readonly string[] = [
   'range', 'rofs', 'spipe', 'srch', 'stale', 'timedout', 'txtbsy', 'xdev', 'notcapable',
 ];
 
+/** What each errno means, as wasi_snapshot_preview1.witx says (in ERRNO_NAMES' order). */
+// biome-ignore format: a table
+export const ERRNO_MEANINGS: readonly string[] = [
+  'No error occurred', 'Argument list too long', 'Permission denied', 'Address in use', 'Address not available',
+  'Address family not supported', 'Resource unavailable, or operation would block', 'Connection already in progress',
+  'Bad file descriptor', 'Bad message', 'Device or resource busy', 'Operation canceled', 'No child processes',
+  'Connection aborted', 'Connection refused', 'Connection reset', 'Resource deadlock would occur',
+  'Destination address required', 'Mathematics argument out of domain of function', 'Reserved', 'File exists',
+  'Bad address', 'File too large', 'Host is unreachable', 'Identifier removed', 'Illegal byte sequence',
+  'Operation in progress', 'Interrupted function', 'Invalid argument', 'I/O error', 'Socket is connected',
+  'Is a directory', 'Too many levels of symbolic links', 'File descriptor value too large', 'Too many links',
+  'Message too large', 'Reserved', 'Filename too long', 'Network is down', 'Connection aborted by network',
+  'Network unreachable', 'Too many files open in system', 'No buffer space available', 'No such device',
+  'No such file or directory', 'Executable file format error', 'No locks available', 'Reserved',
+  'Not enough space', 'No message of the desired type', 'Protocol not available', 'No space left on device',
+  'Function not supported', 'The socket is not connected', 'Not a directory or a symbolic link to a directory',
+  'Directory not empty', 'State not recoverable', 'Not a socket', 'Not supported, or operation not supported on socket',
+  'Inappropriate I/O control operation', 'No such device or address', 'Value too large to be stored in data type',
+  'Previous owner died', 'Operation not permitted', 'Broken pipe', 'Protocol error', 'Protocol not supported',
+  'Protocol wrong type for socket', 'Result too large', 'Read-only file system', 'Invalid seek', 'No such process',
+  'Reserved', 'Connection timed out', 'Text file busy', 'Cross-device link', 'Capabilities insufficient',
+];
+
 /** Each bit of `rights`, from bit 0. */
 // biome-ignore format: a table
 export const RIGHTS_NAMES: readonly string[] = [
