@@ -19,6 +19,8 @@ export interface BrineSpec {
   args?: string[];
   /** Mounts an output directory at /out. */
   output?: boolean;
+  /** Records every WASI call (Engine.Params.Brine.Trace). */
+  trace?: boolean;
 }
 
 export interface BrineSample {
@@ -72,7 +74,7 @@ export interface ShimWorker {
 
 /** A job running `module` as main.wasm, with Bacalhau's defaults. */
 function benchJob(module: Uint8Array, spec: BrineSpec): Job {
-  return newJob('main.wasm', {
+  const job = newJob('main.wasm', {
     name: 'bench',
     type: 'batch',
     taskName: 'main',
@@ -82,6 +84,8 @@ function benchJob(module: Uint8Array, spec: BrineSpec): Job {
     outputs: spec.output ? [{ name: 'out', path: '/out' }] : [],
     network: { type: 'None', domains: [] },
   });
+  if (spec.trace) job.brine.trace = true;
+  return job;
 }
 
 export class Runner implements Host {

@@ -3,7 +3,15 @@ import { describe, expect, it } from 'vitest';
 import { preview1Names } from '../loader/preview1.js';
 import { LogStaging } from '../protocol/log-staging.js';
 import { type TraceBatch, TraceStaging } from '../protocol/trace-staging.js';
-import { bitNames, enumName, errnoName, FLAG_NAMES, RIGHTS_NAMES } from '../trace/names.js';
+import {
+  bitNames,
+  ERRNO_MEANINGS,
+  ERRNO_NAMES,
+  enumName,
+  errnoName,
+  FLAG_NAMES,
+  RIGHTS_NAMES,
+} from '../trace/names.js';
 import { MAX_TEXT_BYTES } from '../trace/record.js';
 import { type TraceRecord, TraceStore } from '../trace/store.js';
 import { LogBatcher } from './log-batcher.js';
@@ -516,6 +524,9 @@ describe('the names a trace shows', () => {
 
   it("are the shim's for errnos, enums and flags", () => {
     for (const [value, name] of shimNames('ERRNO_')) expect(errnoName(value)).toBe(name);
+    expect(ERRNO_MEANINGS).toHaveLength(ERRNO_NAMES.length);
+    expect(ERRNO_MEANINGS[44]).toBe('No such file or directory');
+    expect(ERRNO_MEANINGS.at(-1)).toBe('Capabilities insufficient');
     for (const [type, prefix] of [
       ['clockid', 'CLOCKID_'],
       ['whence', 'WHENCE_'],
