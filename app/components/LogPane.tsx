@@ -179,7 +179,7 @@ export function LogPane() {
   const [streams, setStreams] = useState<StreamSelection>({ stdout: true, stderr: true });
   const [follow, setFollow] = useState(true);
   const { count, lineAt } = useLogRows(query, streams);
-  const { scroller, virtualizer, rowsIn, onScroll, scrollToRow } = useVirtualRows(count, ROW_HEIGHT, follow, setFollow);
+  const list = useVirtualRows(count, ROW_HEIGHT, follow, setFollow);
   const traced = useApp((s) => s.traceCalls > 0);
   const focus = useApp((s) => s.logFocus);
   const revealed = useRef(0);
@@ -195,7 +195,7 @@ export function LogPane() {
     if (focus === null || focus.reveal === revealed.current || query !== '' || !streams.stdout || !streams.stderr)
       return;
     revealed.current = focus.reveal;
-    scrollToRow(focus.first);
+    list.scrollToRow(focus.first);
   });
 
   const copy = () => {
@@ -219,30 +219,20 @@ export function LogPane() {
         onCopy={copy}
         shown={count}
       />
-      {/* biome-ignore lint/a11y/useKeyWithClickEvents: a convenience; the trace pane's details link each call to its lines */}
-      <section
-        className="log-scroll"
-        ref={scroller}
-        onScroll={onScroll}
-        onClick={traced ? (event) => showWritingCall(event.target) : undefined}
-        data-traced={traced || undefined}
-        data-testid="log-pane"
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
-        tabIndex={0}
-        aria-label="Log lines"
-      >
-        <VirtualRows
-          className="log"
-          virtualizer={virtualizer}
-          rowsIn={rowsIn}
-          row={(index, key) => {
-            const line = lineAt(index);
-            const text = logIndex.line(line);
-            const focused = focus !== null && line >= focus.first && line <= focus.last && text.stream === focus.stream;
-            return <LogRow key={key} line={line} focused={focused} {...text} />;
-          }}
-        />
-      </section>
+      <VirtualRows
+        list={list}
+        className="log"
+        label="Log lines"
+        testId="log-pane"
+        onClick={traced ? showWritingCall : undefined}
+        marked={traced}
+        row={(index, key) => {
+          const line = lineAt(index);
+          const text = logIndex.line(line);
+          const focused = focus !== null && line >= focus.first && line <= focus.last && text.stream === focus.stream;
+          return <LogRow key={key} line={line} focused={focused} {...text} />;
+        }}
+      />
     </section>
   );
 }

@@ -258,12 +258,7 @@ function TraceView({ trace }: { trace: Trace }) {
   const [criteria, setCriteria] = useState<TraceCriteria>(NO_CRITERIA);
   const [follow, setFollow] = useState(true);
   const rows = useTraceRows(trace, criteria);
-  const { scroller, virtualizer, rowsIn, onScroll, scrollToRow } = useVirtualRows(
-    rows.count,
-    ROW_HEIGHT,
-    follow,
-    setFollow,
-  );
+  const list = useVirtualRows(rows.count, ROW_HEIGHT, follow, setFollow);
   const selected = useApp((s) => s.traceSelected);
   const reveal = useApp((s) => s.traceReveal);
   const [revealed, setRevealed] = useState(reveal);
@@ -278,7 +273,7 @@ function TraceView({ trace }: { trace: Trace }) {
     }
     setRevealed(reveal);
     setFollow(false);
-    scrollToRow(row);
+    list.scrollToRow(row);
   });
 
   const select = (target: EventTarget) => {
@@ -294,27 +289,17 @@ function TraceView({ trace }: { trace: Trace }) {
       <p className="trace-legend muted" aria-hidden="true">
         ms into the run · call(arguments) = errno and results · time in the call
       </p>
-      {/* biome-ignore lint/a11y/useKeyWithClickEvents: rows are picked with the pointer; the details pane reads out the choice */}
-      <section
-        className="trace-scroll"
-        ref={scroller}
-        onScroll={onScroll}
-        onClick={(event) => select(event.target)}
-        data-testid="trace-list"
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
-        tabIndex={0}
-        aria-label="WASI calls"
-      >
-        <VirtualRows
-          className="trace"
-          virtualizer={virtualizer}
-          rowsIn={rowsIn}
-          row={(index, key) => {
-            const row = rows.row(index);
-            return <TraceRowView key={key} trace={trace} row={row} selected={'seq' in row && row.seq === selected} />;
-          }}
-        />
-      </section>
+      <VirtualRows
+        list={list}
+        className="trace"
+        label="WASI calls"
+        testId="trace-list"
+        onClick={select}
+        row={(index, key) => {
+          const row = rows.row(index);
+          return <TraceRowView key={key} trace={trace} row={row} selected={'seq' in row && row.seq === selected} />;
+        }}
+      />
       <div className="trace-below">
         <TraceDetail trace={trace} />
         <TraceSummary trace={trace} criteria={criteria} setCriteria={setCriteria} />

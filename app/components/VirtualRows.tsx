@@ -1,4 +1,4 @@
-import { useVirtualizer, type Virtualizer } from '@tanstack/react-virtual';
+import { useVirtualizer } from '@tanstack/react-virtual';
 import { type ReactNode, useCallback, useLayoutEffect, useRef } from 'react';
 
 /**
@@ -55,25 +55,50 @@ export function useVirtualRows(count: number, rowHeight: number, follow: boolean
   return { scroller, virtualizer, rowsIn, onScroll, scrollToRow };
 }
 
-/** The rows in view, in their blocks: `row(index, key)` renders one. */
+/**
+ * The scrolling box of a list made by useVirtualRows, with the rows in view in their blocks:
+ * `row(index, key)` renders one; clicks on rows reach `onClick`.
+ */
 export function VirtualRows({
-  virtualizer,
-  rowsIn,
+  list,
   row,
   className,
+  label,
+  testId,
+  onClick,
+  marked,
 }: {
-  virtualizer: Virtualizer<HTMLElement, Element>;
-  rowsIn: (block: number) => number;
+  list: ReturnType<typeof useVirtualRows>;
   row: (index: number, key: number) => ReactNode;
+  /** The box is `${className}-scroll`, its rows' parts `${className}-rows` and `${className}-block`. */
   className: string;
+  label: string;
+  testId: string;
+  onClick?: (target: EventTarget) => void;
+  /** Sets data-marked on the box (for styles that depend on what clicks do). */
+  marked?: boolean;
 }) {
+  const { scroller, virtualizer, rowsIn, onScroll } = list;
   return (
-    <div className={`${className}-rows`} style={{ height: virtualizer.getTotalSize() }}>
-      {virtualizer.getVirtualItems().map((block) => (
-        <div key={block.key} className={`${className}-block`} style={{ transform: `translateY(${block.start}px)` }}>
-          {Array.from({ length: rowsIn(block.index) }, (_, i) => row(block.index * BLOCK_ROWS + i, i))}
-        </div>
-      ))}
-    </div>
+    // biome-ignore lint/a11y/useKeyWithClickEvents: rows are picked with the pointer; what a pick shows is reachable otherwise
+    <section
+      className={`${className}-scroll`}
+      ref={scroller}
+      onScroll={onScroll}
+      onClick={onClick && ((event) => onClick(event.target))}
+      data-marked={marked || undefined}
+      data-testid={testId}
+      // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
+      tabIndex={0}
+      aria-label={label}
+    >
+      <div className={`${className}-rows`} style={{ height: virtualizer.getTotalSize() }}>
+        {virtualizer.getVirtualItems().map((block) => (
+          <div key={block.key} className={`${className}-block`} style={{ transform: `translateY(${block.start}px)` }}>
+            {Array.from({ length: rowsIn(block.index) }, (_, i) => row(block.index * BLOCK_ROWS + i, i))}
+          </div>
+        ))}
+      </div>
+    </section>
   );
 }
