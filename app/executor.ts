@@ -28,6 +28,11 @@ const INDEX_SLICE_MS = 5;
  * the main thread busy and take CPU from the guest's worker.
  */
 const UPDATE_INTERVAL_MS = 50;
+/**
+ * The trace pane updates at most this often while calls stream in: a million records arrive in
+ * seconds, faster than anyone reads them, and each update lays out its list and summary again.
+ */
+const TRACE_UPDATE_INTERVAL_MS = 250;
 
 const executor = new Executor({ createWorker: createBrowserWorker, maxWorkers: 2, onEvent });
 
@@ -37,6 +42,9 @@ let startedId: string | null = null;
 let runs = 0;
 let frame = 0;
 let lastUpdate = 0;
+let lastTraceUpdate = 0;
+/** The current execution has ended: the trace is shown complete at once. */
+let ended = false;
 let indexTimer: ReturnType<typeof setTimeout> | undefined;
 let pendingPages = 0;
 
@@ -71,6 +79,7 @@ function onEvent(event: ExecutorEvent): void {
       applyGraphEvent(id, event.event);
       return;
     case 'result':
+      ended = true;
       logIndex.end();
       if (indexTimer === undefined) indexLogs();
       finishRun(id, event.result);
@@ -96,7 +105,15 @@ function flushFrame(): void {
 
 function publish(): void {
   lastUpdate = performance.now();
-  store.setState({ logVersion: logIndex.version, logCount: logIndex.count, traceCalls: currentTrace()?.calls ?? 0 });
+  const calls = currentTrace()?.calls ?? 0;
+  const traceDue = ended || lastUpdate - lastTraceUpdate >= TRACE_UPDATE_INTERVAL_MS;
+  if (traceDue) lastTraceUpdate = lastUpdate;
+  else if (calls !== store.getState().traceCalls) scheduleFrame(); // shown at the next update
+  store.setState({
+    logVersion: logIndex.version,
+    logCount: logIndex.count,
+    ...(traceDue ? { traceCalls: calls } : {}),
+  });
   if (currentId !== null && pendingPages > 0) setMemoryPages(currentId, pendingPages);
 }
 
@@ -109,6 +126,7 @@ function follow(id: string | null, traced = false): void {
   startedId = null;
   currentId = id;
   pendingPages = 0;
+  ended = false;
   clearTimeout(indexTimer);
   indexTimer = undefined;
   logIndex.reset(traced);

@@ -1,46 +1,47 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { type ReactNode, useCallback, useLayoutEffect, useRef } from 'react';
+import { type ReactNode, useLayoutEffect, useRef, useState } from 'react';
+
+/** Rows rendered beyond each edge of the view, so that scrolling shows no gap before the next frame. */
+const OVERSCAN_ROWS = 8;
 
 /**
- * The virtualizer lays out blocks of this many rows, not single rows: it re-measures every item
- * whenever the count changes, and a million items would make that a long task on every frame.
- */
-const BLOCK_ROWS = 16;
-
-/**
- * A virtualized list of `count` rows of `rowHeight` px in blocks of BLOCK_ROWS, that follows new
- * rows to the bottom while `follow` is on and turns it off (or on again) as the person scrolls
- * away from (or back to) the bottom.
+ * A list of `count` rows of `rowHeight` px of which only those in view are rendered. Every row has
+ * the same height, so the rows in view follow from the scroll position alone: rendering costs the
+ * same for ten rows or two million (a virtualizer that measures its items costs O(count) each time
+ * the count changes, which made long tasks while a million log lines and trace records streamed
+ * in). While `follow` is on, the view stays on the newest rows; scrolling away from (or back to)
+ * the bottom turns it off (or on). Layout is read only on scroll and on resize.
  */
 export function useVirtualRows(count: number, rowHeight: number, follow: boolean, setFollow: (on: boolean) => void) {
   const scroller = useRef<HTMLElement>(null);
+  /** The box's scroll position and height, as last read. */
+  const [view, setView] = useState({ top: 0, height: 0 });
   /** Where we last scrolled to, so our own scrolling is not taken for the person's. */
   const ownScrollTop = useRef(-1);
-  const rowsIn = (block: number) => Math.min(BLOCK_ROWS, count - block * BLOCK_ROWS);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new key function when rows arrive makes the virtualizer re-measure the (partly filled) last block
-  const blockKey = useCallback((block: number) => block, [count]);
-  const virtualizer = useVirtualizer({
-    count: Math.ceil(count / BLOCK_ROWS),
-    getScrollElement: () => scroller.current,
-    estimateSize: (block) => rowsIn(block) * rowHeight,
-    getItemKey: blockKey,
-    overscan: 1,
-    // Scrolling renders with the next frame, batched, instead of synchronously inside the scroll event.
-    useFlushSync: false,
-  });
+  const total = count * rowHeight;
+  const bottom = Math.max(0, total - view.height);
+  const top = follow ? bottom : Math.min(view.top, bottom);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: count: follow new rows to the bottom
+  useLayoutEffect(() => {
+    const element = scroller.current!;
+    const measure = () => setView({ top: element.scrollTop, height: element.clientHeight });
+    const resizes = new ResizeObserver(measure);
+    resizes.observe(element);
+    return () => resizes.disconnect();
+  }, []);
+
   useLayoutEffect(() => {
     const element = scroller.current;
     if (!follow || element === null) return;
-    element.scrollTop = element.scrollHeight;
-    ownScrollTop.current = element.scrollTop;
-  }, [follow, count]);
+    element.scrollTop = bottom;
+    ownScrollTop.current = bottom;
+  }, [follow, bottom]);
 
   const onScroll = () => {
     const element = scroller.current!;
-    if (Math.abs(element.scrollTop - ownScrollTop.current) < 1) return;
-    const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < rowHeight;
+    const scrolled = element.scrollTop;
+    setView((current) => (current.top === scrolled ? current : { ...current, top: scrolled }));
+    if (Math.abs(scrolled - ownScrollTop.current) < 1) return;
+    const atBottom = total - scrolled - view.height < rowHeight;
     if (atBottom !== follow) setFollow(atBottom);
   };
 
@@ -48,16 +49,20 @@ export function useVirtualRows(count: number, rowHeight: number, follow: boolean
   const scrollToRow = (row: number) => {
     const element = scroller.current;
     if (element === null) return;
-    element.scrollTop = Math.max(0, row * rowHeight - element.clientHeight / 2);
-    ownScrollTop.current = element.scrollTop;
+    const scrolled = Math.min(bottom, Math.max(0, row * rowHeight - view.height / 2));
+    element.scrollTop = scrolled;
+    ownScrollTop.current = scrolled;
+    setView((current) => ({ ...current, top: scrolled }));
   };
 
-  return { scroller, virtualizer, rowsIn, onScroll, scrollToRow };
+  const first = Math.max(0, Math.floor(top / rowHeight) - OVERSCAN_ROWS);
+  const last = Math.min(count, Math.ceil((top + view.height) / rowHeight) + OVERSCAN_ROWS);
+  return { scroller, onScroll, scrollToRow, first, last, total, rowHeight };
 }
 
 /**
- * The scrolling box of a list made by useVirtualRows, with the rows in view in their blocks:
- * `row(index, key)` renders one; clicks on rows reach `onClick`.
+ * The scrolling box of a list made by useVirtualRows, with the rows in view: `row(index, key)`
+ * renders one; clicks on rows reach `onClick`.
  */
 export function VirtualRows({
   list,
@@ -69,8 +74,9 @@ export function VirtualRows({
   marked,
 }: {
   list: ReturnType<typeof useVirtualRows>;
+  /** Rows are keyed by their place in the view (`key`): as new rows stream in, their elements are reused. */
   row: (index: number, key: number) => ReactNode;
-  /** The box is `${className}-scroll`, its rows' parts `${className}-rows` and `${className}-block`. */
+  /** The box is `${className}-scroll`, the rows' parts `${className}-rows` and `${className}-block`. */
   className: string;
   label: string;
   testId: string;
@@ -78,7 +84,7 @@ export function VirtualRows({
   /** Sets data-marked on the box (for styles that depend on what clicks do). */
   marked?: boolean;
 }) {
-  const { scroller, virtualizer, rowsIn, onScroll } = list;
+  const { scroller, onScroll, first, last, total, rowHeight } = list;
   return (
     // biome-ignore lint/a11y/useKeyWithClickEvents: rows are picked with the pointer; what a pick shows is reachable otherwise
     <section
@@ -92,12 +98,10 @@ export function VirtualRows({
       tabIndex={0}
       aria-label={label}
     >
-      <div className={`${className}-rows`} style={{ height: virtualizer.getTotalSize() }}>
-        {virtualizer.getVirtualItems().map((block) => (
-          <div key={block.key} className={`${className}-block`} style={{ transform: `translateY(${block.start}px)` }}>
-            {Array.from({ length: rowsIn(block.index) }, (_, i) => row(block.index * BLOCK_ROWS + i, i))}
-          </div>
-        ))}
+      <div className={`${className}-rows`} style={{ height: total }}>
+        <div className={`${className}-block`} style={{ transform: `translateY(${first * rowHeight}px)` }}>
+          {Array.from({ length: last - first }, (_, i) => row(first + i, i))}
+        </div>
       </div>
     </section>
   );

@@ -212,10 +212,10 @@ class ByteLines {
   private offset = 0;
   /** Each stream's unfinished line: its first byte, or -1 when that is the stream's next byte. */
   private pendingStart: Record<StreamName, number> = { stdout: -1, stderr: -1 };
-  /** Newline bytes of the event being indexed, as output offsets. */
-  private newlines: number[] = [];
-  private nextNewline = 0;
-  private eventEnd = 0;
+  /** The event being indexed, where it starts in the output, and where its next newline is looked for. */
+  private data: Uint8Array = new Uint8Array(0);
+  private eventStart = 0;
+  private cursor = 0;
   private startOf = new Float64Array(4096);
   /** Each stream's lines, in order (their starts grow). */
   private lines: Record<StreamName, { at: Uint32Array; count: number }> = {
@@ -225,17 +225,17 @@ class ByteLines {
 
   event(stream: StreamName, data: Uint8Array): void {
     if (this.pendingStart[stream] === -1) this.pendingStart[stream] = this.offset;
-    this.newlines = [];
-    this.nextNewline = 0;
-    for (let at = data.indexOf(10); at !== -1; at = data.indexOf(10, at + 1)) this.newlines.push(this.offset + at);
+    this.data = data;
+    this.eventStart = this.offset;
+    this.cursor = 0;
     this.offset += data.byteLength;
-    this.eventEnd = this.offset;
   }
 
   /** The next newline of `stream` ended its line: the next line starts after it. */
   newline(stream: StreamName): void {
-    const at = this.newlines[this.nextNewline++];
-    this.pendingStart[stream] = at === undefined || at + 1 === this.eventEnd ? -1 : at + 1;
+    const at = this.data.indexOf(10, this.cursor);
+    this.cursor = at + 1;
+    this.pendingStart[stream] = at === -1 || at + 1 === this.data.byteLength ? -1 : this.eventStart + at + 1;
   }
 
   /** Line `index` (of `stream`) is complete: it starts where the stream's unfinished line did. */
