@@ -15,7 +15,7 @@ const MAX_PENDING_CHARS = 1 << 20;
 const STREAMS: readonly StreamName[] = ['stdout', 'stderr'];
 
 /** `array` copied into a new one of `size` entries (the growth step of the columns below). */
-function grown<T extends Uint32Array | Uint8Array | Float64Array>(array: T, size: number): T {
+function grown<T extends Uint32Array | Uint8Array>(array: T, size: number): T {
   const next = new (array.constructor as new (length: number) => T)(size);
   next.set(array);
   return next;
@@ -131,8 +131,8 @@ export class LogIndex {
   /** Where line `index` starts in the output (bytes across both streams), or -1 if not known. */
   byteOfLine(index: number): number {
     if (this.bytes === null) return -1;
-    if (index < this.complete) return this.bytes.startOfLine(index);
-    return this.bytes.startOfPending(this.line(index).stream);
+    const { stream } = this.line(index);
+    return index < this.complete ? this.bytes.startOfLine(index, stream) : this.bytes.startOfPending(stream);
   }
 
   line(index: number): LogLine {
@@ -202,6 +202,43 @@ export class LogIndex {
   }
 }
 
+/** Entries per page of a Column. */
+const PAGE_BITS = 14;
+
+/** A growing column of numbers kept in fixed pages: appending never copies what is there. */
+class Column {
+  private readonly pages: (Float64Array | Uint32Array)[] = [];
+  length = 0;
+
+  constructor(private readonly page: (size: number) => Float64Array | Uint32Array) {}
+
+  push(value: number): void {
+    const page = this.length >> PAGE_BITS;
+    if (page === this.pages.length) this.pages.push(this.page(1 << PAGE_BITS));
+    this.pages[page]![this.length & ((1 << PAGE_BITS) - 1)] = value;
+    this.length++;
+  }
+
+  get(index: number): number {
+    return this.pages[index >> PAGE_BITS]![index & ((1 << PAGE_BITS) - 1)]!;
+  }
+
+  /** The index of the last entry at most `value` (entries must grow), or -1. */
+  lastAtMost(value: number): number {
+    let low = 0;
+    let high = this.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (this.get(mid) <= value) {
+        found = mid;
+        low = mid + 1;
+      } else high = mid - 1;
+    }
+    return found;
+  }
+}
+
 /**
  * Where each line starts in the output, counted in bytes across both streams as log events
  * number them (a trace record's `log` offset), so that a call links to the lines it wrote and a
@@ -216,11 +253,10 @@ class ByteLines {
   private data: Uint8Array = new Uint8Array(0);
   private eventStart = 0;
   private cursor = 0;
-  private startOf = new Float64Array(4096);
-  /** Each stream's lines, in order (their starts grow). */
-  private lines: Record<StreamName, { at: Uint32Array; count: number }> = {
-    stdout: { at: new Uint32Array(1024), count: 0 },
-    stderr: { at: new Uint32Array(1024), count: 0 },
+  /** Each stream's complete lines in order: where each starts, and its index among all lines. */
+  private readonly lines: Record<StreamName, { starts: Column; indexes: Column }> = {
+    stdout: { starts: new Column((n) => new Float64Array(n)), indexes: new Column((n) => new Uint32Array(n)) },
+    stderr: { starts: new Column((n) => new Float64Array(n)), indexes: new Column((n) => new Uint32Array(n)) },
   };
 
   event(stream: StreamName, data: Uint8Array): void {
@@ -240,32 +276,21 @@ class ByteLines {
 
   /** Line `index` (of `stream`) is complete: it starts where the stream's unfinished line did. */
   line(index: number, stream: StreamName): void {
-    if (index === this.startOf.length) this.startOf = grown(this.startOf, nextCapacity(index));
-    this.startOf[index] = this.pendingStart[stream];
-    const lines = this.lines[stream];
-    if (lines.count === lines.at.length) lines.at = grown(lines.at, nextCapacity(lines.count));
-    lines.at[lines.count++] = index;
+    this.lines[stream].starts.push(this.pendingStart[stream]);
+    this.lines[stream].indexes.push(index);
   }
 
   /** The complete line of `stream` holding byte `offset`, or -1. */
   lineAt(stream: StreamName, offset: number): number {
-    const { at, count } = this.lines[stream];
-    let low = 0;
-    let high = count - 1;
-    let found = -1;
-    while (low <= high) {
-      const mid = (low + high) >> 1;
-      if (this.startOf[at[mid]!]! <= offset) {
-        found = at[mid]!;
-        low = mid + 1;
-      } else high = mid - 1;
-    }
-    return found;
+    const { starts, indexes } = this.lines[stream];
+    const at = starts.lastAtMost(offset);
+    return at === -1 ? -1 : indexes.get(at);
   }
 
-  /** Where complete line `index` starts. */
-  startOfLine(index: number): number {
-    return this.startOf[index]!;
+  /** Where complete line `index` (of `stream`) starts. */
+  startOfLine(index: number, stream: StreamName): number {
+    const { starts, indexes } = this.lines[stream];
+    return starts.get(indexes.lastAtMost(index));
   }
 
   /** Where the unfinished line of `stream` starts (-1: not begun). */
