@@ -1,20 +1,14 @@
 import { memo, useEffect, useMemo, useState } from 'react';
 import type { TraceValue } from '../../src/trace/calls';
+import { isFiltered, NO_CRITERIA, type TraceCriteria, TraceFilter, type TraceRow } from '../../src/trace/filter';
+import { isError } from '../../src/trace/record';
 import type { Trace } from '../../src/trace/store';
 import { plural } from '../lib/format';
 import { describeErrno, formatCall, formatMicros, formatOutcome, formatValue } from '../lib/trace';
 import { setTrace } from '../state/form';
 import { logIndex } from '../state/logIndex';
 import { setNotice, store, useApp } from '../state/store';
-import {
-  currentTrace,
-  isError,
-  isFiltered,
-  NO_CRITERIA,
-  type TraceCriteria,
-  TraceFilter,
-  type TraceRow,
-} from '../state/trace';
+import { currentTrace } from '../state/trace';
 import { useVirtualRows, VirtualRows } from './VirtualRows';
 
 const ROW_HEIGHT = 20;

@@ -144,6 +144,11 @@ export class Decoder {
   }
 }
 
+/** Whether a record is an error: an errno other than success, or a host error thrown. */
+export function isError({ errno, flags }: { errno: number; flags: number }): boolean {
+  return (errno !== 0 && errno !== NO_ERRNO) || (flags & FLAG_THREW) !== 0;
+}
+
 /** The fields of a record's first two words and its length. */
 export function headerOf(words: Int32Array, at: number) {
   const w0 = words[at]!;

@@ -1,48 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { TraceBatch } from '../protocol/trace-staging.js';
-import { callIds } from './calls.js';
-import { Encoder, FLAG_LOG, HEADER_WORDS, NO_ERRNO } from './record.js';
+import { batch, type Call } from '../../test/trace-records.js';
+import { NO_ERRNO } from './record.js';
 import { TraceStore } from './store.js';
 
-const ids = callIds('wasi_snapshot_preview1');
 const FDS = new Map([[1, '<stdout>']]);
-
-interface Call {
-  fn: 'sched_yield' | 'proc_raise' | 'fd_write';
-  errno?: number;
-  dur?: number;
-  /** fd_write: the log bytes it wrote (offset, length). */
-  log?: [number, number];
-}
-
-/** Records as the worker's Tracer lays them out: sched_yield (no arguments), proc_raise (a signal), fd_write to stdout. */
-function batch(firstSeq: number, calls: Call[]): TraceBatch {
-  const words = new Int32Array(calls.length * 32);
-  const e = new Encoder(words, new Uint8Array(words.buffer));
-  for (const [i, call] of calls.entries()) {
-    const begin = e.at;
-    e.at += HEADER_WORDS;
-    if (call.log !== undefined) {
-      e.f64(call.log[0]);
-      e.u32(call.log[1]);
-    }
-    if (call.fn === 'proc_raise') e.u32(9);
-    if (call.fn === 'fd_write') {
-      e.u32(1);
-      e.u32(1);
-      e.f64(call.log?.[1] ?? 0);
-      if ((call.errno ?? 0) === 0) e.u32(call.log?.[1] ?? 0);
-    }
-    const stop = e.at;
-    e.at = begin;
-    e.u32(ids.get(call.fn)! | ((call.log ? FLAG_LOG : 0) << 8) | ((stop - begin) << 16));
-    e.u32(call.errno ?? 0);
-    e.f64(firstSeq + i);
-    e.f32(call.dur ?? 1);
-    e.at = stop;
-  }
-  return { firstSeq, words: words.slice(0, e.at) };
-}
 
 const yields = (n: number): Call[] => Array.from({ length: n }, () => ({ fn: 'sched_yield' }));
 

@@ -12,6 +12,7 @@ import {
   f64At,
   HEADER_WORDS,
   headerOf,
+  isError,
   NO_ERRNO,
   recordStarts,
 } from './record.js';
@@ -302,7 +303,7 @@ export class TraceStore {
     const call = words[at]! & 0xff;
     const errno = words[at + 1]! & 0xffff;
     this.counts[call]!++;
-    if ((errno !== 0 && errno !== NO_ERRNO) || (words[at]! >>> 8) & FLAG_THREW) this.errors[call]!++;
+    if (isError({ errno, flags: (words[at]! >>> 8) & 0xff })) this.errors[call]!++;
     this.micros[call]! += f32At(words, at + 4);
     const seq = this.calls++;
     if (errno === 0 && (call === PATH_OPEN || call === FD_CLOSE || call === FD_RENUMBER)) {
