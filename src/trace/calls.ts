@@ -49,6 +49,8 @@ export interface Kind {
   /** `raw[at]` is its first wasm parameter. */
   encode(e: Encoder, raw: ArrayLike<unknown>, at: number): void;
   decode(d: Decoder, fds: FdPaths): TraceValue;
+  /** The paths in its decoded value (with `fields`, the object holding them), for filters. */
+  paths?(value: TraceValue): string[];
 }
 
 const safe = (value: bigint): number | string =>
@@ -71,11 +73,21 @@ const ptr = u32;
 const u64: Kind = { sig: 'I', encode: (e, raw, at) => e.i64(big(raw, at)), decode: (d) => safe(d.u64()) };
 const s64: Kind = { sig: 'I', encode: (e, raw, at) => e.i64(big(raw, at)), decode: (d) => safe(d.i64()) };
 const rights: Kind = { sig: 'I', encode: u64.encode, decode: (d) => bitNames(d.u64(), RIGHTS_NAMES) };
-const fd: Kind = { sig: 'i', encode: u32.encode, decode: (d, fds) => fdValue(d.u32(), fds, false) };
+const fdPaths = (value: TraceValue) => {
+  const { path } = value as FdValue;
+  return path === undefined ? [] : [path];
+};
+const fd: Kind = {
+  sig: 'i',
+  encode: u32.encode,
+  decode: (d, fds) => fdValue(d.u32(), fds, false),
+  paths: fdPaths,
+};
 const text: Kind = {
   sig: 'ii',
   encode: (e, raw, at) => e.text(num(raw, at), num(raw, at + 1)),
   decode: (d) => d.text(),
+  paths: (value) => [value as string],
 };
 const iovs: Kind = {
   sig: 'ii',
@@ -109,7 +121,7 @@ const outU64: Kind = {
   encode: (e, raw, at) => e.i64(e.guest().getBigInt64(num(raw, at), true)),
   decode: (d) => safe(d.u64()),
 };
-const outFd: Kind = { ...outU32, decode: (d, fds) => fdValue(d.u32(), fds, true) };
+const outFd: Kind = { ...outU32, decode: (d, fds) => fdValue(d.u32(), fds, true), paths: fdPaths };
 const outFlags = (type: FlagsType): Kind => ({ ...outU32, decode: flags(type).decode });
 const outFdstat: Kind = {
   sig: 'i',
@@ -170,6 +182,7 @@ const outReadlink: Kind = {
     e.text(num(raw, at - 2), used);
   },
   decode: (d) => ({ bufused: d.u32(), target: d.text() }),
+  paths: (fields) => [(fields as { target: string }).target],
 };
 /** fd_readdir's bufused; the buffer is the parameter three before it. The names of the entries it holds, kept up to MAX_TEXT_BYTES. */
 const outDirents: Kind = {
@@ -197,6 +210,7 @@ const outDirents: Kind = {
     const joined = d.text();
     return { bufused, entries: joined === '' ? [] : joined.split('/') };
   },
+  paths: (fields) => (fields as { entries: string[] }).entries,
 };
 /** poll_oneoff's in, out and nsubscriptions: how many, and the first few in detail. */
 const subscriptions: Kind = {
@@ -238,6 +252,8 @@ const subscriptions: Kind = {
     }
     return { count, first } as TraceValue;
   },
+  paths: (value) =>
+    (value as { first: Subscription[] }).first.flatMap((s) => (s.fd === undefined ? [] : fdPaths(s.fd))),
 };
 
 function fdValue(fd: number, fds: FdPaths, after: boolean): FdValue {

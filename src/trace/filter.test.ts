@@ -41,6 +41,7 @@ describe('TraceFilter', () => {
     expect(rowsOf(CALLS, { errorsOnly: true })).toEqual([2, 4]);
     expect(rowsOf(CALLS, { path: 'HORSES' })).toEqual([0, 1]); // the open, and the write to the fd it opened
     expect(rowsOf(CALLS, { path: '<stderr>' })).toEqual([3]);
+    expect(rowsOf(CALLS, { path: 'read' })).toEqual([]); // the opens' rights name fd_read: not a path
     expect(rowsOf(CALLS, { fd: '4' })).toEqual([0, 1]); // opened as fd 4, then written to
     expect(rowsOf(CALLS, { fn: 'path_open', errorsOnly: true, path: 'inputs' })).toEqual([2]);
   });

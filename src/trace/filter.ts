@@ -3,7 +3,7 @@
  * trace a time slice at a time (a million records never block a page) and gives the rows to show,
  * with the calls dropped between the oldest and newest kept as one row.
  */
-import { callName, type FdValue, TRACED_CALLS, type TraceValue } from './calls.js';
+import { type CallSpec, callName, type FdValue, TRACED_CALLS, type TraceValue } from './calls.js';
 import { isError } from './record.js';
 import type { Trace, TraceRecord } from './store.js';
 
@@ -25,14 +25,23 @@ export const isFiltered = (criteria: TraceCriteria): boolean =>
 const isFd = (value: TraceValue): value is FdValue =>
   typeof value === 'object' && !Array.isArray(value) && 'fd' in value && typeof value.fd === 'number';
 
-/** Every value of a record's arguments and results, nested ones (fds in subscriptions, stats) too. */
-function* valuesOf(record: TraceRecord): Generator<TraceValue> {
+/** The fds among a record's arguments and results (nested ones, in subscriptions, too). */
+function* fdsOf(record: TraceRecord): Generator<FdValue> {
   const stack: TraceValue[] = [...Object.values(record.args), ...Object.values(record.result ?? {})];
   while (stack.length > 0) {
     const value = stack.pop()!;
-    yield value;
-    if (typeof value === 'object' && value !== null) stack.push(...(Object.values(value) as TraceValue[]));
+    if (isFd(value)) yield value;
+    else if (typeof value === 'object') stack.push(...(Object.values(value) as TraceValue[]));
   }
+}
+
+/** The paths a record names: path arguments and results, link targets, directory entries, fds' paths. */
+function pathsOf(record: TraceRecord, call: CallSpec): string[] {
+  return call.params.flatMap(({ name, kind }) => {
+    const holder = kind.out ? record.result : record.args;
+    const value = kind.fields ? holder : holder?.[name];
+    return value === undefined || kind.paths === undefined ? [] : kind.paths(value);
+  });
 }
 
 /** The test a record must pass (null: every record does). Header tests come first: they need no decoding. */
@@ -48,15 +57,9 @@ function testOf(trace: Trace, criteria: TraceCriteria): ((seq: number) => boolea
     if (criteria.errorsOnly && !isError(header)) return false;
     if (needle === '' && fd === null) return true;
     const record = trace.record(seq)!;
-    const values = [...valuesOf(record)];
-    if (fd !== null && !values.some((v) => isFd(v) && v.fd === fd)) return false;
+    if (fd !== null && ![...fdsOf(record)].some((value) => value.fd === fd)) return false;
     return (
-      needle === '' ||
-      values.some(
-        (v) =>
-          (typeof v === 'string' && v.toLowerCase().includes(needle)) ||
-          (isFd(v) && v.path?.toLowerCase().includes(needle)),
-      )
+      needle === '' || pathsOf(record, TRACED_CALLS[header.call]!).some((path) => path.toLowerCase().includes(needle))
     );
   };
 }
