@@ -9,6 +9,7 @@ import { NetworkRule } from './components/NetworkRule';
 import { OutputFiles } from './components/OutputFiles';
 import { OutputPaths } from './components/OutputPaths';
 import { ResultPanel } from './components/ResultPanel';
+import { TracePane } from './components/TracePane';
 import { YamlView } from './components/YamlView';
 
 export function App() {
@@ -29,6 +30,7 @@ export function App() {
           <ResultPanel />
           <ImportGraph />
           <LogPane />
+          <TracePane />
           <OutputFiles />
         </section>
       </main>

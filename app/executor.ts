@@ -21,6 +21,7 @@ import {
   setRunState,
 } from './state/run';
 import { store } from './state/store';
+import { currentTrace, setCurrentTrace } from './state/trace';
 
 /** Main-thread time per task spent indexing log lines. */
 const INDEX_SLICE_MS = 5;
@@ -29,6 +30,11 @@ const INDEX_SLICE_MS = 5;
  * the main thread busy and take CPU from the guest's worker.
  */
 const UPDATE_INTERVAL_MS = 50;
+/**
+ * The trace pane updates at most this often while calls stream in: a million records arrive in
+ * seconds, faster than anyone reads them, and each update lays out its list and summary again.
+ */
+const TRACE_UPDATE_INTERVAL_MS = 250;
 
 const executor = new Executor({ createWorker: createBrowserWorker, maxWorkers: 2, onEvent });
 
@@ -38,6 +44,9 @@ let startedId: string | null = null;
 let runs = 0;
 let frame = 0;
 let lastUpdate = 0;
+let lastTraceUpdate = 0;
+/** The current execution has ended: the trace is shown complete at once. */
+let ended = false;
 let indexTimer: ReturnType<typeof setTimeout> | undefined;
 let pendingPages = 0;
 
@@ -48,6 +57,10 @@ function onEvent(event: ExecutorEvent): void {
     case 'logs':
       logIndex.enqueue(event.events);
       if (indexTimer === undefined) indexLogs();
+      return;
+    case 'trace':
+      setCurrentTrace(event.trace);
+      scheduleFrame();
       return;
     case 'memory':
       pendingPages = Math.max(pendingPages, event.pages);
@@ -71,6 +84,7 @@ function onEvent(event: ExecutorEvent): void {
       addHttpRecord(id, event.record);
       return;
     case 'result':
+      ended = true;
       logIndex.end();
       if (indexTimer === undefined) indexLogs();
       finishRun(id, event.result);
@@ -87,7 +101,7 @@ function scheduleFrame(): void {
   if (frame === 0) frame = requestAnimationFrame(flushFrame);
 }
 
-/** At most once per UPDATE_INTERVAL_MS, on an animation frame: tells React of new lines and memory. */
+/** At most once per UPDATE_INTERVAL_MS, on an animation frame: tells React of new lines, trace records and memory. */
 function flushFrame(): void {
   frame = 0;
   if (performance.now() - lastUpdate < UPDATE_INTERVAL_MS) scheduleFrame();
@@ -96,19 +110,32 @@ function flushFrame(): void {
 
 function publish(): void {
   lastUpdate = performance.now();
-  store.setState({ logVersion: logIndex.version, logCount: logIndex.count });
+  const calls = currentTrace()?.calls ?? 0;
+  const traceDue = ended || lastUpdate - lastTraceUpdate >= TRACE_UPDATE_INTERVAL_MS;
+  if (traceDue) lastTraceUpdate = lastUpdate;
+  else if (calls !== store.getState().traceCalls) scheduleFrame(); // shown at the next update
+  store.setState({
+    logVersion: logIndex.version,
+    logCount: logIndex.count,
+    ...(traceDue ? { traceCalls: calls } : {}),
+  });
   if (currentId !== null && pendingPages > 0) setMemoryPages(currentId, pendingPages);
 }
 
-/** Releases (and so stops) the current execution and empties its log; `id`'s events are shown from now on. */
-function follow(id: string | null): void {
+/**
+ * Releases (and so stops) the current execution and empties its log and trace; `id`'s events are
+ * shown from now on. A traced run's log keeps where each line starts, for links from its calls.
+ */
+function follow(id: string | null, traced = false): void {
   if (startedId !== null) executor.release(startedId);
   startedId = null;
   currentId = id;
   pendingPages = 0;
+  ended = false;
   clearTimeout(indexTimer);
   indexTimer = undefined;
-  logIndex.reset();
+  logIndex.reset(traced);
+  setCurrentTrace(null);
 }
 
 /**
@@ -117,7 +144,7 @@ function follow(id: string | null): void {
  */
 export async function startRun(): Promise<void> {
   const id = `brine-${++runs}-${Date.now().toString(36)}`;
-  follow(id);
+  follow(id, store.getState().job.brine.trace === true);
   beginRun(id);
   publish();
   const state = store.getState();

@@ -21,6 +21,8 @@ export interface BrineSpec {
   output?: boolean;
   /** Network None by default. */
   network?: Network;
+  /** Records every WASI call (Engine.Params.Brine.Trace). */
+  trace?: boolean;
 }
 
 export interface BrineSample {
@@ -83,7 +85,7 @@ export interface ShimWorker {
 
 /** A job running `module` as main.wasm, with Bacalhau's defaults. */
 function benchJob(module: Uint8Array, spec: BrineSpec): Job {
-  return newJob('main.wasm', {
+  const job = newJob('main.wasm', {
     name: 'bench',
     type: 'batch',
     taskName: 'main',
@@ -93,6 +95,8 @@ function benchJob(module: Uint8Array, spec: BrineSpec): Job {
     outputs: spec.output ? [{ name: 'out', path: '/out' }] : [],
     network: spec.network ?? { type: 'None', domains: [] },
   });
+  if (spec.trace) job.brine.trace = true;
+  return job;
 }
 
 export class Runner implements Host {

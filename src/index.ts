@@ -43,3 +43,5 @@ export {
   type ResultPath,
   type SourceSpec,
 } from './spec/types.js';
+export type { FdValue, TraceValue } from './trace/calls.js';
+export { type CallSummary, jsonLines, type Trace, type TraceRecord, type TraceSummary } from './trace/store.js';

@@ -162,6 +162,35 @@ describe('brine run', () => {
     expect(brine('run', job, '--compat', 'docker').stderr).toContain('--compat takes one of bacalhau');
   });
 
+  it('--trace FILE writes every WASI call as JSON lines: the open of a missing file shows its path and noent', () => {
+    const job = writeJob(
+      'cat-missing.yaml',
+      `Tasks:
+  - Engine: {Type: wasm, Params: {EntryModule: main.wasm, Parameters: [/inputs/missing.csv, /inputs/horses.csv]}}
+    InputSources:
+      - {Target: main.wasm, Source: {Type: localDirectory, Params: {SourcePath: wasm/cat.wasm}}}
+      - {Target: /inputs, Source: {Type: localDirectory, Params: {SourcePath: inputs}}}
+`,
+    );
+    const out = brine('run', job, '--trace', 'cat.jsonl');
+    expect(out.status).toBe(1);
+    const lines = readFileSync(join(dir, 'cat.jsonl'), 'utf8').trimEnd().split('\n');
+    const records = lines.map((line) => JSON.parse(line));
+    expect(out.stderr).toContain(`brine: trace: ${records.length} WASI calls written to cat.jsonl\n`);
+    expect(records.map((r) => r.seq)).toEqual([...records.keys()]);
+    for (const record of records)
+      expect(Object.keys(record)).toEqual(expect.arrayContaining(['fn', 'args', 'errno', 'start', 'dur']));
+    const opens = records.filter((r) => r.fn === 'path_open');
+    expect(opens[0]).toMatchObject({ args: { fd: { fd: 3, path: '/' }, path: 'inputs/missing.csv' }, errno: 'noent' });
+    expect(opens[1]).toMatchObject({
+      args: { path: 'inputs/horses.csv' },
+      errno: 'success',
+      result: { opened_fd: { fd: 4, path: '/inputs/horses.csv' } },
+    });
+    expect(records.at(-1)).toMatchObject({ fn: 'proc_exit', args: { rval: 1 }, errno: null });
+    expect(brine('run', job, '--trace').stderr).toContain('--trace needs a file');
+  });
+
   it('exits 125 when the job fails, with the error and hint on stderr, and still writes results', () => {
     const job = writeJob(
       'trap.yaml',

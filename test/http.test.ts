@@ -333,3 +333,24 @@ it("checks the import against Bacalhau's signature before running anything", asy
     message: `failed to load module at "main.wasm": import "wasi:http/requests"."http_request" (function): the import expects (i32, i32, i32) -> (i32) but Bacalhau's HTTP module defines (${Array(12).fill('i32').join(', ')}) -> (i32)`,
   });
 });
+
+it('appears in the WASI call trace with its URL, method, result name, status and response sizes', async () => {
+  const url = server.url('/json');
+  const refusedUrl = server.url('/json', 'localhost');
+  const ex = executor();
+  const traced = async (args: string[], network: Network) => {
+    const id = newId();
+    const base = clientJob(args, network);
+    await ex.run({ executionId: id, job: { ...base, brine: { ...base.brine, trace: true } } });
+    return [...ex.getTrace(id)!.entries()].filter((e) => 'fn' in e && e.fn === 'wasi:http/requests.http_request');
+  };
+  const [ok] = await traced(['-m', '1', '-d', 'hello', url], { type: 'HTTP', domains: ['127.0.0.1'] });
+  expect(ok).toMatchObject({
+    args: { method: 'POST', url, headers: '', body_bytes: 5 },
+    errno: 'Success',
+    result: { status: 200, body_bytes: expect.any(Number), headers: expect.stringContaining('Content-Type: ') },
+  });
+  const [refused] = await traced([refusedUrl], { type: 'HTTP', domains: ['127.0.0.1'] });
+  expect(refused).toMatchObject({ args: { method: 'GET', url: refusedUrl }, errno: 'NotAllowed' });
+  expect(refused).not.toHaveProperty('result');
+});

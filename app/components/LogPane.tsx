@@ -1,19 +1,15 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { StreamName } from '../../src/logs/types';
 import { currentLogBytes } from '../executor';
 import { type AnsiSegment, type PackedStyle, parseAnsi, stripAnsi } from '../lib/ansi';
 import { download } from '../lib/download';
 import { plural } from '../lib/format';
 import { LogFilter, logIndex, MAX_LINES } from '../state/logIndex';
-import { setNotice, useApp } from '../state/store';
+import { setNotice, store, useApp } from '../state/store';
+import { currentTrace } from '../state/trace';
+import { useVirtualRows, VirtualRows } from './VirtualRows';
 
 const ROW_HEIGHT = 18;
-/**
- * The virtualizer lays out blocks of this many lines, not single lines: it re-measures every item
- * whenever the count changes, and a million items would make that a long task on every frame.
- */
-const BLOCK_LINES = 16;
 /** Longer lines are cut when shown (the download has them whole). */
 const MAX_SHOWN_CHARS = 1000;
 /** Time per frame spent filtering, so that filtering never blocks the page. */
@@ -69,15 +65,18 @@ const LogRow = memo(function LogRow({
   text,
   stream,
   style,
+  focused,
 }: {
   line: number;
   text: string;
   stream: StreamName;
   style: PackedStyle;
+  /** Written by the trace record whose details show. */
+  focused: boolean;
 }) {
   const cut = text.length > MAX_SHOWN_CHARS;
   return (
-    <div className="log-line" data-stream={stream} data-line={line + 1}>
+    <div className="log-line" data-stream={stream} data-line={line + 1} data-focused={focused || undefined}>
       {parseAnsi(cut ? text.slice(0, MAX_SHOWN_CHARS) : text, style).map((segment, i) => (
         <span key={i} className={segmentClass(segment)}>
           {segment.text}
@@ -158,42 +157,46 @@ function LogToolbar({
   );
 }
 
+/**
+ * A click on a line of a traced run selects the call that wrote it in the trace (a drag that
+ * selects text is not a click on a line).
+ */
+function showWritingCall(target: EventTarget): void {
+  const trace = currentTrace();
+  const line = (target as Element).closest<HTMLElement>('.log-line')?.dataset['line'];
+  if (trace === null || line === undefined || !(window.getSelection()?.isCollapsed ?? true)) return;
+  const seq = trace.recordAtLogOffset(logIndex.byteOfLine(Number(line) - 1));
+  if (seq === undefined) {
+    setNotice(`The call that wrote line ${line} is not kept: it was among the calls the trace dropped.`);
+    return;
+  }
+  store.setState((state) => ({ traceSelected: seq, traceReveal: state.traceReveal + 1 }));
+}
+
 /** The live log: both streams in write order, virtualized, with ANSI colours. */
 export function LogPane() {
   const [query, setQuery] = useState('');
   const [streams, setStreams] = useState<StreamSelection>({ stdout: true, stderr: true });
   const [follow, setFollow] = useState(true);
   const { count, lineAt } = useLogRows(query, streams);
-  const scroller = useRef<HTMLElement>(null);
-  /** Where we last scrolled to, so our own scrolling is not taken for the person's. */
-  const ownScrollTop = useRef(-1);
-  const rowsIn = (block: number) => Math.min(BLOCK_LINES, count - block * BLOCK_LINES);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: a new key function when lines arrive makes the virtualizer re-measure the (partly filled) last block
-  const blockKey = useCallback((block: number) => block, [count]);
-  const virtualizer = useVirtualizer({
-    count: Math.ceil(count / BLOCK_LINES),
-    getScrollElement: () => scroller.current,
-    estimateSize: (block) => rowsIn(block) * ROW_HEIGHT,
-    getItemKey: blockKey,
-    overscan: 1,
-    // Scrolling renders with the next frame, batched, instead of synchronously inside the scroll event.
-    useFlushSync: false,
-  });
+  const list = useVirtualRows(count, ROW_HEIGHT, follow, setFollow);
+  const traced = useApp((s) => s.traceCalls > 0);
+  const focus = useApp((s) => s.logFocus);
+  const revealed = useRef(0);
 
-  // biome-ignore lint/correctness/useExhaustiveDependencies: count: follow new lines to the bottom
+  // A trace record's lines are brought into view unfiltered.
+  useEffect(() => {
+    if (focus === null) return;
+    setQuery('');
+    setStreams({ stdout: true, stderr: true });
+    setFollow(false);
+  }, [focus]);
   useLayoutEffect(() => {
-    const element = scroller.current;
-    if (!follow || element === null) return;
-    element.scrollTop = element.scrollHeight;
-    ownScrollTop.current = element.scrollTop;
-  }, [follow, count]);
-
-  const onScroll = () => {
-    const element = scroller.current!;
-    if (Math.abs(element.scrollTop - ownScrollTop.current) < 1) return;
-    const atBottom = element.scrollHeight - element.scrollTop - element.clientHeight < ROW_HEIGHT;
-    if (atBottom !== follow) setFollow(atBottom);
-  };
+    if (focus === null || focus.reveal === revealed.current || query !== '' || !streams.stdout || !streams.stderr)
+      return;
+    revealed.current = focus.reveal;
+    list.scrollToRow(focus.first);
+  });
 
   const copy = () => {
     const text = Array.from({ length: count }, (_, row) => stripAnsi(logIndex.line(lineAt(row)).text)).join('\n');
@@ -216,26 +219,20 @@ export function LogPane() {
         onCopy={copy}
         shown={count}
       />
-      <section
-        className="log-scroll"
-        ref={scroller}
-        onScroll={onScroll}
-        data-testid="log-pane"
-        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard
-        tabIndex={0}
-        aria-label="Log lines"
-      >
-        <div className="log-rows" style={{ height: virtualizer.getTotalSize() }}>
-          {virtualizer.getVirtualItems().map((block) => (
-            <div key={block.key} className="log-block" style={{ transform: `translateY(${block.start}px)` }}>
-              {Array.from({ length: rowsIn(block.index) }, (_, i) => {
-                const line = lineAt(block.index * BLOCK_LINES + i);
-                return <LogRow key={i} line={line} {...logIndex.line(line)} />;
-              })}
-            </div>
-          ))}
-        </div>
-      </section>
+      <VirtualRows
+        list={list}
+        className="log"
+        label="Log lines"
+        testId="log-pane"
+        onClick={traced ? showWritingCall : undefined}
+        marked={traced}
+        row={(index, key) => {
+          const line = lineAt(index);
+          const text = logIndex.line(line);
+          const focused = focus !== null && line >= focus.first && line <= focus.last && text.stream === focus.stream;
+          return <LogRow key={key} line={line} focused={focused} {...text} />;
+        }}
+      />
     </section>
   );
 }

@@ -12,7 +12,7 @@ import type { SerializedError } from '../../src/errors/index';
 import { normalizePath } from '../../src/mounts/paths';
 import { type FileTree, file } from '../../src/mounts/tree';
 import { parseJobDocument } from '../../src/spec/parse';
-import type { InputSource, Job, SourceSpec } from '../../src/spec/types';
+import type { BrineOptions, InputSource, Job, SourceSpec } from '../../src/spec/types';
 import { serializeError } from '../lib/errors';
 import type { PickedItem } from '../lib/files';
 import { isWritable, type JobFiles, keepReferenced, localSource, sourceContent, uniqueKey } from '../lib/jobFiles';
@@ -68,12 +68,18 @@ export function setEntryModule(target: string): void {
   edit({ ...store.getState().job, entryModule: target });
 }
 
-/** Runs the job with Bacalhau's observable behaviour (Engine.Params.Brine.Compat), or with Brine's. */
-export function setBacalhauMode(on: boolean): void {
+/** Sets one of Brine's options (Engine.Params.Brine); `undefined` leaves it out of the job. */
+function setBrineOption<K extends keyof BrineOptions>(key: K, value: BrineOptions[K] | undefined): void {
   const job = store.getState().job;
-  const { compat: _, ...brine } = job.brine;
-  edit({ ...job, brine: on ? { ...brine, compat: 'bacalhau' } : brine });
+  const { [key]: _, ...brine } = job.brine;
+  edit({ ...job, brine: (value === undefined ? brine : { ...brine, [key]: value }) as BrineOptions });
 }
+
+/** Runs the job with Bacalhau's observable behaviour (Engine.Params.Brine.Compat), or with Brine's. */
+export const setBacalhauMode = (on: boolean) => setBrineOption('compat', on ? 'bacalhau' : undefined);
+
+/** Records every WASI call of the next run (Engine.Params.Brine.Trace). */
+export const setTrace = (on: boolean) => setBrineOption('trace', on ? true : undefined);
 
 const withInput = (job: Job, index: number, input: InputSource): Job => ({
   ...job,

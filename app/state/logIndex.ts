@@ -47,12 +47,16 @@ export class LogIndex {
   private queue: LogEvent[] = [];
   private queued = 0;
   private ended = false;
+  /** Byte positions, kept for traced runs (their calls link to the bytes they wrote); see ByteLines. */
+  private bytes: ByteLines | null = null;
   /** Lines past MAX_LINES that are not shown. */
   hiddenLines = 0;
   /** Bumped on every change, for the view to notice. */
   version = 0;
 
-  reset(): void {
+  /** Empties the index for a new run; `byteOffsets`: also keep where each line starts in the output. */
+  reset(byteOffsets = false): void {
+    this.bytes = byteOffsets ? new ByteLines() : null;
     this.chunks = [];
     this.chunkOf = new Uint32Array(4096);
     this.startOf = new Uint32Array(4096);
@@ -95,6 +99,7 @@ export class LogIndex {
     const deadline = performance.now() + budgetMs;
     while (this.queued < this.queue.length && performance.now() < deadline) {
       const { stream, data } = this.queue[this.queued++]!;
+      this.bytes?.event(stream, data);
       this.addText(stream, this.decoders[stream].decode(data, { stream: true }));
     }
     this.version++;
@@ -111,6 +116,23 @@ export class LogIndex {
       this.pending[stream] = '';
       if (rest !== '') this.addText(stream, `${rest}\n`);
     }
+  }
+
+  /** The line holding byte `offset` of `stream` (bytes counted across both streams), or -1; see ByteLines. */
+  lineAtByte(stream: StreamName, offset: number): number {
+    if (this.bytes === null) return -1;
+    const pendingStart = this.bytes.startOfPending(stream);
+    if (this.pending[stream] !== '' && pendingStart !== -1 && offset >= pendingStart) {
+      return this.complete + STREAMS.filter((s) => this.pending[s] !== '').indexOf(stream);
+    }
+    return this.bytes.lineAt(stream, offset);
+  }
+
+  /** Where line `index` starts in the output (bytes across both streams), or -1 if not known. */
+  byteOfLine(index: number): number {
+    if (this.bytes === null) return -1;
+    const { stream } = this.line(index);
+    return index < this.complete ? this.bytes.startOfLine(index, stream) : this.bytes.startOfPending(stream);
   }
 
   line(index: number): LogLine {
@@ -147,10 +169,11 @@ export class LogIndex {
     let start = 0;
     for (let nl = firstNewline; nl !== -1; nl = decoded.indexOf('\n', nl + 1)) {
       add(offset + nl);
+      this.bytes?.newline(stream);
       start = offset + nl + 1;
     }
     if (text.length - start >= MAX_PENDING_CHARS) {
-      add(text.length);
+      add(text.length); // its rest goes on from the same byte, as far as links to the output go
       start = text.length;
     }
     this.pending[stream] = text.slice(start);
@@ -162,6 +185,7 @@ export class LogIndex {
       return;
     }
     const at = this.complete++;
+    this.bytes?.line(at, STREAMS[stream]!);
     if (at === this.startOf.length) {
       const size = nextCapacity(at);
       this.chunkOf = grown(this.chunkOf, size);
@@ -175,6 +199,103 @@ export class LogIndex {
     this.endOf[at] = end;
     this.streamOf[at] = stream;
     this.styleOf[at] = style;
+  }
+}
+
+/** Entries per page of a Column. */
+const PAGE_BITS = 14;
+
+/** A growing column of numbers kept in fixed pages: appending never copies what is there. */
+class Column {
+  private readonly pages: (Float64Array | Uint32Array)[] = [];
+  length = 0;
+
+  constructor(private readonly page: (size: number) => Float64Array | Uint32Array) {}
+
+  push(value: number): void {
+    const page = this.length >> PAGE_BITS;
+    if (page === this.pages.length) this.pages.push(this.page(1 << PAGE_BITS));
+    this.pages[page]![this.length & ((1 << PAGE_BITS) - 1)] = value;
+    this.length++;
+  }
+
+  get(index: number): number {
+    return this.pages[index >> PAGE_BITS]![index & ((1 << PAGE_BITS) - 1)]!;
+  }
+
+  /** The index of the last entry at most `value` (entries must grow), or -1. */
+  lastAtMost(value: number): number {
+    let low = 0;
+    let high = this.length - 1;
+    let found = -1;
+    while (low <= high) {
+      const mid = (low + high) >> 1;
+      if (this.get(mid) <= value) {
+        found = mid;
+        low = mid + 1;
+      } else high = mid - 1;
+    }
+    return found;
+  }
+}
+
+/**
+ * Where each line starts in the output, counted in bytes across both streams as log events
+ * number them (a trace record's `log` offset), so that a call links to the lines it wrote and a
+ * line to the call that wrote it. A '\n' byte never occurs inside a UTF-8 sequence, so the n-th
+ * newline of a stream's decoded text is the n-th newline byte of its data.
+ */
+class ByteLines {
+  private offset = 0;
+  /** Each stream's unfinished line: its first byte, or -1 when that is the stream's next byte. */
+  private pendingStart: Record<StreamName, number> = { stdout: -1, stderr: -1 };
+  /** The event being indexed, where it starts in the output, and where its next newline is looked for. */
+  private data: Uint8Array = new Uint8Array(0);
+  private eventStart = 0;
+  private cursor = 0;
+  /** Each stream's complete lines in order: where each starts, and its index among all lines. */
+  private readonly lines: Record<StreamName, { starts: Column; indexes: Column }> = {
+    stdout: { starts: new Column((n) => new Float64Array(n)), indexes: new Column((n) => new Uint32Array(n)) },
+    stderr: { starts: new Column((n) => new Float64Array(n)), indexes: new Column((n) => new Uint32Array(n)) },
+  };
+
+  event(stream: StreamName, data: Uint8Array): void {
+    if (this.pendingStart[stream] === -1) this.pendingStart[stream] = this.offset;
+    this.data = data;
+    this.eventStart = this.offset;
+    this.cursor = 0;
+    this.offset += data.byteLength;
+  }
+
+  /** The next newline of `stream` ended its line: the next line starts after it. */
+  newline(stream: StreamName): void {
+    const at = this.data.indexOf(10, this.cursor);
+    this.cursor = at + 1;
+    this.pendingStart[stream] = at === -1 || at + 1 === this.data.byteLength ? -1 : this.eventStart + at + 1;
+  }
+
+  /** Line `index` (of `stream`) is complete: it starts where the stream's unfinished line did. */
+  line(index: number, stream: StreamName): void {
+    this.lines[stream].starts.push(this.pendingStart[stream]);
+    this.lines[stream].indexes.push(index);
+  }
+
+  /** The complete line of `stream` holding byte `offset`, or -1. */
+  lineAt(stream: StreamName, offset: number): number {
+    const { starts, indexes } = this.lines[stream];
+    const at = starts.lastAtMost(offset);
+    return at === -1 ? -1 : indexes.get(at);
+  }
+
+  /** Where complete line `index` (of `stream`) starts. */
+  startOfLine(index: number, stream: StreamName): number {
+    const { starts, indexes } = this.lines[stream];
+    return starts.get(indexes.lastAtMost(index));
+  }
+
+  /** Where the unfinished line of `stream` starts (-1: not begun). */
+  startOfPending(stream: StreamName): number {
+    return this.pendingStart[stream];
   }
 }
 

@@ -13,12 +13,15 @@ function update(id: string, change: (run: RunState) => Partial<RunState>): void 
   if (run.id === id) store.setState({ run: { ...run, ...change(run) } });
 }
 
+/** What a run shows besides its state: nothing selected, no trace. */
+const unselected = { selectedNode: null, traceCalls: 0, traceSelected: null, logFocus: null };
+
 export function beginRun(id: string): void {
-  store.setState({ run: { ...idleRun, id, state: 'queued' }, selectedNode: null });
+  store.setState({ run: { ...idleRun, id, state: 'queued' }, ...unselected });
 }
 
 export function clearRunState(): void {
-  store.setState({ run: idleRun, selectedNode: null });
+  store.setState({ run: idleRun, ...unselected });
 }
 
 export function refuseRun(id: string, refusal: SerializedError): void {

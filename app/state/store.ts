@@ -4,6 +4,7 @@ import { createStore } from 'zustand/vanilla';
 import type { SerializedError } from '../../src/errors/index';
 import type { ExecutionResult, ExecutionState } from '../../src/executor/types';
 import type { GraphEdge, GraphNode } from '../../src/loader/graph';
+import type { StreamName } from '../../src/logs/types';
 import type { HttpRecord } from '../../src/protocol/http';
 import type { Finding } from '../../src/spec/findings';
 import { type Job, newJob } from '../../src/spec/types';
@@ -77,6 +78,14 @@ export interface AppState {
   logVersion: number;
   /** Lines in logIndex at that frame: rows rendered between frames do not pick up newer lines. */
   logCount: number;
+  /** Trace records received at that frame (the records live in the executor's Trace: state/trace.ts). */
+  traceCalls: number;
+  /** The trace record whose details show, by sequence number. */
+  traceSelected: number | null;
+  /** Bumped to bring the selected record into view (a log line was followed to it). */
+  traceReveal: number;
+  /** Log lines written by the selected record, to bring into view and mark; `reveal` bumps each time. */
+  logFocus: { first: number; last: number; stream: StreamName; reveal: number } | null;
   selectedNode: string | null;
   /** A message for the person (a loaded link, a copied link, a failed load). */
   notice: string | null;
@@ -93,6 +102,10 @@ export const store = createStore<AppState>()(() => ({
   run: idleRun,
   logVersion: 0,
   logCount: 0,
+  traceCalls: 0,
+  traceSelected: null,
+  traceReveal: 0,
+  logFocus: null,
   selectedNode: null,
   notice: null,
 }));

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { EXIT_CODE_FILE_BYTES } from '../executor/bacalhau-mode.js';
@@ -11,11 +13,12 @@ import { type Finding, throwFirstError } from '../spec/findings.js';
 import { httpAccessOf } from '../spec/network.js';
 import { parseJobDocument } from '../spec/parse.js';
 import { COMPAT_MODES, type CompatMode, entrypointOf, executionTimeoutSeconds, type Job } from '../spec/types.js';
+import { jsonLines, type Trace } from '../trace/store.js';
 import { exportCommand, readJobFile, validateBacalhau } from './bacalhau.js';
 import { hostReader, readStdin, writeHostTree } from './host-files.js';
 import { describeError } from './report.js';
 
-const USAGE = `usage: brine run JOB.yaml [--output-dir DIR] [--json] [--compat bacalhau]
+const USAGE = `usage: brine run JOB.yaml [--output-dir DIR] [--json] [--compat bacalhau] [--trace FILE]
        brine validate [--bacalhau] JOB.yaml
        brine export JOB.yaml [-o FILE]
 
@@ -23,6 +26,7 @@ run: runs a Bacalhau WASM job (YAML) locally, streaming its stdout and stderr.
   --output-dir DIR  write Bacalhau's results layout to DIR: stdout, stderr, exitCode, <output Name>/...
   --json            print the result object as JSON instead of streaming the logs
   --compat bacalhau run with Bacalhau's observable behaviour (as Engine.Params.Brine.Compat: bacalhau)
+  --trace FILE      record every WASI call (as Engine.Params.Brine.Trace: true) and write them to FILE, one JSON object a line
   Exit status: the program's exit code when the job completed, 125 when it failed, 124 on timeout or cancel.
 validate: checks the job as \`run\` would before starting it, and says what it would run; exit status 0 or 1.
   --bacalhau        check it against Bacalhau's rules instead: exit status 0 if a default Bacalhau network
@@ -46,6 +50,7 @@ interface Options {
   bacalhau: boolean;
   /** export -o FILE */
   outputFile?: string;
+  tracePath?: string;
 }
 
 function parseArgs(argv: string[]): Options | string {
@@ -69,7 +74,11 @@ function parseArgs(argv: string[]): Options | string {
       if (file === undefined) return `${arg} needs a file`;
       options.outputFile = file;
     } else if (command === 'export' && arg.startsWith('--output=')) options.outputFile = arg.slice('--output='.length);
-    else if (command === 'run' && arg === '--compat') {
+    else if (command === 'run' && arg === '--trace') {
+      const path = rest[++i];
+      if (path === undefined) return `${arg} needs a file`;
+      options.tracePath = path;
+    } else if (command === 'run' && arg === '--compat') {
       const mode = rest[++i];
       if (!COMPAT_MODES.includes(mode as CompatMode)) return `--compat takes one of ${COMPAT_MODES.join(', ')}`;
       options.compat = mode as CompatMode;
@@ -105,6 +114,7 @@ export async function main(argv: string[]): Promise<number> {
     for (const warning of parsed.warnings) reportWarning(warning);
     job = relativeToJobFile(parsed.job, options.jobPath === '-' ? process.cwd() : dirname(resolve(options.jobPath)));
     if (options.compat !== undefined) job.brine.compat = options.compat;
+    if (options.tracePath !== undefined) job.brine.trace = true;
     if (options.command === 'validate') return await validate(job);
   } catch (error) {
     const status = report(error);
@@ -127,6 +137,8 @@ export async function main(argv: string[]): Promise<number> {
   try {
     const result = await executor.run({ executionId, job });
     if (options.outputDir !== undefined) await writeResults(options.outputDir, result, executor, executionId);
+    if (options.tracePath !== undefined)
+      await writeTrace(options.tracePath, executor.getTrace(executionId), options.json);
     if (options.json) process.stdout.write(`${JSON.stringify(toJson(result), null, 2)}\n`);
     else summarize(result);
     return exitStatus(result);
@@ -201,6 +213,20 @@ async function writeResults(dir: string, result: ExecutionResult, executor: Exec
     result.compat === 'bacalhau' ? exitCode.slice(0, EXIT_CODE_FILE_BYTES) : exitCode,
   );
   for (const output of result.outputs) await writeHostTree(join(dir, resultFolder(output.name)), output.tree);
+}
+
+/** The trace as JSON lines (empty when the job ended before it ran), and a line on stderr saying what it holds. */
+async function writeTrace(path: string, trace: Trace | undefined, quiet: boolean): Promise<void> {
+  const file = createWriteStream(path);
+  if (trace !== undefined) {
+    for (const line of jsonLines(trace)) if (!file.write(line)) await once(file, 'drain');
+  }
+  file.end();
+  await once(file, 'finish');
+  if (quiet) return;
+  const dropped =
+    trace !== undefined && trace.dropped > 0 ? ` (${trace.dropped} dropped between the oldest and newest kept)` : '';
+  process.stderr.write(`brine: trace: ${trace?.calls ?? 0} WASI calls written to ${path}${dropped}\n`);
 }
 
 function summarize(result: ExecutionResult): void {

@@ -4,6 +4,7 @@ import type { LogStore } from '../logs/store.js';
 import type { HttpRecord } from '../protocol/http.js';
 import type { Job } from '../spec/types.js';
 import type { LogReceiver } from './log-receiver.js';
+import type { TraceReceiver } from './trace-receiver.js';
 import type { ExecutionResult, ExecutionState, FinalState, Timings } from './types.js';
 
 /** Before 'queued': the execution is registered while its inputs are read and mounted. */
@@ -49,6 +50,8 @@ export class Execution {
   readonly http: HttpRecord[] = [];
   /** Requests made past those recorded. */
   httpOmitted = 0;
+  /** Where a traced run's records arrive, once the run is sent to a worker. */
+  trace: TraceReceiver | null = null;
   result: ExecutionResult | null = null;
   readonly done: Promise<ExecutionResult>;
   private resolveDone!: (result: ExecutionResult) => void;

@@ -14,19 +14,23 @@ import {
   DEFAULT_FS_QUOTA_BYTES,
   type HttpOptions,
   type RunOutcome,
+  type TraceOptions,
 } from '../protocol/messages.js';
+import { TraceStaging } from '../protocol/trace-staging.js';
 import { admit, OFFLINE_RULES } from '../spec/admit.js';
 import { throwFirstError } from '../spec/findings.js';
 import { type HttpAccess, httpAccessOf } from '../spec/network.js';
 import { executionTimeoutSeconds, type Job } from '../spec/types.js';
+import { DEFAULT_TRACE_LIMIT, type Trace, TraceStore } from '../trace/store.js';
 import { bacalhauEnding, entrypointToCall, isBacalhauMode } from './bacalhau-mode.js';
 import { Execution } from './execution.js';
 import { fetchForGuest } from './http-fetch.js';
 import { LogReceiver } from './log-receiver.js';
 import { buildResult, type Ending, endingOf, failure } from './result.js';
-import { runRequest } from './run-request.js';
+import { runRequest, startingFds } from './run-request.js';
 import { mountJob } from './sources.js';
 import { setLongTimeout } from './timer.js';
+import { TraceReceiver } from './trace-receiver.js';
 import type { BidResponse, ExecutionResult, ExecutorEvent, ReadLocal, StartRequest } from './types.js';
 import { mountsForWorker } from './worker-files.js';
 import { superviseRun, WorkerCrash } from './worker-run.js';
@@ -42,16 +46,21 @@ export interface ExecutorOptions {
   fsQuotaBytes?: number;
   /** Writable files, directories and links one execution may have at once. Default 250,000. */
   fsMaxNodes?: number;
+  /** Trace records kept per traced execution: half the oldest, half the newest. Default 1,000,000. */
+  traceLimit?: number;
   /** Reads a host file or directory for localDirectory sources (the CLI provides it); a StartRequest may bring its own. */
   readLocal?: ReadLocal;
   /** How long one request of the HTTP host module may take. Default 30 s (Bacalhau's). */
   httpTimeoutMs?: number;
-  /** Everything that happens, for UIs: states, graph progress, logs, memory, results. */
+  /** Everything that happens, for UIs: states, graph progress, logs, trace records, memory, results. */
   onEvent?: (event: ExecutorEvent) => void;
 }
 
 const LOG_BATCH_BYTES = 64 * 1024;
 const LOG_FLUSH_MS = 5;
+/** Trace batches: 256 KiB, ~5,000 records of small calls; posted every 20 ms at most while calls go on. */
+const TRACE_BATCH_WORDS = 64 * 1024;
+const TRACE_FLUSH_MS = 20;
 /** Whether workers can share memory with this thread (browsers: only cross-origin isolated pages). */
 const canShareMemory =
   typeof SharedArrayBuffer === 'function' &&
@@ -85,9 +94,15 @@ export class Executor {
   private readonly logStagings = new WeakMap<WorkerHandle, SharedArrayBuffer>();
   /** Each worker's lane for host-made requests, made when a job first needs it. */
   private readonly lanes = new WeakMap<WorkerHandle, SharedArrayBuffer>();
+  /** Each worker's trace staging, made at its first traced run. */
+  private readonly traceStagings = new WeakMap<WorkerHandle, SharedArrayBuffer>();
   private active = 0;
 
   constructor(private readonly options: ExecutorOptions) {
+    const traceLimit = options.traceLimit ?? DEFAULT_TRACE_LIMIT;
+    if (!Number.isSafeInteger(traceLimit) || traceLimit < 0) {
+      throw errors.log(`invalid trace limit ${traceLimit}: expected whole records, zero or more`);
+    }
     const maxWorkers = options.maxWorkers ?? 4;
     this.pool = new WorkerPool(options.createWorker, maxWorkers);
     this.slots = new Slots(maxWorkers);
@@ -179,6 +194,16 @@ export class Executor {
     return execution.logs.stream(options);
   }
 
+  /**
+   * The execution's trace (Engine.Params.Brine.Trace), live while it runs: its records are read
+   * and decoded on demand. Undefined for an untraced execution, and until its run is sent to a worker.
+   */
+  getTrace(id: string): Trace | undefined {
+    const execution = this.executions.get(id);
+    if (execution === undefined) throw errors.executionNotFound('getting the trace of', id);
+    return execution.trace?.store;
+  }
+
   /** Forgets a finished execution and its logs (a running one is cancelled first). */
   release(id: string): void {
     const execution = this.executions.get(id);
@@ -225,8 +250,9 @@ export class Executor {
 
       const worker = this.pool.acquire();
       execution.worker = worker;
-      const logStaging = this.logStagingOf(worker);
+      const logStaging = this.stagingOf(this.logStagings, worker, LogStaging.byteLength(LOG_BATCH_BYTES));
       if (logStaging !== undefined) logs.attach(new LogStaging(logStaging));
+      const trace = job.brine.trace === true ? this.traceOptions(worker) : undefined;
       execution.transition('linking');
       const http = access === null ? undefined : this.httpOptions(worker, access);
       const request = runRequest({
@@ -240,13 +266,26 @@ export class Executor {
         fsQuotaBytes: this.options.fsQuotaBytes ?? DEFAULT_FS_QUOTA_BYTES,
         fsMaxNodes: this.options.fsMaxNodes ?? DEFAULT_FS_MAX_NODES,
         http,
+        trace,
       });
+      if (trace !== undefined) {
+        const store = new TraceStore(
+          this.options.traceLimit ?? DEFAULT_TRACE_LIMIT,
+          startingFds(request),
+          request.modules.map((m) => m.name),
+        );
+        execution.trace = new TraceReceiver(store, () =>
+          this.emit({ executionId: execution.id, type: 'trace', trace: store }),
+        );
+        if (trace.staging !== undefined) execution.trace.attach(new TraceStaging(trace.staging));
+      }
       const outcome = await superviseRun({
         execution,
         worker,
         request,
         logs,
         stagedAgeMs: LOG_FLUSH_MS,
+        trace: execution.trace && { receiver: execution.trace, stagedAgeMs: TRACE_FLUSH_MS },
         onMemory: (pages) => this.noteMemory(execution, pages),
         onHttp: (record) => {
           execution.http.push(record);
@@ -268,6 +307,7 @@ export class Executor {
         this.pool.discard(execution.worker!);
         execution.worker = null;
         logs.takeStaged();
+        execution.trace?.takeStaged();
         this.finish(execution, failure('failed', errors.workerCrashed(error.message)));
       } else if (!signal.aborted) {
         this.finish(execution, failure('failed', asBrineError(error)));
@@ -275,30 +315,33 @@ export class Executor {
     } finally {
       clearDeadline?.();
       logs.detach();
+      execution.trace?.detach();
       this.active--;
       this.slots.release();
     }
   }
 
-  private logStagingOf(worker: WorkerHandle): SharedArrayBuffer | undefined {
+  /** The worker's staging buffer of one kind (made at its first use), where memory can be shared. */
+  private stagingOf(
+    stagings: WeakMap<WorkerHandle, SharedArrayBuffer>,
+    worker: WorkerHandle,
+    byteLength: number,
+  ): SharedArrayBuffer | undefined {
     if (!canShareMemory) return undefined;
-    let buffer = this.logStagings.get(worker);
+    let buffer = stagings.get(worker);
     if (buffer === undefined) {
-      buffer = new SharedArrayBuffer(LogStaging.byteLength(LOG_BATCH_BYTES));
-      this.logStagings.set(worker, buffer);
+      buffer = new SharedArrayBuffer(byteLength);
+      stagings.set(worker, buffer);
     }
     return buffer;
   }
 
   private httpOptions(worker: WorkerHandle, access: HttpAccess): HttpOptions {
     const timeoutMs = this.options.httpTimeoutMs ?? HTTP_TIMEOUT_MS;
-    if (workersRequestThemselves) return { access, timeoutMs };
-    let lane = this.lanes.get(worker);
-    if (lane === undefined) {
-      lane = new SharedArrayBuffer(laneByteLength(LANE_DATA_BYTES));
-      this.lanes.set(worker, lane);
-    }
-    return { access, timeoutMs, lane };
+    const lane = workersRequestThemselves
+      ? undefined
+      : this.stagingOf(this.lanes, worker, laneByteLength(LANE_DATA_BYTES));
+    return lane === undefined ? { access, timeoutMs } : { access, timeoutMs, lane };
   }
 
   /** A call a worker makes over its lane: an HTTP request under the job's rule, ended with the execution. */
@@ -307,6 +350,11 @@ export class Executor {
     const call = { ...(payload as HttpCall), timeoutMs: http.timeoutMs };
     const reply = await fetchForGuest(call, http.access, signal);
     return { status: reply.code, data: encodeReply(reply) };
+  }
+
+  private traceOptions(worker: WorkerHandle): TraceOptions {
+    const staging = this.stagingOf(this.traceStagings, worker, TraceStaging.byteLength(TRACE_BATCH_WORDS));
+    return { batchWords: TRACE_BATCH_WORDS, flushMs: TRACE_FLUSH_MS, ...(staging === undefined ? {} : { staging }) };
   }
 
   private noteMemory(execution: Execution, pages: number): void {
@@ -322,6 +370,7 @@ export class Executor {
       this.pool.discard(execution.worker);
       execution.worker = null;
       execution.receiver.takeStaged();
+      execution.trace?.takeStaged();
     }
     const error = state === 'cancelled' ? errors.cancelled() : errors.timeout(executionTimeoutSeconds(execution.job));
     this.finish(execution, failure(state, error));

@@ -77,6 +77,7 @@ export function buildResult(execution: Execution, ending: Ending): ExecutionResu
       ? []
       : differencesOnBacalhau(job, ending, ending.end, logs, ending.workerNotes ?? [], execution.http),
     ...(compat ? { compat: 'bacalhau' as const } : {}),
+    ...(execution.trace === null ? {} : { trace: execution.trace.store.summary() }),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { LoadedModules } from '../loader/loader.js';
 import { preopenPath } from '../mounts/paths.js';
-import type { HttpOptions, LogOptions, RunRequest, WireMount } from '../protocol/messages.js';
+import type { HttpOptions, LogOptions, RunRequest, TraceOptions, WireMount } from '../protocol/messages.js';
 import { type BrineOptions, type Job, jobCount, jobType } from '../spec/types.js';
 import { entrypointToCall, isBacalhauMode } from './bacalhau-mode.js';
 
@@ -16,6 +16,8 @@ export interface RunRequestParts {
   fsMaxNodes: number;
   /** The HTTP host module's rule; absent when the job's network is None. */
   http: HttpOptions | undefined;
+  /** Set when the job asks for a trace. */
+  trace: TraceOptions | undefined;
 }
 
 /**
@@ -25,7 +27,7 @@ export interface RunRequestParts {
  * extensions are left out.
  */
 export function runRequest(parts: RunRequestParts): RunRequest {
-  const { job, loaded, logStaging, http } = parts;
+  const { job, loaded, logStaging, http, trace } = parts;
   const brine: BrineOptions = isBacalhauMode(job) ? { argv0: '', preopens: [] } : job.brine;
   return {
     executionId: parts.executionId,
@@ -43,9 +45,17 @@ export function runRequest(parts: RunRequestParts): RunRequest {
     logs: parts.logs,
     ...(logStaging === undefined ? {} : { logStaging }),
     ...(http === undefined ? {} : { http }),
+    ...(trace === undefined ? {} : { trace }),
     ...(brine.seed === undefined ? {} : { seed: brine.seed }),
     ...(job.brine.compat === undefined ? {} : { compat: job.brine.compat }),
   };
+}
+
+/** The path of each fd a run starts with, as the worker opens them: stdio, then the preopens. */
+export function startingFds(request: RunRequest): Map<number, string> {
+  const paths = ['<stdin>', '<stdout>', '<stderr>', ...(request.rootPreopen ? ['/'] : [])];
+  for (const preopen of request.preopens) paths.push(`/${preopen}`);
+  return new Map(paths.map((path, fd) => [fd, path]));
 }
 
 /**

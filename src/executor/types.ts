@@ -6,6 +6,7 @@ import type { Mount } from '../mounts/mount-table.js';
 import type { FileTree } from '../mounts/tree.js';
 import type { HttpRecord } from '../protocol/http.js';
 import type { CompatMode, Job } from '../spec/types.js';
+import type { Trace, TraceSummary } from '../trace/store.js';
 
 export type FinalState = 'completed' | 'failed' | 'cancelled' | 'timedOut';
 export type ExecutionState = 'queued' | 'loading' | 'linking' | 'running' | FinalState;
@@ -88,12 +89,16 @@ export interface ExecutionResult {
   onBacalhau: string[];
   /** Set when the run followed Bacalhau's observable behaviour (Engine.Params.Brine.Compat). */
   compat?: CompatMode;
+  /** A traced run's calls, per function (Engine.Params.Brine.Trace); the records: Executor.getTrace. */
+  trace?: TraceSummary;
 }
 
 export type ExecutorEvent = { executionId: string } & (
   | { type: 'state'; state: ExecutionState }
   | { type: 'graph'; event: GraphEvent }
   | { type: 'logs'; events: LogEvent[] }
+  /** New records in a traced execution's trace (the same object each time, growing). */
+  | { type: 'trace'; trace: Trace }
   | { type: 'memory'; pages: number }
   | { type: 'http'; record: HttpRecord }
   | { type: 'result'; result: ExecutionResult }

@@ -5,6 +5,7 @@ import type { LaneServer } from '../protocol/lane.js';
 import type { RunEvent, RunOutcome, RunRequest } from '../protocol/messages.js';
 import type { Execution } from './execution.js';
 import type { LogReceiver } from './log-receiver.js';
+import type { TraceReceiver } from './trace-receiver.js';
 
 /** How often the host looks for output a computing guest left staged in its worker. */
 const STAGED_POLL_MS = 25;
@@ -19,6 +20,8 @@ export interface WorkerRun {
   logs: LogReceiver;
   /** Output staged at least this long ago is taken while the guest runs. */
   stagedAgeMs: number;
+  /** A traced run's records; those staged after a post this old are taken while the guest runs. */
+  trace: { receiver: TraceReceiver; stagedAgeMs: number } | null;
   /** Hears of the memory size the worker reports with its logs, in pages. */
   onMemory: (pages: number) => void;
   /** Hears of each request the guest made through the HTTP host module. */
@@ -38,6 +41,7 @@ export function superviseRun({
   request,
   logs,
   stagedAgeMs,
+  trace,
   onMemory,
   onHttp,
   lane,
@@ -49,6 +53,9 @@ export function superviseRun({
     switch (event.type) {
       case 'running':
         execution.transition('running');
+        return;
+      case 'trace':
+        trace?.receiver.accept(event.batch);
         return;
       case 'http':
         onHttp(event.record);
@@ -63,7 +70,10 @@ export function superviseRun({
     }
   };
   return new Promise<RunOutcome | null>((resolve, reject) => {
-    const poll = setInterval(() => logs.takeStaged(stagedAgeMs), STAGED_POLL_MS);
+    const poll = setInterval(() => {
+      logs.takeStaged(stagedAgeMs);
+      trace?.receiver.takeStaged(trace.stagedAgeMs);
+    }, STAGED_POLL_MS);
     const unsubscribe = [
       worker.onEvent(onEvent),
       worker.onCrash((reason) => settle(() => reject(new WorkerCrash(reason)))),

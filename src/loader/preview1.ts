@@ -59,3 +59,8 @@ export function preview1Signature(name: string): string | undefined {
   const [params, results] = compact.split(':') as [string, string];
   return `(${types(params)}) -> (${types(results)})`;
 }
+
+/** The names of every preview1 function. */
+export function preview1Names(): string[] {
+  return Object.keys(PREVIEW1_SIGNATURES);
+}

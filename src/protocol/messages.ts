@@ -14,6 +14,7 @@ import type { CompatMode } from '../spec/types.js';
 import type { HttpRecord } from './http.js';
 import type { LaneEvent } from './lane.js';
 import type { LogBatch } from './log-staging.js';
+import type { TraceBatch } from './trace-staging.js';
 
 /** What a worker offers; the host calls it through Comlink (`Remote<WorkerApi>`). */
 export interface WorkerApi {
@@ -60,6 +61,16 @@ export interface LogOptions {
   capBytes: number;
 }
 
+/** How the worker records a traced run's host calls (see src/trace). */
+export interface TraceOptions {
+  /** Staging size in words: a batch holds at most this many. */
+  batchWords: number;
+  /** A call posts the staged records when the last post is this old. */
+  flushMs: number;
+  /** Where the worker stages records, readable by the host (see trace-staging.ts); absent where memory cannot be shared. */
+  staging?: SharedArrayBuffer;
+}
+
 /** Bytes the writable mounts of one execution may hold, unless the host says otherwise. */
 export const DEFAULT_FS_QUOTA_BYTES = 1024 * 1024 * 1024;
 /** Writable files, directories and links one execution may have at once (each costs host memory). */
@@ -93,6 +104,8 @@ export interface RunRequest {
   logStaging?: SharedArrayBuffer;
   /** The HTTP host module's rule; absent when the job's network is None (no module). */
   http?: HttpOptions;
+  /** Record every host call (Engine.Params.Brine.Trace); absent: the imports are linked untouched. */
+  trace?: TraceOptions;
 }
 
 export interface HttpOptions {
@@ -108,6 +121,8 @@ export const MAX_HTTP_RECORDS = 1000;
 
 export type RunEvent =
   | ({ type: 'logs'; memoryPages: number } & LogBatch)
+  /** Trace records of a traced run, in order. */
+  | { type: 'trace'; batch: TraceBatch }
   /** The guest's entrypoint is about to be called (the host marks 'linking' when it sends the request). */
   | { type: 'running' }
   /** A request the guest made through the HTTP host module, once it has ended. */

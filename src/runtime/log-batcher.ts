@@ -13,8 +13,8 @@ import type { LogOptions } from '../protocol/messages.js';
 export class LogBatcher {
   private lastFlush = Number.NEGATIVE_INFINITY;
   private readonly sent: Record<StreamName, number> = { stdout: 0, stderr: 0 };
-  /** Bytes of both streams sent so far: the next event's offset. */
-  private position = 0;
+  private sentBytes = 0;
+  private lastStreamSent: StreamName = 'stdout';
   readonly dropped: Record<StreamName, number> = { stdout: 0, stderr: 0 };
 
   constructor(
@@ -25,6 +25,16 @@ export class LogBatcher {
     private readonly now: () => number,
   ) {}
 
+  /** Bytes of both streams sent so far: the next event's offset. */
+  get position(): number {
+    return this.sentBytes;
+  }
+
+  /** The stream of the last write sent. */
+  get lastStream(): StreamName {
+    return this.lastStreamSent;
+  }
+
   /** Copies what it keeps: `data` may be a view of guest memory. */
   write(stream: StreamName, data: Uint8Array): void {
     const room = this.options.capBytes - this.sent[stream];
@@ -33,11 +43,12 @@ export class LogBatcher {
       if (room <= 0) return;
       data = data.subarray(0, room);
     }
-    const offset = this.position;
+    const offset = this.sentBytes;
     // The first write of each stream goes in an event of its own: it is Bacalhau's result summary.
     const first = this.sent[stream] === 0;
     this.sent[stream] += data.byteLength;
-    this.position += data.byteLength;
+    this.sentBytes += data.byteLength;
+    this.lastStreamSent = stream;
     const time = this.now();
 
     if (data.byteLength >= this.staging.capacity / 2) {

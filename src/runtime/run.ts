@@ -24,6 +24,7 @@ import { bacalhauEntropy, type Entropy, realEntropy, seededEntropy } from '../wa
 import { OutputFd, StdinFd } from '../wasi/stdio.js';
 import { HttpModule, type HttpTransport, laneTransport, xhrTransport } from './http.js';
 import { LogBatcher } from './log-batcher.js';
+import { type HostFunction, Tracer } from './tracer.js';
 
 /** A request with every file present (held files filled in from the worker's cache). */
 export type ResolvedRunRequest = Omit<RunRequest, 'mounts'> & { mounts: Mount[] };
@@ -51,12 +52,22 @@ export function runExecution(
   const memoryPages = () => memories.map((m) => m.buffer.byteLength / WASM_PAGE_SIZE);
 
   const staging = new LogStaging(request.logStaging ?? new ArrayBuffer(LogStaging.byteLength(request.logs.batchBytes)));
+  const epochNow = () => performance.timeOrigin + performance.now();
   const logs = new LogBatcher(
     request.logs,
     staging,
     (batch) => post({ type: 'logs', ...batch, memoryPages: Math.max(0, ...memoryPages()) }, buffersOf(batch.events)),
-    () => performance.timeOrigin + performance.now(),
+    epochNow,
   );
+  const tracer =
+    request.trace === undefined
+      ? null
+      : new Tracer(
+          request.trace,
+          logs,
+          (batch) => post({ type: 'trace', batch }, [batch.words.buffer as ArrayBuffer]),
+          epochNow,
+        );
   const fds: Fd[] = [
     new StdinFd(request.stdin),
     new OutputFd('stdout', (stream, data) => logs.write(stream, data)),
@@ -81,7 +92,7 @@ export function runExecution(
   const linkStart = performance.now();
   let runStart = linkStart;
   try {
-    const entry = link(request, fds, entropyFor, memories, http, () => logs.flushIfStale());
+    const entry = link(request, fds, entropyFor, memories, http, () => logs.flushIfStale(), tracer);
     const fn = entry.exports[request.entrypoint];
     if (typeof fn !== 'function') throw errors.entrypoint(request.entrypoint);
     runStart = performance.now();
@@ -92,6 +103,7 @@ export function runExecution(
   }
   const runMs = performance.now() - runStart;
   logs.flush();
+  tracer?.flush();
 
   return {
     end,
@@ -133,21 +145,29 @@ function link(
   memories: WebAssembly.Memory[],
   http: HttpHost | undefined,
   onHostCall: () => void,
+  tracer: Tracer | null,
 ): WebAssembly.Instance {
   const instances: WebAssembly.Instance[] = [];
-  for (const planned of request.modules) {
+  for (const [index, planned] of request.modules.entries()) {
     const imports: WebAssembly.Imports = {};
     let wasi: BrineWasi | null = null;
     let httpModule: HttpModule | null = null;
+    /** The memory this module's host calls use, once it is instantiated. */
+    let callerMemory: WebAssembly.Memory | undefined;
+    // Before then, or without a memory, this throws and the trace records the call's values as unreadable.
+    const callerBuffer = () => callerMemory!.buffer;
+    const traced = (namespace: string, functions: object) =>
+      (tracer?.wrap(namespace, functions as Record<string, HostFunction>, index, callerBuffer) ??
+        functions) as WebAssembly.ModuleImports;
     for (const [name, provider] of Object.entries(planned.providers)) {
       if (provider === 'wasi') {
         wasi = new BrineWasi([...request.args], [...request.env], fds, entropyFor(), onHostCall);
-        imports[name] = wasi.wasiImport as WebAssembly.ModuleImports;
+        imports[name] = traced(name, wasi.wasiImport);
       } else if (provider === 'http') {
         // The loader plans the module only when the request carries its rule.
         const { options, transport, onRecord } = http!;
         httpModule = new HttpModule(options.access, options.timeoutMs, transport, onRecord);
-        imports[name] = httpModule.imports;
+        imports[name] = traced(name, httpModule.imports);
       } else {
         imports[name] = instances[provider]!.exports as WebAssembly.ModuleImports;
       }
@@ -163,7 +183,8 @@ function link(
     for (const memory of own) if (!memories.includes(memory)) memories.push(memory);
     // Host calls read and write the calling module's memory: its own, or the one it imports.
     const memory = instance.exports['memory'] ?? own[0] ?? importedMemory(imports);
-    if (httpModule !== null && memory instanceof WebAssembly.Memory) httpModule.memory = memory;
+    if (memory instanceof WebAssembly.Memory) callerMemory = memory;
+    if (httpModule !== null) httpModule.memory = callerMemory;
     if (wasi !== null) {
       // A module without memory can still make the WASI calls that need none (proc_exit, sched_yield).
       const name = planned.name;

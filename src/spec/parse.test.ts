@@ -348,13 +348,16 @@ Tasks:
 
   it('reads the Brine extensions', () => {
     const job = jobFromObject(
-      withParams({ Brine: { StdinBase64: 'AAH/', Argv0: 'prog', Preopens: ['//fs-tests.dir/', 'a/./b'], Seed: 42 } }),
+      withParams({
+        Brine: { StdinBase64: 'AAH/', Argv0: 'prog', Preopens: ['//fs-tests.dir/', 'a/./b'], Seed: 42, Trace: true },
+      }),
     );
     expect(job.brine).toEqual({
       stdin: new Uint8Array([0, 1, 255]),
       argv0: 'prog',
       preopens: ['fs-tests.dir', 'a/b'],
       seed: 42,
+      trace: true,
     });
   });
 });
@@ -412,6 +415,7 @@ describe('parseJob: malformed documents and wrong types', () => {
     ['Brine.Seed', withParams({ Brine: { Seed: '1' } }), 'Tasks[0].Engine.Params.Brine.Seed', 'an integer'],
     ['Brine.Preopens', withParams({ Brine: { Preopens: 'dir' } }), 'Tasks[0].Engine.Params.Brine.Preopens', 'a list'],
     ['Brine.Compat', withParams({ Brine: { Compat: true } }), 'Tasks[0].Engine.Params.Brine.Compat', 'a string'],
+    ['Brine.Trace', withParams({ Brine: { Trace: 'yes' } }), 'Tasks[0].Engine.Params.Brine.Trace', 'a boolean'],
   ])('rejects a wrongly typed %s', (_, value, field, expected) => {
     expect(errorOf(() => jobFromObject(value))).toEqual(specError(`${field}: expected ${expected}`, field));
   });

@@ -199,6 +199,7 @@ const CANONICAL_KEYS = new Map(
     'RootPreopen',
     'SystemEnv',
     'Compat',
+    'Trace',
     'Publisher',
     'InputSources',
     'Source',
@@ -292,6 +293,7 @@ function parseBrine(brine: Fields | undefined): BrineOptions {
       `Set Brine.Compat to ${COMPAT_MODES.join(' or ')} for Bacalhau's observable behaviour, or leave it out for Brine's.`,
     );
   }
+  const trace = brine?.bool('Trace');
   return {
     ...(stdin ? { stdin } : {}),
     argv0: brine?.string('Argv0') ?? '',
@@ -301,6 +303,7 @@ function parseBrine(brine: Fields | undefined): BrineOptions {
     ...(rootPreopen === undefined ? {} : { rootPreopen }),
     ...(systemEnv === undefined ? {} : { systemEnv }),
     ...(compat === undefined ? {} : { compat: compat as CompatMode }),
+    ...(trace === undefined ? {} : { trace }),
   };
 }
 

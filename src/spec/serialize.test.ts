@@ -31,6 +31,7 @@ Tasks:
           Preopens: [/fs-tests.dir]
           Seed: 7
           Compat: bacalhau
+          Trace: true
     Env: { HOST: "env:HOST", DEBUG: "true", NUM: "1" }
     InputSources:
       - Target: /app/main.wasm
@@ -75,6 +76,7 @@ describe('jobToYaml', () => {
                 Preopens: ['fs-tests.dir'],
                 Seed: 7,
                 Compat: 'bacalhau',
+                Trace: true,
               },
             },
           },

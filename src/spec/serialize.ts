@@ -23,6 +23,7 @@ function brineToObject(brine: BrineOptions): Obj | undefined {
   if (brine.rootPreopen !== undefined) out.RootPreopen = brine.rootPreopen;
   if (brine.systemEnv !== undefined) out.SystemEnv = brine.systemEnv;
   if (brine.compat !== undefined) out.Compat = brine.compat;
+  if (brine.trace !== undefined) out.Trace = brine.trace;
   return Object.keys(out).length > 0 ? out : undefined;
 }
 

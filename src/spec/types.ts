@@ -110,6 +110,8 @@ export interface BrineOptions {
   systemEnv?: boolean;
   /** "bacalhau": run with Bacalhau's observable behaviour where Brine's differs (see docs/differences.md). */
   compat?: CompatMode;
+  /** True: record every WASI call of the run (docs/trace.md). */
+  trace?: boolean;
 }
 
 export const COMPAT_MODES = ['bacalhau'] as const;

@@ -5,11 +5,11 @@ import { type Benchmark, compare, type Row } from './lib.js';
 const REQUESTS = 1000;
 
 /**
- * P8: small GETs through the HTTP host module (the C client making REQUESTS requests in one job)
+ * P10: small GETs through the HTTP host module (the C client making REQUESTS requests in one job)
  * ÷ the same requests made with fetch on the host's main thread, against a loopback server.
  */
-export const p8: Benchmark = {
-  id: 'P8',
+export const p10: Benchmark = {
+  id: 'P10',
   async run(ctx) {
     const server = await startHttpServer();
     const rows: Row[] = [];
@@ -31,7 +31,7 @@ export const p8: Benchmark = {
         await host.dispose('p8');
         const perSecond = (ms: number) => REQUESTS / (ms / 1000);
         rows.push({
-          id: `P8 ${host.name}`,
+          id: `P10 ${host.name}`,
           measure: `${REQUESTS} small GETs (39 B of JSON) in a row, loopback server: requests/s through http_request ÷ fetch on the host's main thread`,
           brine: `${perSecond(brineMs).toFixed(0)}/s`,
           baseline: `${perSecond(directMs).toFixed(0)}/s`,
