@@ -3,6 +3,7 @@ import type { ImportGraph } from '../loader/graph.js';
 import type { LogStore } from '../logs/store.js';
 import type { Job } from '../spec/types.js';
 import type { LogReceiver } from './log-receiver.js';
+import { GrowLog } from './memory-story.js';
 import type { ExecutionResult, ExecutionState, FinalState, Timings } from './types.js';
 
 /** Before 'queued': the execution is registered while its inputs are read and mounted. */
@@ -44,6 +45,8 @@ export class Execution {
   graph: ImportGraph = { nodes: [], edges: [] };
   /** Largest memory seen, in pages. */
   memoryPages = 0;
+  /** The guest's memory.grow calls. */
+  readonly grows = new GrowLog();
   result: ExecutionResult | null = null;
   readonly done: Promise<ExecutionResult>;
   private resolveDone!: (result: ExecutionResult) => void;

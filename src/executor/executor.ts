@@ -198,6 +198,7 @@ export class Executor {
         onGraph: (event) => this.emit({ executionId: execution.id, type: 'graph', event }),
       });
       execution.graph = loaded.graph;
+      execution.grows.unobserved = loaded.unobservedGrows;
       if (signal.aborted) return;
 
       const worker = this.pool.acquire();
@@ -205,6 +206,7 @@ export class Executor {
       const logStaging = this.logStagingOf(worker);
       if (logStaging !== undefined) logs.attach(new LogStaging(logStaging));
       execution.transition('linking');
+      const moduleNames = loaded.modules.map((m) => m.name);
       const request = runRequest({
         executionId: execution.id,
         jobId,
@@ -223,6 +225,7 @@ export class Executor {
         logs,
         stagedAgeMs: LOG_FLUSH_MS,
         onMemory: (pages) => this.noteMemory(execution, pages),
+        onGrows: (batch) => execution.grows.addBatch(batch, moduleNames),
       });
       if (outcome === null) return; // stopped (cancel, timeout) while running
       this.heldFiles.set(worker, new Set(outcome.heldFiles));

@@ -1,6 +1,6 @@
 import { errorText } from '../errors/index.js';
 import type { WorkerHandle } from '../host/types.js';
-import type { RunEvent, RunOutcome, RunRequest } from '../protocol/messages.js';
+import type { GrowBatch, RunEvent, RunOutcome, RunRequest } from '../protocol/messages.js';
 import type { Execution } from './execution.js';
 import type { LogReceiver } from './log-receiver.js';
 
@@ -19,6 +19,8 @@ export interface WorkerRun {
   stagedAgeMs: number;
   /** Hears of the memory size the worker reports with its logs, in pages. */
   onMemory: (pages: number) => void;
+  /** Hears of the guest's memory.grow calls. */
+  onGrows: (batch: GrowBatch) => void;
 }
 
 /**
@@ -33,6 +35,7 @@ export function superviseRun({
   logs,
   stagedAgeMs,
   onMemory,
+  onGrows,
 }: WorkerRun): Promise<RunOutcome | null> {
   const { signal } = execution.abort;
   if (signal.aborted) return Promise.resolve(null);
@@ -40,6 +43,10 @@ export function superviseRun({
     if (execution.finished) return;
     if (event.type === 'running') {
       execution.transition('running');
+      return;
+    }
+    if (event.type === 'grows') {
+      onGrows(event.events);
       return;
     }
     logs.accept(event);

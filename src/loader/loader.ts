@@ -4,7 +4,7 @@ import { normalizePath } from '../mounts/paths.js';
 import type { FileTree } from '../mounts/tree.js';
 import type { PlannedModule } from '../protocol/messages.js';
 import { formatPages } from '../spec/memory.js';
-import type { CompileCache, InspectedModule } from './compile-cache.js';
+import type { CompileCache, CompiledModule, InspectedModule } from './compile-cache.js';
 import type { GraphEdge, GraphEvent, GraphNode, ImportGraph } from './graph.js';
 import { preview1Signature } from './preview1.js';
 import { type ImportDesc, WasmFormatError } from './wasm-binary.js';
@@ -29,6 +29,8 @@ export interface LoadedModules {
   modules: PlannedModule[];
   entry: number;
   graph: ImportGraph;
+  /** Modules whose memory.grow is not observed, and why. */
+  unobservedGrows: { module: string; reason: string }[];
 }
 
 /** A load that failed: Bacalhau's context ("failed to load entry module main.wasm") and the typed cause. */
@@ -62,7 +64,7 @@ export async function loadModules(request: LoadRequest): Promise<LoadedModules> 
     if (exported?.kind !== 'function') {
       throw errors.entrypoint(request.entrypoint);
     }
-    return { modules: loader.modules, entry, graph: loader.graph() };
+    return { modules: loader.modules, entry, graph: loader.graph(), unobservedGrows: loader.unobservedGrows };
   } catch (error) {
     const cause = asBrineError(error, (text) => errors.moduleLoad(request.entryModule, text));
     throw new LoadFailure(context, cause, loader.graph());
@@ -71,6 +73,7 @@ export async function loadModules(request: LoadRequest): Promise<LoadedModules> 
 
 class Loader {
   readonly modules: PlannedModule[] = [];
+  readonly unobservedGrows: LoadedModules['unobservedGrows'] = [];
   private readonly registry = new Map<string, number>();
   private readonly inspected: InspectedModule[] = [];
   private readonly nodes = new Map<string, GraphNode>();
@@ -111,7 +114,8 @@ class Loader {
       Object.assign(node, { sha256: inspected.sha256, imports: info.imports, exports: info.exports, memories });
       node.limitPages = this.request.limitPages;
       this.checkMemoryMinimums(name, memories);
-      const module = await this.compile(path, inspected, bytes);
+      const { module, grows, unobserved } = await this.compile(path, inspected, bytes);
+      if (unobserved !== undefined) this.unobservedGrows.push({ module: name, reason: unobserved });
 
       const providers: PlannedModule['providers'] = {};
       const groups = groupByModule(info.imports);
@@ -123,7 +127,7 @@ class Loader {
       for (const [moduleName, imports] of groups) {
         providers[moduleName] = await this.provide(name, moduleName, imports);
       }
-      const index = this.modules.push({ name, module, providers }) - 1;
+      const index = this.modules.push({ name, module, providers, ...(grows === undefined ? {} : { grows }) }) - 1;
       this.inspected[index] = inspected;
       this.registry.set(name, index);
       node.status = 'ready';
@@ -236,7 +240,7 @@ class Loader {
     }
   }
 
-  private async compile(path: string, inspected: InspectedModule, bytes: Uint8Array): Promise<WebAssembly.Module> {
+  private async compile(path: string, inspected: InspectedModule, bytes: Uint8Array): Promise<CompiledModule> {
     try {
       return await this.request.cache.compile(inspected, bytes, this.request.limitPages);
     } catch (error) {

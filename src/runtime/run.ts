@@ -12,6 +12,7 @@ import { WASM_PAGE_SIZE } from '../spec/memory.js';
 import { BrineWasi } from '../wasi/brine-wasi.js';
 import { bacalhauEntropy, type Entropy, realEntropy, seededEntropy } from '../wasi/clock.js';
 import { OutputFd, StdinFd } from '../wasi/stdio.js';
+import { GrowRecorder } from './grow-recorder.js';
 import { LogBatcher } from './log-batcher.js';
 
 /** A request with every file present (held files filled in from the worker's cache). */
@@ -57,8 +58,16 @@ export function runExecution(
   let end: RunEnd;
   const linkStart = performance.now();
   let runStart = linkStart;
+  const grows = new GrowRecorder(
+    request.logs.flushMs,
+    (events) => post({ type: 'grows', events }, [events.buffer]),
+    () => performance.now() - linkStart,
+  );
   try {
-    const entry = link(request, fds, entropyFor, memories, () => logs.flushIfStale());
+    const entry = link(request, fds, entropyFor, memories, grows, () => {
+      logs.flushIfStale();
+      grows.flushIfStale();
+    });
     const fn = entry.exports[request.entrypoint];
     if (typeof fn !== 'function') throw errors.entrypoint(request.entrypoint);
     runStart = performance.now();
@@ -69,6 +78,7 @@ export function runExecution(
   }
   const runMs = performance.now() - runStart;
   logs.flush();
+  grows.flush();
 
   return {
     end,
@@ -100,10 +110,11 @@ function link(
   fds: Fd[],
   entropyFor: () => Entropy,
   memories: WebAssembly.Memory[],
+  grows: GrowRecorder,
   onHostCall: () => void,
 ): WebAssembly.Instance {
   const instances: WebAssembly.Instance[] = [];
-  for (const planned of request.modules) {
+  for (const [index, planned] of request.modules.entries()) {
     const imports: WebAssembly.Imports = {};
     let wasi: BrineWasi | null = null;
     for (const [name, provider] of Object.entries(planned.providers)) {
@@ -114,9 +125,13 @@ function link(
         imports[name] = instances[provider]!.exports as WebAssembly.ModuleImports;
       }
     }
+    // An instrumented module's memory.grow calls the host, which makes the memories it defined.
+    const hooks = planned.grows && grows.provide(index, planned.grows, imports);
+    if (hooks !== undefined) memories.push(...hooks.made);
     let instance: WebAssembly.Instance;
     try {
-      instance = new WebAssembly.Instance(planned.module, imports);
+      const all = hooks === undefined ? imports : { ...imports, [planned.grows!.module]: hooks.namespace };
+      instance = new WebAssembly.Instance(planned.module, all);
     } catch (error) {
       throw errors.moduleLoad(planned.name, errorText(error));
     }
