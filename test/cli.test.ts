@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatBytes } from '../src/spec/memory.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin/brine.js');
@@ -25,6 +26,10 @@ function brineWithInput(input: string, ...args: string[]) {
 }
 
 const brine = (...args: string[]) => brineWithInput('', ...args);
+
+/** The size of fixtures, as the CLI prints it. */
+const kib = (...paths: string[]) =>
+  formatBytes(paths.reduce((sum, p) => sum + readFileSync(join(root, 'fixtures', p)).byteLength, 0));
 
 function writeJob(name: string, yaml: string): string {
   const path = join(dir, name);
@@ -200,6 +205,14 @@ describe('brine validate', () => {
         'inputs: /app/csv.wasm (localDirectory), /inputs (localDirectory)',
         'outputs: /outputs',
         'memory: 3907 pages per memory; timeout: 600 s',
+        'filesystem, as the guest will see it:',
+        '  /  (preopened as fd 3)',
+        '  ├── app/',
+        `  │   └── csv.wasm  (read-only, local path ${join(dir, 'wasm/csv.wasm')}, ${kib('c/csv.wasm')})`,
+        `  ├── inputs/  (read-only, local path ${join(dir, 'inputs')}, 2 files, ${kib('data/cosmic.txt', 'data/horses.csv')})`,
+        `  │   ├── cosmic.txt  (${kib('data/cosmic.txt')})`,
+        `  │   └── horses.csv  (${kib('data/horses.csv')})`,
+        '  └── outputs/  (writable, output "outputs", empty)',
         '',
       ].join('\n'),
     );

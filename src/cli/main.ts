@@ -3,6 +3,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { BrineError, errors, errorText } from '../errors/index.js';
 import { EXIT_CODE_FILE_BYTES } from '../executor/bacalhau-mode.js';
 import { Executor } from '../executor/executor.js';
+import { formatTree, guestFilesystem } from '../executor/guest-fs.js';
 import { mountJob } from '../executor/sources.js';
 import type { ExecutionResult } from '../executor/types.js';
 import { createNodeWorker } from '../host/node.js';
@@ -21,7 +22,8 @@ run: runs a Bacalhau WASM job (YAML) locally, streaming its stdout and stderr.
   --json            print the result object as JSON instead of streaming the logs
   --compat bacalhau run with Bacalhau's observable behaviour (as Engine.Params.Brine.Compat: bacalhau)
   Exit status: the program's exit code when the job completed, 125 when it failed, 124 on timeout or cancel.
-validate: checks the job as \`run\` would before starting it, and says what it would run; exit status 0 or 1.
+validate: checks the job as \`run\` would before starting it, and says what it would run (with the
+  filesystem as the guest will see it); exit status 0 or 1.
 JOB.yaml may be - for standard input.`;
 
 export const EXIT_FAILED = 125;
@@ -124,12 +126,19 @@ async function readLocal(path: string): Promise<FileTree> {
   }
 }
 
-/** What `start` does before anything runs (admission, then reading and mounting the sources), then a summary. */
+/**
+ * What `start` does before anything runs (admission, then reading and mounting the sources), then
+ * a summary and the filesystem as the guest will see it.
+ */
 async function validate(job: Job): Promise<number> {
   const { findings, limitPages } = admit(job);
   for (const warning of findings.filter((finding) => finding.severity === 'warning')) reportWarning(warning);
   throwFirstError(findings);
-  await mountJob(job, readLocal);
+  const mounted = await mountJob(job, readLocal);
+  const filesystem = guestFilesystem(
+    job,
+    job.inputs.map((_, i) => mounted.mounts[i]!.tree),
+  );
   const timeout = executionTimeoutSeconds(job);
   const inputs = job.inputs.map((input) => `${input.target} (${input.source.type})`);
   process.stdout.write(
@@ -139,6 +148,8 @@ async function validate(job: Job): Promise<number> {
       `inputs: ${inputs.length > 0 ? inputs.join(', ') : 'none'}`,
       `outputs: ${job.outputs.length > 0 ? job.outputs.map((o) => `/${o.name}`).join(', ') : 'none'}`,
       `memory: ${limitPages} pages per memory; timeout: ${timeout > 0 ? `${timeout} s` : 'none'}`,
+      'filesystem, as the guest will see it:',
+      ...formatTree(filesystem).map((line) => `  ${line}`),
     ].join('\n')}\n`,
   );
   return 0;

@@ -24,7 +24,8 @@ export interface RunRequestParts {
  */
 export function runRequest(parts: RunRequestParts): RunRequest {
   const { job, loaded, logStaging } = parts;
-  const brine: BrineOptions = isBacalhauMode(job) ? { argv0: '', preopens: [] } : job.brine;
+  const brine = guestOptions(job);
+  const preopens = guestPreopens(job);
   return {
     executionId: parts.executionId,
     modules: loaded.modules,
@@ -34,8 +35,8 @@ export function runRequest(parts: RunRequestParts): RunRequest {
     env: guestEnv(job, parts.executionId, parts.jobId),
     stdin: brine.stdin ?? new Uint8Array(0),
     mounts: parts.mounts,
-    rootPreopen: brine.rootPreopen !== false,
-    preopens: brine.preopens.map(normalizePath),
+    rootPreopen: preopens.root,
+    preopens: preopens.named,
     fsQuotaBytes: parts.fsQuotaBytes,
     fsMaxNodes: parts.fsMaxNodes,
     logs: parts.logs,
@@ -43,6 +44,17 @@ export function runRequest(parts: RunRequestParts): RunRequest {
     ...(brine.seed === undefined ? {} : { seed: brine.seed }),
     ...(job.brine.compat === undefined ? {} : { compat: job.brine.compat }),
   };
+}
+
+/** Brine's extensions as the guest gets them: none in the compatibility mode. */
+function guestOptions(job: Job): BrineOptions {
+  return isBacalhauMode(job) ? { argv0: '', preopens: [] } : job.brine;
+}
+
+/** The guest's preopened directories: "/" (fd 3) unless turned off, then the named ones, normalised. */
+export function guestPreopens(job: Job): { root: boolean; named: string[] } {
+  const brine = guestOptions(job);
+  return { root: brine.rootPreopen !== false, named: brine.preopens.map(normalizePath) };
 }
 
 /**
