@@ -83,6 +83,27 @@ describe('brine run', () => {
     expect(result.outputs).toEqual([{ name: 'outputs', role: 'output' }]);
   });
 
+  it('explains a refused memory.grow on stderr, and the --json result carries the memory story', () => {
+    const job = writeJob(
+      'big.yaml',
+      `Tasks:
+  - Engine: {Type: wasm, Params: {EntryModule: main.wasm}}
+    Resources: {Memory: 32MiB}
+    InputSources:
+      - {Target: main.wasm, Source: {Type: localDirectory, Params: {SourcePath: wasm/big_alloc.wasm}}}
+`,
+    );
+    const out = brine('run', job);
+    expect(out.status).toBe(1);
+    expect(out.stderr).toMatch(
+      /^malloc of 56 MiB failed\nbrine: memory\.grow from \d+ to \d+ pages was refused.*: the limit is 512 pages \(32 MiB\); the program then exited with code 1\n/,
+    );
+    const { memory } = JSON.parse(brine('run', job, '--json').stdout);
+    expect(memory).toMatchObject({ limitPages: 512, lastRefused: { granted: false, maximum: 512 } });
+    expect(memory.refusedCount).toBeGreaterThan(0);
+    expect(memory.message).toBe(out.stderr.split('\n')[1]!.replace('brine: ', ''));
+  });
+
   it('exits with a non-zero program status, still completed', () => {
     const job = writeJob(
       'exit.yaml',
