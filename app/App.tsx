@@ -1,3 +1,4 @@
+import { GuestFilesystem } from './components/GuestFilesystem';
 import { Header } from './components/Header';
 import { ImportGraph } from './components/ImportGraph';
 import { JobFields } from './components/JobFields';
@@ -7,6 +8,7 @@ import { MountList } from './components/MountList';
 import { OutputFiles } from './components/OutputFiles';
 import { OutputPaths } from './components/OutputPaths';
 import { ResultPanel } from './components/ResultPanel';
+import { TeachingNote } from './components/TeachingNote';
 import { YamlView } from './components/YamlView';
 
 export function App() {
@@ -22,9 +24,11 @@ export function App() {
           <YamlView />
         </section>
         <section className="column run-column" aria-label="Execution">
+          <TeachingNote />
           <ResultPanel />
           <ImportGraph />
           <LogPane />
+          <GuestFilesystem />
           <OutputFiles />
         </section>
       </main>

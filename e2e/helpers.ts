@@ -10,6 +10,7 @@ const DEMO_NAMES: Record<string, string> = {
   csv: 'wasm-csv-example',
   dynamic: 'wasm-dynamic-link',
   memory: 'wasm-memory-limit',
+  bigalloc: 'wasm-big-allocation',
   spin: 'wasm-spin',
   colors: 'wasm-log-colours',
   lines: 'wasm-noisy-logger',

@@ -8,6 +8,7 @@ import { type FileTree, file, treeFromFiles } from '../../src/mounts/tree';
 import { parseJob } from '../../src/spec/parse';
 import type { Job } from '../../src/spec/types';
 import { fileBytes } from './files';
+import { markOrigin } from './origins';
 
 export interface DemoInfo {
   id: string;
@@ -17,6 +18,8 @@ export interface DemoInfo {
   job: string;
   /** Every file of the demo, relative to the job file's folder. */
   files: string[];
+  /** What to notice when it runs (the teaching note shown beside it). */
+  notice?: string;
 }
 
 export interface DemoIndex {
@@ -43,13 +46,17 @@ export async function loadDemoJob(demo: DemoInfo): Promise<Job> {
     const { source } = input;
     if (source.type !== 'localDirectory') continue;
     const path = normalizePath(source.sourcePath);
+    const folder = new URL(path, jobUrl).pathname;
     let tree: FileTree;
-    if (demo.files.includes(path)) tree = file(await fetchFile(path));
+    if (demo.files.includes(path)) tree = markOrigin(file(await fetchFile(path)), `demo file ${folder}`);
     else {
       const inside = demo.files.filter((f) => f.startsWith(`${path}/`));
       if (inside.length === 0) throw errors.inputConfig(`demo "${demo.id}" has no file or folder "${path}"`);
-      tree = treeFromFiles(
-        await Promise.all(inside.map(async (f) => ({ path: f.slice(path.length + 1), data: await fetchFile(f) }))),
+      tree = markOrigin(
+        treeFromFiles(
+          await Promise.all(inside.map(async (f) => ({ path: f.slice(path.length + 1), data: await fetchFile(f) }))),
+        ),
+        `demo folder ${folder}`,
       );
     }
     input.source = { type: 'memory', tree, readWrite: source.readWrite };
