@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import wabtInit from 'wabt';
 import { GROW_HOOK_MODULE, GROW_HOOK_NAME, type Instrumented, instrumentGrows } from './grow-hooks.js';
-import { WasmFormatError } from './wasm-binary.js';
+import { leb128, WasmFormatError } from './wasm-binary.js';
 
 const wabt = await wabtInit();
 type Features = Parameters<typeof wabt.parseWat>[2];
@@ -23,18 +23,8 @@ function rewritten(result: Instrumented): Extract<Instrumented, { kind: 'rewritt
 
 const HEADER = [0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00];
 
-function leb(value: number): number[] {
-  const out: number[] = [];
-  do {
-    const byte = value % 128;
-    value = Math.floor(value / 128);
-    out.push(value > 0 ? byte | 0x80 : byte);
-  } while (value > 0);
-  return out;
-}
-
 function section(id: number, payload: number[]): number[] {
-  return [id, ...leb(payload.length), ...payload];
+  return [id, ...leb128(payload.length), ...payload];
 }
 
 /** A module of one memory and one function of type () -> () whose body (without locals) is `code`. */
@@ -45,7 +35,7 @@ function oneFunction(code: number[]): Uint8Array {
     ...section(1, [1, 0x60, 0, 0]),
     ...section(3, [1, 0]),
     ...section(5, [1, 0x00, 1]),
-    ...section(10, [1, ...leb(body.length), ...body]),
+    ...section(10, [1, ...leb128(body.length), ...body]),
   ]);
 }
 
@@ -325,7 +315,7 @@ describe('instrumentGrows: modules', () => {
   });
 
   it('drops custom sections that address code by offset, and keeps the others', () => {
-    const custom = (name: string) => section(0, [...leb(name.length), ...new TextEncoder().encode(name), 1, 2, 3]);
+    const custom = (name: string) => section(0, [...leb128(name.length), ...new TextEncoder().encode(name), 1, 2, 3]);
     const base = oneFunction([0x41, 0x01, ...GROW, ...TAIL]);
     const bytes = new Uint8Array([
       ...base,

@@ -21,7 +21,7 @@
  * modules without memory.grow before any instruction is decoded.
  */
 import { WASM_MAX_PAGES } from '../spec/memory.js';
-import { moduleLayout, type SectionRange, WasmFormatError } from './wasm-binary.js';
+import { moduleLayout, Reader, type SectionRange, WasmFormatError } from './wasm-binary.js';
 
 /** The import module of the hook and of the memories the host makes; another if the module imports from this one. */
 export const GROW_HOOK_MODULE = 'brine:memory';
@@ -266,20 +266,20 @@ const IMMEDIATES = (() => {
  * A cursor over the input that copies it to `out` lazily: walking moves `pos`, and a patch first
  * copies what was walked since the last one (`flush`), then writes its replacement.
  */
-class Patcher {
-  pos = 0;
-  private end = 0;
+class Patcher extends Reader {
   private copied = 0;
   /** Memory indices memory.grow was found on. */
   readonly grown = new Set<number>();
 
   constructor(
-    private readonly buf: Uint8Array,
+    buf: Uint8Array,
     private readonly out: ByteSink,
     /** Functions imported by the module: the index of the hook, and of the first function to shift. */
     private readonly importedFuncs: number,
     private readonly memories: number,
-  ) {}
+  ) {
+    super(buf, 0, 0, 'section');
+  }
 
   seek(at: number, end: number): void {
     this.pos = at;
@@ -287,30 +287,9 @@ class Patcher {
     this.end = end;
   }
 
-  fail(message: string, at = this.pos): never {
-    throw new WasmFormatError(message, at);
-  }
-
   private flush(to = this.pos): void {
     this.out.copy(this.buf, this.copied, to);
     this.copied = to;
-  }
-
-  byte(): number {
-    if (this.pos >= this.end) this.fail('unexpected end of section');
-    return this.buf[this.pos++]!;
-  }
-
-  /** An unsigned LEB128 of at most 5 bytes: values that are re-encoded. */
-  u32(): number {
-    const start = this.pos;
-    let result = 0;
-    for (let shift = 0; ; shift += 7) {
-      const byte = this.byte();
-      if (shift === 28 && byte > 0x0f) this.fail('u32 LEB128 overflow', start);
-      result |= (byte & 0x7f) << shift;
-      if (byte < 0x80) return result >>> 0;
-    }
   }
 
   /**
@@ -322,13 +301,14 @@ class Patcher {
     while (buf[this.pos++]! >= 0x80);
   }
 
-  name(): void {
+  /** Steps over a name (not decoded). */
+  skipName(): void {
     const length = this.u32();
     this.pos += length;
   }
 
   valType(): void {
-    const byte = this.byte();
+    const byte = this.u8();
     if (byte === 0x63 || byte === 0x64) this.skip(); // (ref null? heaptype)
   }
 
@@ -346,7 +326,7 @@ class Patcher {
   }
 
   private limits(): void {
-    const flags = this.byte();
+    const flags = this.u8();
     this.skip();
     if (flags & 1) this.skip();
   }
@@ -396,14 +376,14 @@ class Patcher {
       case SECTION.global:
         for (let n = this.u32(); n > 0; n--) {
           this.valType();
-          this.byte(); // mutability
+          this.u8(); // mutability
           this.expr();
         }
         break;
       case SECTION.export:
         for (let n = this.u32(); n > 0; n--) {
-          this.name();
-          if (this.byte() === KIND_FUNCTION) this.funcIdx();
+          this.skipName();
+          if (this.u8() === KIND_FUNCTION) this.funcIdx();
           else this.skip();
         }
         break;
@@ -428,7 +408,7 @@ class Patcher {
     if (flags > 7) this.fail(`unknown element segment flags ${flags}`, at);
     if (flags === 2 || flags === 6) this.skip(); // table index
     if ((flags & 1) === 0) this.expr(); // offset
-    if (flags === 1 || flags === 2 || flags === 3) this.byte(); // element kind
+    if (flags === 1 || flags === 2 || flags === 3) this.u8(); // element kind
     if (flags >= 5) this.valType(); // reference type
     for (let n = this.u32(); n > 0; n--) {
       if (flags & 4) this.expr();
@@ -460,9 +440,9 @@ class Patcher {
   /** The name section: function, local and label names are keyed by function index. */
   nameSection(section: SectionRange): void {
     this.seek(section.payload, section.end);
-    this.name();
+    this.skipName();
     while (this.pos < section.end) {
-      const id = this.byte();
+      const id = this.u8();
       const sizeAt = this.pos;
       const end = this.u32() + this.pos;
       if (end > section.end) this.fail('name subsection runs past the section', sizeAt);
@@ -472,7 +452,7 @@ class Patcher {
         this.copied = this.pos;
         for (let n = this.u32(); n > 0; n--) {
           this.funcIdx();
-          if (id === 1) this.name();
+          if (id === 1) this.skipName();
           else this.nameMap();
         }
         if (this.pos !== end) this.fail('name subsection size mismatch', sizeAt);
@@ -487,92 +467,74 @@ class Patcher {
   private nameMap(): void {
     for (let n = this.u32(); n > 0; n--) {
       this.skip();
-      this.name();
+      this.skipName();
     }
   }
 
   /** One expression, up to and including its final `end`. */
   private expr(): void {
-    const { buf } = this;
     let depth = 0;
     for (;;) {
       const at = this.pos;
       if (at >= this.end) this.fail('expression runs past its end', at);
-      const op = buf[this.pos++]!;
-      switch (IMMEDIATES[op]) {
-        case Imm.None:
+      const op = this.buf[this.pos++]!;
+      const immediates = IMMEDIATES[op] as Imm;
+      if (immediates !== Imm.Special) {
+        this.immediates(immediates, at, op);
+        continue;
+      }
+      switch (op) {
+        case 0x0b: // end
+          if (depth === 0) return;
+          depth--;
           break;
-        case Imm.Leb:
+        case 0x18: // delegate: ends its try
           this.skip();
+          depth--;
           break;
-        case Imm.Leb2:
-          this.skip();
-          this.skip();
+        case 0x02: // block
+        case 0x03: // loop
+        case 0x04: // if
+        case 0x06: // try
+          this.blockType();
+          depth++;
           break;
-        case Imm.MemArg:
-          this.memArg();
-          break;
-        case Imm.Bytes4:
-          this.pos += 4;
-          break;
-        case Imm.Bytes8:
-          this.pos += 8;
-          break;
-        case Imm.Special:
-          switch (op) {
-            case 0x0b: // end
-              if (depth === 0) return;
-              depth--;
-              break;
-            case 0x18: // delegate: ends its try
-              this.skip();
-              depth--;
-              break;
-            case 0x02: // block
-            case 0x03: // loop
-            case 0x04: // if
-            case 0x06: // try
-              this.blockType();
-              depth++;
-              break;
-            case 0x1f: // try_table: block type, then catch clauses
-              this.blockType();
-              for (let n = this.u32(); n > 0; n--) {
-                const kind = this.byte();
-                if (kind > 3) this.fail(`unknown catch kind ${kind}`);
-                if (kind < 2) this.skip(); // tag
-                this.skip(); // label
-              }
-              depth++;
-              break;
-            case 0x0e: // br_table: labels, then the default
-              for (let n = this.u32(); n >= 0; n--) this.skip();
-              break;
-            case 0x1c: // select with types
-              for (let n = this.u32(); n > 0; n--) this.valType();
-              break;
-            case 0x10: // call
-            case 0x12: // return_call
-            case 0xd2: // ref.func
-              this.funcIdx();
-              break;
-            case 0x40:
-              this.grow(at);
-              break;
-            default:
-              this.prefixed(op, at);
+        case 0x1f: // try_table: block type, then catch clauses
+          this.blockType();
+          for (let n = this.u32(); n > 0; n--) {
+            const kind = this.u8();
+            if (kind > 3) this.fail(`unknown catch kind ${kind}`);
+            if (kind < 2) this.skip(); // tag
+            this.skip(); // label
           }
+          depth++;
           break;
-        default:
-          this.fail(`unknown opcode 0x${op.toString(16)}`, at);
+        case 0x0e: // br_table: labels, then the default
+          for (let n = this.u32(); n >= 0; n--) this.skip();
+          break;
+        case 0x1c: // select with types
+          for (let n = this.u32(); n > 0; n--) this.valType();
+          break;
+        case 0x10: // call
+        case 0x12: // return_call
+        case 0xd2: // ref.func
+          this.funcIdx();
+          break;
+        case 0x40:
+          this.grow(at);
+          break;
+        default: {
+          // a prefix: 0xFB (GC), 0xFC, 0xFD (SIMD) or 0xFE (atomics), then the instruction's number
+          const prefixed = this.u32();
+          this.immediates(prefixedImmediates(op, prefixed), at, op, prefixed);
+        }
       }
     }
   }
 
-  /** An instruction of the 0xFB (GC), 0xFC, 0xFD (SIMD) or 0xFE (atomics) prefix. */
-  private prefixed(prefix: number, at: number): void {
-    const op = this.u32();
-    switch (prefixedImmediates(prefix, op)) {
+  /** Steps over the immediates of the instruction at `at` (`op`, or `prefixed` after the prefix `op`). */
+  private immediates(immediates: Imm, at: number, op: number, prefixed?: number): void {
+    switch (immediates) {
       case Imm.None:
         break;
       case Imm.Leb:
@@ -591,19 +553,25 @@ class Patcher {
       case Imm.Lane:
         this.pos += 1;
         break;
+      case Imm.Bytes4:
+        this.pos += 4;
+        break;
+      case Imm.Bytes8:
+        this.pos += 8;
+        break;
       case Imm.Bytes16:
         this.pos += 16;
         break;
       case Imm.ZeroByte:
-        this.byte();
+        this.u8();
         break;
       case Imm.BrOnCast: // flags, label, two heap types
-        this.byte();
+        this.u8();
         this.skip2();
         this.skip();
         break;
       default:
-        this.fail(`unknown opcode 0x${prefix.toString(16)} ${op}`, at);
+        this.fail(`unknown opcode 0x${op.toString(16)}${prefixed === undefined ? '' : ` ${prefixed}`}`, at);
     }
   }
 

@@ -114,11 +114,11 @@ const hex = (byte: number) => `0x${byte.toString(16).padStart(2, '0')}`;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** A cursor over `buf[pos, end)`; every read past `end` is a WasmFormatError. */
-class Reader {
+export class Reader {
   constructor(
     readonly buf: Uint8Array,
     public pos: number,
-    readonly end: number,
+    public end: number,
     /** what is being read, for messages: "module", "import section", ... */
     readonly what: string,
   ) {}
