@@ -125,11 +125,11 @@ function link(
         imports[name] = instances[provider]!.exports as WebAssembly.ModuleImports;
       }
     }
-    // An instrumented module's memory.grow calls the host, which makes the memories it defined.
-    const hooks = planned.grows && grows.provide(index, planned.grows, imports);
-    if (hooks !== undefined) memories.push(...hooks.made);
     let instance: WebAssembly.Instance;
     try {
+      // An instrumented module's memory.grow calls the host, which makes the memories it defined.
+      const hooks = planned.grows && grows.provide(index, planned.grows, imports);
+      if (hooks !== undefined) memories.push(...hooks.made);
       const all = hooks === undefined ? imports : { ...imports, [planned.grows!.module]: hooks.namespace };
       instance = new WebAssembly.Instance(planned.module, all);
     } catch (error) {
