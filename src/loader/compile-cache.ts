@@ -52,7 +52,13 @@ export class CompileCache {
     const key = `${module.sha256}:${limitPages}`;
     let compiled = this.compiled.get(key);
     if (compiled === undefined) {
-      compiled = compileObserved(capMemories(bytes, limitPages) as Uint8Array<ArrayBuffer>);
+      const capped = capMemories(bytes, limitPages) as Uint8Array<ArrayBuffer>;
+      // Without a memory there is no memory.grow to observe: no need to read the module again.
+      const { info } = module;
+      const hasMemory = info.memories.length > 0 || info.imports.some((i) => i.kind === 'memory');
+      compiled = hasMemory
+        ? compileObserved(capped)
+        : compileBytes(capped).then((compiledModule) => ({ module: compiledModule }));
       this.remember(this.compiled, key, compiled);
     } else {
       // Refresh its place in the eviction order.
