@@ -1,10 +1,12 @@
 import { GuestFilesystem } from './components/GuestFilesystem';
 import { Header } from './components/Header';
 import { ImportGraph } from './components/ImportGraph';
+import { JobChecks } from './components/JobChecks';
 import { JobFields } from './components/JobFields';
 import { LogPane } from './components/LogPane';
 import { ModuleList } from './components/ModuleList';
 import { MountList } from './components/MountList';
+import { NetworkRule } from './components/NetworkRule';
 import { OutputFiles } from './components/OutputFiles';
 import { OutputPaths } from './components/OutputPaths';
 import { ResultPanel } from './components/ResultPanel';
@@ -21,6 +23,8 @@ export function App() {
           <MountList />
           <OutputPaths />
           <JobFields />
+          <NetworkRule />
+          <JobChecks />
           <YamlView />
         </section>
         <section className="column run-column" aria-label="Execution">

@@ -7,9 +7,11 @@ import { Executor } from '../src/executor/executor';
 import type { ExecutorEvent } from '../src/executor/types';
 import { createBrowserWorker } from '../src/host/browser';
 import { serializeError } from './lib/errors';
-import { formToJob } from './lib/jobForm';
+import { runnableJob } from './lib/jobFiles';
+import { invalidEdit } from './state/job';
 import { logIndex } from './state/logIndex';
 import {
+  addHttpRecord,
   applyGraphEvent,
   beginRun,
   clearRunState,
@@ -65,6 +67,9 @@ function onEvent(event: ExecutorEvent): void {
     case 'graph':
       applyGraphEvent(id, event.event);
       return;
+    case 'http':
+      addHttpRecord(id, event.record);
+      return;
     case 'result':
       logIndex.end();
       if (indexTimer === undefined) indexLogs();
@@ -106,14 +111,23 @@ function follow(id: string | null): void {
   logIndex.reset();
 }
 
-/** Runs the job in the form as a new execution; the previous one is released. */
+/**
+ * Runs the job being edited as a new execution; the previous one is released. Refused while a
+ * view holds an edit that does not parse (the job would not be what the person sees).
+ */
 export async function startRun(): Promise<void> {
   const id = `brine-${++runs}-${Date.now().toString(36)}`;
   follow(id);
   beginRun(id);
   publish();
+  const state = store.getState();
+  const invalid = invalidEdit(state);
+  if (invalid !== null) {
+    refuseRun(id, invalid);
+    return;
+  }
   try {
-    await executor.start({ executionId: id, job: formToJob(store.getState().form) });
+    await executor.start({ executionId: id, job: runnableJob(state.job, state.files) });
   } catch (error) {
     refuseRun(id, serializeError(error, 'SpecError'));
     return;
@@ -123,11 +137,15 @@ export async function startRun(): Promise<void> {
 }
 
 /** Another job was loaded: the run of the previous one is stopped and no longer shown. */
-export function clearRun(): void {
+function clearRun(): void {
   follow(null);
   clearRunState();
   publish();
 }
+
+store.subscribe((state, previous) => {
+  if (state.jobSerial !== previous.jobSerial) clearRun();
+});
 
 export function cancelRun(): void {
   if (currentId !== null) executor.cancel(currentId).catch(() => {}); // not started: nothing to stop

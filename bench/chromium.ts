@@ -1,6 +1,6 @@
 import { openBuiltPage } from '../conformance/built-page.js';
 import type { Files } from './files.js';
-import type { BrineSample, BrineSpec, Host, ShimSample, WorkerSpec } from './runner.js';
+import type { BrineSample, BrineSpec, FetchSpec, Host, ShimSample, WorkerSpec } from './runner.js';
 
 type Page = { benchBrowser: Omit<Host, 'name'> };
 
@@ -15,7 +15,7 @@ export async function chromiumHost(files: Files): Promise<Host & { version: stri
   });
   page.on('pageerror', (error) => console.error(`bench page: ${error.message}`));
   await page.waitForFunction(() => 'benchBrowser' in globalThis);
-  const call = <T>(method: Exclude<keyof Host, 'name' | 'close'>, arg: BrineSpec | WorkerSpec | string) =>
+  const call = <T>(method: Exclude<keyof Host, 'name' | 'close'>, arg: BrineSpec | WorkerSpec | FetchSpec | string) =>
     page.evaluate(
       ({ method, arg }) => {
         const api = (globalThis as unknown as Page).benchBrowser;
@@ -29,6 +29,7 @@ export async function chromiumHost(files: Files): Promise<Host & { version: stri
     brine: (spec) => call<BrineSample>('brine', spec),
     shim: (spec) => call<ShimSample>('shim', spec),
     worker: (spec) => call<ShimSample>('worker', spec),
+    fetchLoop: (spec) => call<{ ms: number }>('fetchLoop', spec),
     dispose: (key) => call<void>('dispose', key),
     close,
   };

@@ -20,6 +20,7 @@ async function load(graph: Graph): Promise<number> {
     importModules: [],
     entrypoint: 'f',
     limitPages: WASM_MAX_PAGES,
+    http: false,
     cache: new CompileCache(),
   });
   const elapsed = performance.now() - started;

@@ -16,8 +16,9 @@ import { p4 } from './p4-files.js';
 import { p5 } from './p5-loader.js';
 import { p6 } from './p6-ui.js';
 import { p7 } from './p7-start.js';
+import { p8 } from './p8-http.js';
 
-const BENCHMARKS = [p1, p2, p3a, p3b, p4, p5, p6, p7];
+const BENCHMARKS = [p1, p2, p3a, p3b, p4, p5, p6, p7, p8];
 
 /** Starts each host on first use; `close` stops those that were started. */
 function context(): Context & { close(): Promise<void>; chromiumVersion(): string | undefined } {

@@ -4,7 +4,7 @@
 import { Executor } from '../src/executor/executor.js';
 import type { WorkerFactory } from '../src/host/types.js';
 import { file } from '../src/mounts/tree.js';
-import { type Job, newJob } from '../src/spec/types.js';
+import { type Job, type Network, newJob } from '../src/spec/types.js';
 import { runShim, type ShimResult } from './shim.mjs';
 
 /** Executors get room for every log byte the benchmarks write (P3a: 256 MiB) and P4's files. */
@@ -19,6 +19,8 @@ export interface BrineSpec {
   args?: string[];
   /** Mounts an output directory at /out. */
   output?: boolean;
+  /** Network None by default. */
+  network?: Network;
 }
 
 export interface BrineSample {
@@ -29,6 +31,8 @@ export interface BrineSample {
   stdoutKept: number;
   /** Bytes of all output files. */
   outputBytes: number;
+  /** The start of the result's stdout summary. */
+  stdoutHead: string;
 }
 
 export interface ShimSpec {
@@ -42,6 +46,11 @@ export interface ShimSpec {
 
 export interface WorkerSpec extends ShimSpec {
   warm?: string;
+}
+
+export interface FetchSpec {
+  url: string;
+  count: number;
 }
 
 export interface ShimSample extends ShimResult {
@@ -59,6 +68,8 @@ export interface Host {
    * precompiled module.
    */
   worker(spec: WorkerSpec): Promise<ShimSample>;
+  /** `count` GETs of `url` one after another with fetch on the calling thread, each body read; the time they took. */
+  fetchLoop(spec: FetchSpec): Promise<{ ms: number }>;
   /** Ends the executor and the warm worker made for `key`. */
   dispose(key: string): Promise<void>;
   close(): Promise<void>;
@@ -80,7 +91,7 @@ function benchJob(module: Uint8Array, spec: BrineSpec): Job {
     parameters: spec.args ?? [],
     inputs: [{ target: 'main.wasm', source: { type: 'memory', tree: file(module), readWrite: false } }],
     outputs: spec.output ? [{ name: 'out', path: '/out' }] : [],
-    network: { type: 'None', domains: [] },
+    network: spec.network ?? { type: 'None', domains: [] },
   });
 }
 
@@ -120,7 +131,13 @@ export class Runner implements Host {
       else if (tree.kind === 'directory') Object.values(tree.entries).forEach(count);
     };
     for (const output of result.outputs) count(output.tree);
-    return { ms, startMs: runningAt - started, stdoutKept: result.logStats.stdout.kept, outputBytes };
+    return {
+      ms,
+      startMs: runningAt - started,
+      stdoutKept: result.logStats.stdout.kept,
+      outputBytes,
+      stdoutHead: result.stdout.slice(0, 200),
+    };
   }
 
   async shim(spec: ShimSpec): Promise<ShimSample> {
@@ -139,6 +156,16 @@ export class Runner implements Host {
     const ms = performance.now() - started;
     if (warm === undefined) await worker.terminate();
     return { ms, ...checked(spec, result) };
+  }
+
+  async fetchLoop({ url, count }: FetchSpec): Promise<{ ms: number }> {
+    const started = performance.now();
+    for (let i = 0; i < count; i++) {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    }
+    return { ms: performance.now() - started };
   }
 
   async dispose(key: string): Promise<void> {

@@ -1,16 +1,15 @@
 import { jobToJson } from '../src/spec/json.js';
 import { openBuiltPage } from './built-page.js';
-import { judge, type Verdict } from './run.js';
-import type { SuiteTest } from './suite.js';
+import { judge, type SuiteTest, type Verdict } from './suite.js';
 
 type Harness = { brine: { run(job: unknown): Promise<Parameters<typeof judge>[1]> } };
 
 /** Runs the tests on the browser executor (dist-app/harness.html, built by `vite build`) in Debian's Chromium. */
-export async function runInChromium(tests: SuiteTest[]): Promise<Verdict[]> {
-  const { page, close } = await openBuiltPage('harness.html');
+export async function runInChromium(tests: SuiteTest[]): Promise<{ verdicts: Verdict[]; version: string }> {
+  const { page, browser, close } = await openBuiltPage('harness.html');
   try {
     await page.waitForSelector('body[data-ready="true"]');
-    return await Promise.all(
+    const verdicts = await Promise.all(
       tests.map(async (test) =>
         judge(
           test,
@@ -18,6 +17,7 @@ export async function runInChromium(tests: SuiteTest[]): Promise<Verdict[]> {
         ),
       ),
     );
+    return { verdicts, version: browser.version() };
   } finally {
     await close();
   }

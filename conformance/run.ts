@@ -1,69 +1,78 @@
-// npm run conformance -- <suite dir> [--host node|chromium|both] [--filter text]
+// npm run conformance -- <suite dir>... [--host node|chromium|both] [--filter text] [--json FILE]
 // Runs WebAssembly/wasi-testsuite's preview1 tests through Brine's executor: in Node
-// (worker_threads) and in headless Chromium (Playwright, Debian's chromium). Prints one line per
-// test, then "N passed, N failed" per host. Exits non-zero if any test failed.
-import { Executor } from '../src/executor/executor.js';
-import type { ExecutionResult } from '../src/executor/types.js';
-import { createNodeWorker } from '../src/host/node.js';
+// (worker_threads) and in headless Chromium (Playwright, Debian's chromium). Either layout of the
+// suite, or both at once (see suite.ts). Prints one line per test, then "N passed, N failed" per
+// host and layout; --json writes every result as data. Exits non-zero if any test failed.
+import { writeFileSync } from 'node:fs';
 import { runInChromium } from './chromium.js';
-import { findTests, type SuiteTest } from './suite.js';
+import { runInNode } from './node.js';
+import { findTests, type Layout, type SuiteTest, type Verdict } from './suite.js';
 
-export type Verdict = { id: string; passed: boolean; detail: string };
+type Host = 'node' | 'chromium';
 
-export function judge(
-  test: SuiteTest,
-  result: Pick<ExecutionResult, 'state' | 'exitCode' | 'errorMsg' | 'stdout' | 'stderr'>,
-): Verdict {
-  const problems: string[] = [];
-  if (result.state !== 'completed') problems.push(`${result.state}: ${result.errorMsg}`);
-  else if (result.exitCode !== test.expected.exitCode)
-    problems.push(`exit code ${result.exitCode}, expected ${test.expected.exitCode}`);
-  if (test.expected.stdout !== undefined && result.stdout !== test.expected.stdout) {
-    problems.push(`stdout ${JSON.stringify(result.stdout)}, expected ${JSON.stringify(test.expected.stdout)}`);
-  }
-  if (problems.length > 0 && result.stderr !== '')
-    problems.push(`stderr: ${result.stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  return { id: test.id, passed: problems.length === 0, detail: problems.join('; ') };
+/** One test's result on one host, as --json writes it. */
+interface TestRecord {
+  id: string;
+  suite: string;
+  layout: Layout;
+  host: Host;
+  passed: boolean;
+  detail: string;
 }
 
-async function runInNode(tests: SuiteTest[]): Promise<Verdict[]> {
-  const executor = new Executor({ createWorker: createNodeWorker, maxWorkers: 2 });
-  try {
-    return await Promise.all(
-      tests.map(async (test, i) => judge(test, await executor.run({ executionId: `conformance-${i}`, job: test.job }))),
-    );
-  } finally {
-    executor.dispose();
+/** Prints one line per test and a summary per layout; returns the results as records. */
+function report(host: Host, tests: SuiteTest[], verdicts: Verdict[]): TestRecord[] {
+  const records = verdicts.map(({ id, passed, detail }, i) => {
+    const { suite, layout } = tests[i]!;
+    console.log(`${host} ${layout} ${passed ? 'PASS' : 'FAIL'} ${id}${passed ? '' : `  (${detail})`}`);
+    return { id, suite, layout, host, passed, detail };
+  });
+  for (const layout of new Set(records.map((r) => r.layout))) {
+    const ofLayout = records.filter((r) => r.layout === layout);
+    const passed = ofLayout.filter((r) => r.passed).length;
+    console.log(`${host}, ${layout} layout: ${passed} passed, ${ofLayout.length - passed} failed`);
   }
+  return records;
 }
 
-function report(host: string, verdicts: Verdict[]): number {
-  for (const v of verdicts)
-    console.log(`${host} ${v.passed ? 'PASS' : 'FAIL'} ${v.id}${v.passed ? '' : `  (${v.detail})`}`);
-  const failed = verdicts.filter((v) => !v.passed).length;
-  console.log(`${host}: ${verdicts.length - failed} passed, ${failed} failed`);
-  return failed;
+/** The JSON of --json: what ran where, then one record per line (test and host). */
+function resultsJson(dirs: string[], versions: Record<string, string>, records: TestRecord[]): string {
+  const head = JSON.stringify({ date: new Date().toISOString(), dirs, versions }).slice(0, -1);
+  return `${head},"results":[\n${records.map((r) => JSON.stringify(r)).join(',\n')}\n]}\n`;
 }
 
 async function main(argv: string[]): Promise<number> {
-  const dir = argv.find((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
+  const dirs = argv.filter((a, i) => !a.startsWith('--') && !argv[i - 1]?.startsWith('--'));
   const option = (name: string) => {
     const at = argv.indexOf(`--${name}`);
     return at >= 0 ? argv[at + 1] : undefined;
   };
-  if (dir === undefined) {
+  const host = option('host') ?? 'both';
+  if (dirs.length === 0 || !['node', 'chromium', 'both'].includes(host)) {
     console.error(
-      'usage: npm run conformance -- <wasi-testsuite tests dir> [--host node|chromium|both] [--filter text]',
+      'usage: npm run conformance -- <wasi-testsuite tests dir>... [--host node|chromium|both] [--filter text] [--json FILE]',
     );
     return 2;
   }
-  const host = option('host') ?? 'both';
   const filter = option('filter');
-  const tests = findTests(dir).filter((t) => filter === undefined || t.id.includes(filter));
-  let failed = 0;
-  if (host === 'node' || host === 'both') failed += report('node', await runInNode(tests));
-  if (host === 'chromium' || host === 'both') failed += report('chromium', await runInChromium(tests));
-  return failed === 0 ? 0 : 1;
+  const json = option('json');
+  const tests = dirs.flatMap(findTests).filter((t) => filter === undefined || t.id.includes(filter));
+  if (tests.length === 0) {
+    console.error(
+      `no preview1 tests found under ${dirs.join(', ')} (expected folders named wasm32-wasip1, or modules)`,
+    );
+    return 2;
+  }
+  const records: TestRecord[] = [];
+  const versions: Record<string, string> = { node: process.version };
+  if (host === 'node' || host === 'both') records.push(...report('node', tests, await runInNode(tests)));
+  if (host === 'chromium' || host === 'both') {
+    const { verdicts, version } = await runInChromium(tests);
+    versions['chromium'] = version;
+    records.push(...report('chromium', tests, verdicts));
+  }
+  if (json !== undefined) writeFileSync(json, resultsJson(dirs, versions, records));
+  return records.every((r) => r.passed) ? 0 : 1;
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -75,12 +75,17 @@ test('a run that hits the memory limit says so, with the refused grow and its pe
   await expect(page.getByText(/Peak memory \d+ pages \([\d.]+ MiB\) of 256 pages \(16 MiB\)/)).toBeVisible();
 });
 
-test('a malformed job YAML shows its error inline and leaves the form alone', async ({ page }) => {
+test('a malformed job YAML shows its error inline, leaves the job alone and is not run', async ({ page }) => {
   await page.getByTestId('module-input').setInputFiles(fixture('c/hello.wasm'));
   const yaml = page.getByTestId('job-yaml');
   await yaml.fill('Tasks:\n  - Engine: {Type: docker}\n');
   await expect(page.getByTestId('yaml-error')).toHaveAttribute('data-code', 'SpecError');
   await expect(page.getByTestId('yaml-error')).toContainText('expected wasm, but received: docker');
   await expect(page.getByTestId('module-target')).toHaveValue('main.wasm');
+  await runJob(page, 'failed');
+  await expect(page.getByTestId('error')).toContainText('expected wasm, but received: docker');
+  // Discarding the edits brings back the job's YAML, and the job runs.
+  await page.getByRole('button', { name: 'Discard the YAML edits' }).click();
+  await expect(yaml).toHaveValue(/EntryModule: main.wasm/);
   await runJob(page, 'completed');
 });

@@ -1,8 +1,36 @@
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { expect, type Page } from '@playwright/test';
+import type { ExecutionResult } from '../src/executor/types.js';
+import { streamText } from '../src/logs/types.js';
+import { type FileTree, file, listFiles } from '../src/mounts/tree.js';
+import { type InputSource, type Job, newJob as jobOf } from '../src/spec/types.js';
 
 /** A committed fixture, e.g. fixture('c/hello.wasm') (tests run from the repository root). */
 export const fixture = (file: string): string => path.resolve('fixtures', file);
+
+/** An in-memory input, e.g. memoryInput('/', directory({...}), true). */
+export const memoryInput = (target: string, tree: FileTree, readWrite = false): InputSource => ({
+  target,
+  source: { type: 'memory', tree, readWrite },
+});
+
+/** A job running the fixture `module` mounted at main.wasm, with `fields` (its inputs after the module). */
+export function fixtureJob(module: string, { inputs = [], ...fields }: Partial<Job> = {}): Job {
+  return jobOf('main.wasm', {
+    entrypoint: '_start',
+    network: { type: 'None', domains: [] },
+    ...fields,
+    inputs: [memoryInput('main.wasm', file(new Uint8Array(readFileSync(fixture(module))))), ...inputs],
+  });
+}
+
+/** The whole stdout of a run (its `stdout` is Bacalhau's summary: the first write in the compatibility mode). */
+export const fullStdout = (result: ExecutionResult): string => streamText(result.logs, 'stdout');
+
+/** Each returned mount's name and the paths of its files. */
+export const outputFiles = (result: ExecutionResult) =>
+  result.outputs.map((output) => ({ name: output.name, files: listFiles(output.tree).map((f) => f.path) }));
 
 /** The job Name of each demo, to tell when its YAML has loaded. */
 const DEMO_NAMES: Record<string, string> = {
@@ -14,6 +42,7 @@ const DEMO_NAMES: Record<string, string> = {
   spin: 'wasm-spin',
   colors: 'wasm-log-colours',
   lines: 'wasm-noisy-logger',
+  http: 'wasm-http-fetch',
 };
 
 /** Opens the app and waits for its job (the default demo, or the job in the link) to load. */

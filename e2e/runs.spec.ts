@@ -106,3 +106,23 @@ test('a .wasm dropped on the modules zone becomes the entry module', async ({ pa
   await runJob(page, 'completed');
   await expect(logLines(page, 'stdout')).toHaveText(['Hello, world!']);
 });
+
+test('a cancelled run shows how long it ran, not "run 0.00 ms"', async ({ page }) => {
+  await openApp(page);
+  await chooseDemo(page, 'spin');
+  await page.getByTestId('run').click();
+  await expect(logLines(page, 'stdout')).toHaveText(['spinning']);
+  await page.getByTestId('cancel').click();
+  await expect(page.getByTestId('status')).toHaveText('cancelled');
+  const run = page.getByTestId('timeline').locator('.timeline-row', { hasText: 'run' }).first();
+  await expect(run.locator('.timeline-value')).not.toHaveText('0.00 ms');
+  expect(Number.parseFloat((await run.locator('.timeline-value').textContent()) ?? '')).toBeGreaterThan(0);
+});
+
+test('a timeout longer than setTimeout takes (2^31 ms) does not fire at once', async ({ page }) => {
+  await openApp(page);
+  await chooseDemo(page, 'hello');
+  await page.getByTestId('timeout-input').fill('3000000');
+  await runJob(page, 'completed');
+  await expect(logLines(page, 'stdout')).toHaveText(['Hello, world!']);
+});

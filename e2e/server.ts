@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import { build, preview } from 'vite';
+import { bundleBrowser } from '../scripts/bundle.js';
 
 const port = Number(process.argv[2]);
 
@@ -35,6 +36,8 @@ if (await portInUse()) {
   process.exit(1);
 }
 const outDir = `.e2e-build/${port}`;
+// The package's browser files (dist/browser), for the <brine-job> tests and the brine/playwright fixture.
+await bundleBrowser();
 await build({ build: { outDir }, logLevel: 'warn' });
 await preview({ build: { outDir }, preview: { port, strictPort: true } });
 console.log(`Serving ${outDir} on http://localhost:${port}`);

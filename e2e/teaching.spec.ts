@@ -74,7 +74,7 @@ const fsNode = (page: Page, tree: 'fs-before' | 'fs-after', path: string) =>
 
 test("the guest's filesystem: what the guest will see before the run, what changed after it", async ({ page }) => {
   await expect(page.getByTestId('demo-select')).toHaveValue('csv');
-  await expect(fsNode(page, 'fs-before', '/')).toContainText('preopened as fd 3');
+  await expect(fsNode(page, 'fs-before', '/')).toContainText('preopened as fd 3 "/"');
   await expect(fsNode(page, 'fs-before', '/inputs')).toContainText('read-only');
   await expect(fsNode(page, 'fs-before', '/inputs')).toContainText('demo folder /demos/csv/inputs');
   await expect(fsNode(page, 'fs-before', '/inputs/horses.csv')).toContainText('432 B');

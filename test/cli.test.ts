@@ -1,11 +1,13 @@
 // `brine run` end to end: the built CLI (`tsc -b tsconfig.node.json`, run by `npm run build`) on YAML jobs, in a child process.
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatBytes } from '../src/spec/memory.js';
+import { startHttpServer } from './http-server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const bin = join(root, 'bin/brine.js');
@@ -104,6 +106,38 @@ describe('brine run', () => {
     expect(memory.message).toBe(out.stderr.split('\n')[1]!.replace('brine: ', ''));
   });
 
+  it('--json lists the HTTP requests; without it, those refused or failed are said on stderr', async () => {
+    const server = await startHttpServer();
+    const httpJob = (network: string) =>
+      writeJob(
+        'http.yaml',
+        `Tasks:
+  - Engine: {Type: wasm, Params: {EntryModule: main.wasm, Parameters: ["-q", "${server.url('/json')}"]}}
+    InputSources:
+      - {Target: main.wasm, Source: {Type: localDirectory, Params: {SourcePath: wasm/http_client.wasm}}}
+    Network: ${network}
+`,
+      );
+    try {
+      // Async: the server answers from this process while the CLI runs.
+      const { stdout } = await promisify(execFile)(
+        process.execPath,
+        [bin, 'run', httpJob('{Type: HTTP, Domains: [127.0.0.1]}'), '--json'],
+        { cwd: dir },
+      );
+      expect(JSON.parse(stdout).http).toEqual([
+        expect.objectContaining({ method: 'GET', url: server.url('/json'), result: 'Success', status: 200 }),
+      ]);
+    } finally {
+      await server.close();
+    }
+    const refused = brine('run', httpJob('{Type: Bridge}'));
+    expect(refused.stdout).toMatch(/^rc=4 /);
+    expect(refused.stderr).toContain(
+      `brine: http: GET ${server.url('/json')}: NotAllowed: Network is Bridge: the HTTP module refuses every host`,
+    );
+  });
+
   it('exits with a non-zero program status, still completed', () => {
     const job = writeJob(
       'exit.yaml',
@@ -117,6 +151,20 @@ describe('brine run', () => {
     const out = brine('run', job, '--output-dir', 'exit-results');
     expect(out.status).toBe(5);
     expect(readFileSync(join(dir, 'exit-results/exitCode'), 'utf8')).toBe('5');
+  });
+
+  it('a timeout longer than setTimeout takes (over 2,147,483 s) does not fire at once', () => {
+    const job = writeJob(
+      'long-timeout.yaml',
+      `Tasks:
+  - Engine: {Type: wasm, Params: {EntryModule: main.wasm, Entrypoint: _start}}
+    Timeouts: {ExecutionTimeout: 3000000}
+    InputSources:
+      - {Target: main.wasm, Source: {Type: localDirectory, Params: {SourcePath: wasm/hello.wasm}}}
+`,
+    );
+    const out = brine('run', job);
+    expect([out.status, out.stdout]).toEqual([0, 'Hello, world!\n']);
   });
 
   it('--compat bacalhau: the exitCode file is cut to 4 bytes, and what differs is said on stderr otherwise', () => {
@@ -194,6 +242,33 @@ describe('brine run', () => {
     );
   });
 
+  it('a ReadWrite input at / comes back in the results as rootfs, without the mounts inside it', () => {
+    const job = writeJob(
+      'rw-root.yaml',
+      `Tasks:
+  - Engine: {Type: wasm, Params: {EntryModule: /app/write_file.wasm, Parameters: [new.txt, "1", "1024"]}}
+    InputSources:
+      - {Target: /, Source: {Type: localDirectory, Params: {SourcePath: inputs, ReadWrite: true}}}
+      - {Target: /app/write_file.wasm, Source: {Type: localDirectory, Params: {SourcePath: wasm/write_file.wasm}}}
+    ResultPaths: [{Name: outputs, Path: /outputs}]
+    Publisher: {Type: local}
+`,
+    );
+    const out = brine('run', job, '--output-dir', 'rw-root-results');
+    expect(out.status).toBe(0);
+    expect(readdirSync(join(dir, 'rw-root-results')).sort()).toEqual([
+      'exitCode',
+      'outputs',
+      'rootfs',
+      'stderr',
+      'stdout',
+    ]);
+    expect(readdirSync(join(dir, 'rw-root-results/rootfs')).sort()).toEqual(
+      [...readdirSync(join(dir, 'inputs')), 'new.txt'].sort(),
+    );
+    expect(readFileSync(join(dir, 'rw-root-results/rootfs/new.txt')).byteLength).toBe(1024 * 1024);
+  });
+
   it('rejects a bad job with the typed error and exit 125', () => {
     const out = brine('run', writeJob('bad.yaml', 'Tasks:\n  - Engine: {Type: docker}\n'));
     expect(out.status).toBe(125);
@@ -226,8 +301,9 @@ describe('brine validate', () => {
         'inputs: /app/csv.wasm (localDirectory), /inputs (localDirectory)',
         'outputs: /outputs',
         'memory: 3907 pages per memory; timeout: 600 s',
+        'network: None (no HTTP module)',
         'filesystem, as the guest will see it:',
-        '  /  (preopened as fd 3)',
+        '  /  (preopened as fd 3 "/")',
         '  ├── app/',
         `  │   └── csv.wasm  (read-only, local path ${join(dir, 'wasm/csv.wasm')}, ${kib('c/csv.wasm')})`,
         `  ├── inputs/  (read-only, local path ${join(dir, 'inputs')}, 2 files, ${kib('data/cosmic.txt', 'data/horses.csv')})`,
@@ -242,8 +318,8 @@ describe('brine validate', () => {
   it('exits 1 with the typed error and hint that start would give', () => {
     const cases: [string, string][] = [
       [
-        'Tasks: [{Engine: {Type: wasm, Params: {EntryModule: m.wasm}}, Network: {Type: Full}}]',
-        'SpecError: invalid WASM spec: network type "Full" is not available',
+        'Tasks: [{Engine: {Type: wasm, Params: {EntryModule: m.wasm}}, Network: {Type: Full, Domains: [example.com]}}]',
+        'SpecError: invalid WASM spec: invalid network: domains can only be set for HTTP network mode',
       ],
       ['Tasks: [{Engine: {Type: wasm, Params: {EntryModule: m.wasm}}, Resources: {Memory: 5GiB}}]', 'MemoryLimitError'],
       [

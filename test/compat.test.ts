@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ExecutionResult } from '../src/executor/types.js';
 import { streamText } from '../src/logs/types.js';
 import { directory, file } from '../src/mounts/tree.js';
-import type { Job } from '../src/spec/types.js';
+import { type Job, newJob } from '../src/spec/types.js';
 import { executor, fixture, job, memoryInput, newId, outputText, run } from './helpers.js';
 
 const bacalhau = (j: Job): Job => ({ ...j, brine: { ...j.brine, compat: 'bacalhau' } });
@@ -107,6 +107,28 @@ describe('what the guest sees in compat', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('an input at / is accepted but out of reach, as under mountfs', async () => {
+    const rooted = job(fixture('c/preopens.wasm'), {
+      inputs: [memoryInput('/', directory({ 'top.txt': file('top\n') }), true)],
+      parameters: ['ls:/', 'top.txt'],
+    });
+    expect((await run(rooted)).stdout).toBe('fd 3: /\nls /: main.wasm top.txt\ntop.txt: top\n');
+    const compat = await run(bacalhau(rooted));
+    expect(stdoutOf(compat)).toBe('fd 3: /\nls /: main.wasm\ntop.txt: No such file or directory\n');
+    expect(compat.outputs).toEqual([]);
+    // Nor does the loader: an entry module in it is not found.
+    const inRoot = newJob('/bin/hello.wasm', {
+      entrypoint: '_start',
+      network: { type: 'None', domains: [] },
+      inputs: [memoryInput('/', directory({ bin: directory({ 'hello.wasm': file(fixture('c/hello.wasm')) }) }))],
+    });
+    expect((await run(inRoot)).stdout).toBe('Hello, world!\n');
+    expect(await run(bacalhau(inRoot))).toMatchObject({
+      state: 'failed',
+      errorMsg: expect.stringMatching(/^failed to load entry module \/bin\/hello\.wasm: /),
+    });
   });
 
   it('argv[0] is "", stdin is empty', async () => {

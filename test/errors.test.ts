@@ -34,15 +34,15 @@ describe('errors raised by start', () => {
     expect(error.message).toBe('invalid WASM spec: invalid wasm engine entry module. target path cannot be empty');
   });
 
-  it('SpecError: a networked job (the sandbox is offline)', async () => {
+  it('SpecError: Domains on a network other than HTTP', async () => {
     const error = await rejection(
       executor().start({
         executionId: newId(),
-        job: job(fixture('c/hello.wasm'), { network: { type: 'Host', domains: [] } }),
+        job: job(fixture('c/hello.wasm'), { network: { type: 'Host', domains: ['example.com'] } }),
       }),
       'SpecError',
     );
-    expect(error.details).toEqual({ field: 'Tasks[0].Network.Type' });
+    expect(error.details).toEqual({ field: 'Tasks[0].Network.Domains' });
   });
 
   it('SpecError: malformed YAML and wrong types name the field', () => {
@@ -86,7 +86,7 @@ describe('errors raised by start', () => {
     expect(error.message).toContain('data/file.txt');
   });
 
-  it('InputConfigError: a host path outside the CLI', async () => {
+  it('InputConfigError: a host path where nothing reads host paths', async () => {
     const j = job(fixture('c/hello.wasm'));
     j.inputs.push({ target: '/data', source: { type: 'localDirectory', sourcePath: '/etc', readWrite: false } });
     await rejection(executor().start({ executionId: newId(), job: j }), 'InputConfigError');

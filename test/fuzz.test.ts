@@ -4,7 +4,7 @@
 // `npm run fuzz` runs 100,000), FUZZ_SEED the seed.
 import { describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../src/errors/index.js';
-import { executor, fixture, job, newId } from './helpers.js';
+import { executor, fixture, job, newId, prng } from './helpers.js';
 
 const CASES = Number(process.env['FUZZ_CASES'] ?? 1000);
 const SEED = Number(process.env['FUZZ_SEED'] ?? 20261128);
@@ -28,18 +28,6 @@ const EXPECTED_FAILURES: readonly ErrorCode[] = [
   'MemoryLimitError',
   'GuestTrap',
 ];
-
-/** mulberry32: a small deterministic PRNG. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(bytes: Uint8Array, random: () => number): Uint8Array {
   const int = (n: number) => Math.floor(random() * n);

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { directory, file, listFiles } from '../src/mounts/tree.js';
 import { encodeInline } from '../src/spec/inline.js';
+import { newJob } from '../src/spec/types.js';
 import { fixture, job, memoryInput, outputText, run } from './helpers.js';
 
 describe('mounts', () => {
@@ -118,6 +119,121 @@ describe('mounts', () => {
   }, 120_000);
 });
 
+describe('an input mounted at /', () => {
+  const rootTree = () =>
+    directory({
+      'top.txt': file('top\n'),
+      data: directory({ 'own.txt': file('own\n'), in: file('hidden by the mount\n') }),
+      outputs: file('hidden by the output\n'),
+    });
+  const withRoot = (readWrite: boolean, parameters: string[]) =>
+    job(fixture('c/preopens.wasm'), {
+      inputs: [memoryInput('/', rootTree(), readWrite), memoryInput('/data/in', directory({ 'm.txt': file('m\n') }))],
+      outputs: [{ name: 'outputs', path: '/outputs' }],
+      parameters,
+    });
+
+  it('is the root directory, with the other mounts in place of what it holds at their targets', async () => {
+    const result = await run(
+      withRoot(false, [
+        'ls:/',
+        'ls:/data',
+        'top.txt',
+        '/data/own.txt',
+        'data/in/m.txt',
+        'write:/outputs/r.txt',
+        'write:/new.txt',
+      ]),
+    );
+    expect(result.stdout).toBe(
+      [
+        'fd 3: /',
+        'ls /: data main.wasm outputs top.txt',
+        'ls /data: in own.txt',
+        'top.txt: top',
+        '/data/own.txt: own',
+        'data/in/m.txt: m',
+        'write /outputs/r.txt: ok',
+        'write /new.txt: Read-only file system',
+        '',
+      ].join('\n'),
+    );
+    expect(result.outputs.map((o) => o.name)).toEqual(['outputs']);
+    expect(outputText(result, 'outputs', 'r.txt')).toBe('written\n');
+    expect(result.onBacalhau).toContain(
+      'the program does not see the input at "/": Bacalhau mounts it where no path reaches it',
+    );
+  });
+
+  it('ReadWrite: takes changes, its mounts cannot be removed (EBUSY), and it comes back as "/" without them', async () => {
+    const input = rootTree();
+    const result = await run(
+      withRoot(true, [
+        'write:new.txt',
+        'rm:top.txt',
+        'rm:/outputs',
+        'rm:main.wasm',
+        'rm:data/in',
+        'write:/outputs/r.txt',
+      ]),
+    );
+    expect(result.stdout).toBe(
+      [
+        'fd 3: /',
+        'write new.txt: ok',
+        'rm top.txt: ok',
+        'rm /outputs: Resource busy',
+        'rm main.wasm: Resource busy',
+        'rm data/in: Resource busy',
+        'write /outputs/r.txt: ok',
+        '',
+      ].join('\n'),
+    );
+    expect(result.outputs.map((o) => [o.name, o.role])).toEqual([
+      ['/', 'input'],
+      ['outputs', 'output'],
+    ]);
+    expect(listFiles(result.outputs[0]!.tree).map((f) => f.path)).toEqual(['data/own.txt', 'new.txt']);
+    expect(Object.keys(input.entries)).toContain('top.txt'); // the caller's tree is untouched
+  });
+
+  it('can hold the entry module and the modules it imports', async () => {
+    // dynamic.wasm imports from the module named "input.wasm": a path from the root.
+    const root = directory({
+      bin: directory({ 'dynamic.wasm': file(fixture('c/dynamic.wasm')) }),
+      'input.wasm': file(fixture('c/easter.wasm')),
+    });
+    const result = await run(
+      newJob('/bin/dynamic.wasm', {
+        entrypoint: '_start',
+        network: { type: 'None', domains: [] },
+        inputs: [memoryInput('/', root)],
+      }),
+    );
+    expect(result).toMatchObject({ state: 'completed', exitCode: 0, stdout: '17\n' });
+  });
+
+  it('a second input at /, an input at / that is a file, and an output at / are refused at start', async () => {
+    const refusal = (inputs: ReturnType<typeof memoryInput>[], outputs: { name: string; path: string }[] = []) =>
+      run(job(fixture('c/preopens.wasm'), { inputs, outputs })).then(
+        () => 'started',
+        (error: { code: string; message: string }) => `${error.code}: ${error.message}`,
+      );
+    expect(await refusal([memoryInput('/', directory()), memoryInput('.', directory())])).toBe(
+      'InputConfigError: input configuration error: duplicate input target "."',
+    );
+    expect(await refusal([memoryInput('/', file('not a directory'))])).toBe(
+      'InputConfigError: input configuration error: failed to mount input "/": an input mounted at "/" must be a directory',
+    );
+    expect(await refusal([memoryInput('/', directory())], [{ name: '/', path: '/out' }])).toBe(
+      'OutputConfigError: output configuration error: output name "/" must name a path below "/"',
+    );
+    expect(
+      await refusal([memoryInput('/', directory()), memoryInput('/a', directory()), memoryInput('/a/b', directory())]),
+    ).toMatch(/^InputConfigError: .*"a" and "a\/b" overlap/);
+  });
+});
+
 describe('stdin, argv and preopens', () => {
   it('static stdin reaches the guest, then end of file', async () => {
     const result = await run(
@@ -148,6 +264,42 @@ describe('stdin, argv and preopens', () => {
       }),
     );
     expect(result.stdout).toBe('via preopen\n');
+  });
+
+  it('the preopen "." is the working directory, the root: relative and absolute paths resolve through it', async () => {
+    const files = memoryInput('/inputs', directory({ 'a.txt': file('a\n') }));
+    const alone = await run(
+      job(fixture('c/preopens.wasm'), {
+        inputs: [files],
+        parameters: ['inputs/a.txt', '/inputs/a.txt', 'ls:.'],
+        brine: { argv0: '', preopens: ['.'], rootPreopen: false },
+      }),
+    );
+    expect(alone.stdout).toBe('fd 3: .\ninputs/a.txt: a\n/inputs/a.txt: a\nls .: inputs main.wasm\n');
+    // Beside "/" (fd 3) and a named preopen, in the order given.
+    const beside = await run(
+      job(fixture('c/preopens.wasm'), {
+        inputs: [files],
+        parameters: ['inputs/a.txt', 'ls:/'],
+        brine: { argv0: '', preopens: ['inputs', './'] },
+      }),
+    );
+    expect(beside.stdout).toBe('fd 3: /\nfd 4: inputs\nfd 5: .\ninputs/a.txt: a\nls /: inputs main.wasm\n');
+    // The guest sees the preopen "." whole, but cannot climb out of it.
+    const climb = await run(
+      job(fixture('c/preopens.wasm'), {
+        parameters: ['../main.wasm'],
+        brine: { argv0: '', preopens: ['.'], rootPreopen: false },
+      }),
+    );
+    expect(climb.stdout).toBe('fd 3: .\n../main.wasm: Capabilities insufficient\n');
+  });
+
+  it('an empty preopen is refused by admission', async () => {
+    await expect(run(job(fixture('c/hello.wasm'), { brine: { argv0: '', preopens: [''] } }))).rejects.toMatchObject({
+      code: 'SpecError',
+      message: 'invalid WASM spec: preopen "" is empty: it must name a directory',
+    });
   });
 
   it('a preopen that is not a directory is refused at start', async () => {

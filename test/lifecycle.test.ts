@@ -234,7 +234,7 @@ describe('many executions', () => {
     expect((await ex.run({ executionId: newId(), job: job(fixture('c/hello.wasm')) })).stdout).toBe('Hello, world!\n');
   });
 
-  it('bids on what it can run offline and says why it declines the rest', () => {
+  it('bids on network jobs and declines sources it cannot read, saying why', () => {
     const ex = executor();
     expect(ex.isInstalled()).toBe(true);
     expect(ex.shouldBid({ job: job(fixture('c/hello.wasm')) })).toEqual({
@@ -242,11 +242,20 @@ describe('many executions', () => {
       shouldWait: false,
       reason: 'not place additional requirements on WASM jobs',
     });
-    const networked = ex.shouldBidBasedOnUsage({
-      job: job(fixture('c/hello.wasm'), { network: { type: 'Host', domains: [] } }),
+    for (const type of ['Host', 'Full', 'Bridge', 'Default']) {
+      expect(ex.shouldBid({ job: job(fixture('c/hello.wasm'), { network: { type, domains: [] } }) }).shouldBid).toBe(
+        true,
+      );
+    }
+    const http = job(fixture('c/hello.wasm'), { network: { type: 'HTTP', domains: ['example.com'] } });
+    expect(ex.shouldBid({ job: http }).shouldBid).toBe(true);
+    const remote = ex.shouldBidBasedOnUsage({
+      job: job(fixture('c/hello.wasm'), {
+        inputs: [{ target: '/data', source: { type: 'other', sourceType: 'ipfs', params: {} } }],
+      }),
     });
-    expect(networked.shouldBid).toBe(false);
-    expect(networked.reason).toContain('offline');
+    expect(remote.shouldBid).toBe(false);
+    expect(remote.reason).toContain('offline');
   });
 });
 

@@ -14,6 +14,7 @@ import { directory, file } from '../src/mounts/tree.js';
 import { DEFAULT_FS_QUOTA_BYTES, type RunEvent } from '../src/protocol/messages.js';
 import { runExecution } from '../src/runtime/run.js';
 import { jobMemoryLimitPages } from '../src/spec/memory.js';
+import { httpAccessOf } from '../src/spec/network.js';
 import { entrypointOf, type Job } from '../src/spec/types.js';
 import { fixture, job, memoryInput } from './helpers.js';
 
@@ -28,6 +29,8 @@ const inputs = {
   ],
 };
 const withStdin = (text: string) => ({ brine: { argv0: '', preopens: [], stdin: new TextEncoder().encode(text) } });
+/** The HTTP host module, refusing every host: the guest's requests end without leaving the process. */
+const refusingHttp = (url: string) => ({ network: { type: 'Bridge', domains: [] }, parameters: [url] });
 
 /** How to run each fixture (a fixture not listed runs with no arguments). */
 const CASES: Record<string, Partial<Job>> = {
@@ -40,6 +43,9 @@ const CASES: Record<string, Partial<Job>> = {
   'c/easter': { entrypoint: 'easter2022' },
   'c/exit_code': { env: { EXIT_CODE: '42' } },
   'c/flood': { parameters: ['1'] },
+  'c/http_client': refusingHttp('http://127.0.0.1:9/json'),
+  'c/http_stations': refusingHttp('http://127.0.0.1:9/stations.json'),
+  'wat/http_no_memory': refusingHttp(''),
   'c/fs_probe': { ...inputs, ...out, parameters: ['/inputs', '/inputs/data.txt', '/out'] },
   'c/logtest': { ...inputs, parameters: ['/cosmic.txt'] },
   'c/malloc_loop': { resources: { memory: '16MiB' } },
@@ -79,6 +85,7 @@ const NOT_RUN = [
   'wat/cycle_b',
   'wat/cycle_self',
   'wat/easter_sig_mismatch',
+  'wat/http_bad_sig',
   'wat/min_over',
   'wat/missing_import',
   'wat/wasi_unstable',
@@ -104,6 +111,7 @@ interface Run {
 async function runHere(j: Job, rewritten: boolean): Promise<Run> {
   const mounts = await mountJob(j, undefined);
   const limitPages = jobMemoryLimitPages(j.resources.memory);
+  const access = httpAccessOf(j.network, j.brine.compat);
   const loaded = await loadModules({
     mounts,
     entryModule: j.entryModule,
@@ -111,6 +119,7 @@ async function runHere(j: Job, rewritten: boolean): Promise<Run> {
     entrypoint: entrypointOf(j),
     limitPages,
     cache: new CompileCache(),
+    http: access !== null,
   });
   if (!rewritten) {
     loaded.modules = loaded.modules.map(({ name, providers }) => {
@@ -128,6 +137,7 @@ async function runHere(j: Job, rewritten: boolean): Promise<Run> {
     logStaging: undefined,
     fsQuotaBytes: DEFAULT_FS_QUOTA_BYTES,
     fsMaxNodes: 500,
+    http: access === null ? undefined : { access, timeoutMs: 1000 },
   });
   const text = { stdout: '', stderr: '' };
   let grows = 0;

@@ -1,33 +1,23 @@
 import '../teaching.css';
 import { useMemo } from 'react';
-import { describeOrigin, type FsNode, filesystemChanges, guestFilesystem } from '../../src/executor/guest-fs';
-import type { FileTree } from '../../src/mounts/tree';
-import { decodeInline } from '../../src/spec/inline';
+import {
+  describeOrigin,
+  describePreopens,
+  type FsNode,
+  filesystemChanges,
+  guestFilesystem,
+} from '../../src/executor/guest-fs';
 import { formatBytes } from '../../src/spec/memory';
-import type { Job } from '../../src/spec/types';
 import { plural } from '../lib/format';
-import { formToJob } from '../lib/jobForm';
+import { sourceContent } from '../lib/jobFiles';
 import { originOf } from '../lib/origins';
 import { useApp } from '../state/store';
-
-/** The files of each input, where the page has them (not a host path's or a remote source's). */
-function contentsOf(job: Job): (FileTree | undefined)[] {
-  return job.inputs.map(({ source }) => {
-    if (source.type === 'memory') return source.tree;
-    if (source.type !== 'inline') return undefined;
-    try {
-      return decodeInline(source.url);
-    } catch {
-      return undefined; // refused with its error when the job starts
-    }
-  });
-}
 
 function Badges({ node }: { node: FsNode }) {
   const { mount } = node;
   return (
     <>
-      {node.preopen !== undefined && <span className="fs-badge preopen">preopened as fd {node.preopen}</span>}
+      {node.preopens !== undefined && <span className="fs-badge preopen">{describePreopens(node.preopens)}</span>}
       {node.change !== undefined && <span className={`fs-badge change-${node.change}`}>{node.change}</span>}
       {mount !== undefined && (
         <>
@@ -75,46 +65,44 @@ function FsTree({ node, path }: { node: FsNode; path: string }) {
  * mounts with what the run did to their files.
  */
 export function GuestFilesystem() {
-  const form = useApp((s) => s.form);
+  const job = useApp((s) => s.job);
+  const files = useApp((s) => s.files);
   const outputs = useApp((s) => s.run.result?.outputs);
   const view = useMemo(() => {
-    let job: Job;
-    try {
-      job = formToJob(form);
-    } catch {
-      return null; // the form shows what is wrong with it
-    }
-    const contents = contentsOf(job);
-    const labels = (i: number) => (contents[i] === undefined ? undefined : originOf(contents[i]));
+    const contents = job.inputs.map(({ source }) => {
+      const content = sourceContent(source, files);
+      return 'tree' in content ? content.tree : undefined;
+    });
+    // Where the page got each input's files: dropped, picked or a demo's, else the job's file it names.
+    const labels = (i: number) => {
+      const { source } = job.inputs[i]!;
+      const tree = contents[i];
+      const named = source.type === 'localDirectory' ? `the job's file "${source.sourcePath}"` : undefined;
+      return (tree && originOf(tree)) ?? named;
+    };
     return {
       before: guestFilesystem(job, contents, labels),
       after: outputs === undefined ? null : filesystemChanges(job, contents, outputs),
     };
-  }, [form, outputs]);
+  }, [job, files, outputs]);
   return (
     <section className="panel guest-fs" aria-labelledby="guest-fs-title" data-testid="guest-fs">
       <h2 id="guest-fs-title">The guest's filesystem</h2>
-      {view === null ? (
-        <p className="muted">Fix the job's fields to see what the guest will see.</p>
-      ) : (
+      <h3>What the guest will see</h3>
+      <ul className="fs-tree" data-testid="fs-before">
+        <FsTree node={view.before} path="/" />
+      </ul>
+      {view.after !== null && (
         <>
-          <h3>What the guest will see</h3>
-          <ul className="fs-tree" data-testid="fs-before">
-            <FsTree node={view.before} path="/" />
-          </ul>
-          {view.after !== null && (
-            <>
-              <h3>After the run</h3>
-              {view.after.length === 0 ? (
-                <p className="muted">No writable mount came back from this run.</p>
-              ) : (
-                <ul className="fs-tree" data-testid="fs-after">
-                  {view.after.map((node) => (
-                    <FsTree key={node.name} node={node} path={node.name} />
-                  ))}
-                </ul>
-              )}
-            </>
+          <h3>After the run</h3>
+          {view.after.length === 0 ? (
+            <p className="muted">No writable mount came back from this run.</p>
+          ) : (
+            <ul className="fs-tree" data-testid="fs-after">
+              {view.after.map((node) => (
+                <FsTree key={node.name} node={node} path={node.name} />
+              ))}
+            </ul>
           )}
         </>
       )}

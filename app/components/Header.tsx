@@ -1,12 +1,10 @@
 import { useState } from 'react';
-import { formatBytes } from '../../src/spec/memory';
 import { cancelRun, startRun } from '../executor';
-import { formToYaml } from '../lib/jobForm';
-import { encodeShareHash, SHARE_LIMIT_BYTES } from '../lib/share';
 import { loadDemo } from '../state/demos';
-import { newJob } from '../state/form';
+import { newJob } from '../state/job';
 import { isActive } from '../state/run';
-import { setNotice, store, useApp } from '../state/store';
+import { setNotice, useApp } from '../state/store';
+import { EmbedButton, linkableJob } from './Embed';
 
 function DemoMenu() {
   const demos = useApp((s) => s.demos);
@@ -39,22 +37,9 @@ function DemoMenu() {
 function ShareButton() {
   const [link, setLink] = useState<string | null>(null);
   const share = () => {
-    let hash: string | null;
-    try {
-      const { yaml, placeholders } = formToYaml(store.getState().form, SHARE_LIMIT_BYTES);
-      hash = placeholders.length === 0 ? encodeShareHash(yaml) : null;
-      if (hash === null) {
-        setLink(null);
-        setNotice(
-          `The job's files are too large for a link (over ${formatBytes(SHARE_LIMIT_BYTES)} of YAML): download the YAML instead.`,
-        );
-        return;
-      }
-    } catch (error) {
-      setNotice(`The job cannot be shared yet: ${String(error)}`);
-      return;
-    }
-    history.replaceState(null, '', hash);
+    const job = linkableJob();
+    if (job === null) return setLink(null);
+    history.replaceState(null, '', job.hash);
     setLink(location.href);
     navigator.clipboard.writeText(location.href).then(
       () => setNotice('Link copied: it reproduces this job.'),
@@ -110,6 +95,7 @@ export function Header() {
         Cancel
       </button>
       <ShareButton />
+      <EmbedButton />
       <Notice />
     </header>
   );

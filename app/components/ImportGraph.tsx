@@ -31,6 +31,9 @@ import {
 import { store, useApp } from '../state/store';
 import { NodeDetails } from './NodeDetails';
 
+/** How the graph names the modules Brine provides. */
+const BUILT_IN: Partial<Record<GraphNode['kind'], string>> = { wasi: 'built-in WASI', http: 'built-in HTTP' };
+
 type ModuleFlowNode = Node<{ module: GraphNode; errorCode: string | undefined; compact: boolean }, 'module'>;
 
 function ModuleNode({ data, selected, sourcePosition, targetPosition }: NodeProps<ModuleFlowNode>) {
@@ -47,7 +50,7 @@ function ModuleNode({ data, selected, sourcePosition, targetPosition }: NodeProp
         {module.id}
       </div>
       <div className="module-meta">
-        {module.kind === 'wasi' ? 'built-in WASI' : module.kind} · {module.status}
+        {BUILT_IN[module.kind] ?? module.kind} · {module.status}
         {module.size === undefined ? '' : ` · ${formatBytes(module.size)}`}
       </div>
       {errorCode !== undefined && <div className="module-error">{errorCode}</div>}

@@ -1,9 +1,11 @@
 import { normalizePath } from '../../src/mounts/paths';
 import { formatBytes } from '../../src/spec/memory';
 import { fileBytes, type PickedItem } from '../lib/files';
-import { addModules, addMounts, removeModule, setField, setModuleTarget } from '../state/form';
+import type { InputRow } from '../lib/jobForm';
+import { addModules, addMounts, setEntryModule } from '../state/job';
 import { setNotice, useApp } from '../state/store';
 import { DropZone, FilePicker } from './DropZone';
+import { InputRowItem, useInputRows } from './InputRow';
 
 async function addModuleFiles(files: readonly File[]): Promise<void> {
   addModules(await Promise.all(files.map(async (picked) => ({ name: picked.name, data: await fileBytes(picked) }))));
@@ -14,13 +16,26 @@ function addDropped(items: PickedItem[]): void {
   const files = items.flatMap((item) =>
     item.tree.kind === 'file' && item.kind === 'file' ? [{ name: item.name, data: item.tree.data }] : [],
   );
-  addModules(files);
-  addMounts(items.filter((item) => item.kind !== 'file'));
+  if (files.length > 0) addModules(files);
+  const mounts = items.filter((item) => item.kind !== 'file');
+  if (mounts.length > 0) addMounts(mounts);
+}
+
+function ModuleRow({ row, isEntry }: { row: InputRow; isEntry: boolean }) {
+  const bytes = 'tree' in row.content && row.content.tree.kind === 'file' ? row.content.tree.data.byteLength : 0;
+  return (
+    <InputRowItem row={row} targetTestId="module-target" detail={<span className="muted">{formatBytes(bytes)}</span>}>
+      <label className="inline-check">
+        <input type="radio" name="entry-module" checked={isEntry} onChange={() => setEntryModule(row.target)} />
+        entry
+      </label>
+    </InputRowItem>
+  );
 }
 
 export function ModuleList() {
-  const modules = useApp((s) => s.form.modules);
-  const entryModule = useApp((s) => s.form.entryModule);
+  const modules = useInputRows('module');
+  const entryModule = useApp((s) => s.job.entryModule);
   return (
     <section className="panel" aria-labelledby="modules-title">
       <h2 id="modules-title">Modules</h2>
@@ -38,43 +53,9 @@ export function ModuleList() {
       </DropZone>
       {modules.length > 0 && (
         <ul className="item-list">
-          {modules.map((module) => {
-            const isEntry = normalizePath(module.target) === normalizePath(entryModule);
-            return (
-              <li key={module.id} className="item-row">
-                <span className="item-name" title={module.fileName}>
-                  {module.fileName}
-                </span>
-                <span className="muted">{formatBytes(module.file.data.byteLength)}</span>
-                <label className="inline-field">
-                  at
-                  <input
-                    aria-label={`Target path of ${module.fileName}`}
-                    data-testid="module-target"
-                    value={module.target}
-                    onChange={(event) => setModuleTarget(module.id, event.target.value)}
-                  />
-                </label>
-                <label className="inline-check">
-                  <input
-                    type="radio"
-                    name="entry-module"
-                    checked={isEntry}
-                    onChange={() => setField('entryModule', module.target)}
-                  />
-                  entry
-                </label>
-                <button
-                  type="button"
-                  className="small"
-                  onClick={() => removeModule(module.id)}
-                  aria-label={`Remove ${module.fileName}`}
-                >
-                  Remove
-                </button>
-              </li>
-            );
-          })}
+          {modules.map((row) => (
+            <ModuleRow key={row.index} row={row} isEntry={normalizePath(row.target) === normalizePath(entryModule)} />
+          ))}
         </ul>
       )}
     </section>

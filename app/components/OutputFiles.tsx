@@ -1,5 +1,5 @@
 import { useMemo, useState } from 'react';
-import { normalizePath } from '../../src/mounts/paths';
+import { resultFolder } from '../../src/mounts/paths';
 import { directory, type FileTree, listFiles } from '../../src/mounts/tree';
 import { formatBytes } from '../../src/spec/memory';
 import { download } from '../lib/download';
@@ -87,7 +87,7 @@ export function OutputFiles() {
   const outputs = useApp((s) => s.run.result?.outputs);
   const [selected, setSelected] = useState<string | null>(null);
   const root = useMemo(
-    () => directory(Object.fromEntries((outputs ?? []).map((mount) => [normalizePath(mount.name), mount.tree]))),
+    () => directory(Object.fromEntries((outputs ?? []).map((mount) => [resultFolder(mount.name), mount.tree]))),
     [outputs],
   );
   const files = useMemo((): OutputFile[] => listFiles(root), [root]);

@@ -1,33 +1,46 @@
-import { addOutput, removeOutput, renameOutput } from '../state/form';
+import { outputPath } from '../lib/jobForm';
+import { addOutput, removeOutput, renameOutput } from '../state/job';
 import { useApp } from '../state/store';
+import { FieldProblems, useFieldErrors } from './JobFields';
+
+function OutputRow({ index, name }: { index: number; name: string }) {
+  const errors = useFieldErrors(outputPath(index));
+  return (
+    <li>
+      <div className="item-row">
+        <label className="inline-field">
+          Name
+          <input
+            data-testid="output-name"
+            aria-invalid={errors.length > 0 || undefined}
+            value={name}
+            onChange={(event) => renameOutput(index, event.target.value)}
+          />
+        </label>
+        <span className="muted">mounted at /{name.replace(/^\/+/, '')}</span>
+        <button
+          type="button"
+          className="small"
+          onClick={() => removeOutput(index)}
+          aria-label={`Remove output ${name}`}
+        >
+          Remove
+        </button>
+      </div>
+      <FieldProblems problems={errors} />
+    </li>
+  );
+}
 
 /** ResultPaths: writable directories mounted at /<Name>, returned with the result. */
 export function OutputPaths() {
-  const outputs = useApp((s) => s.form.outputs);
+  const outputs = useApp((s) => s.job.outputs);
   return (
     <section className="panel" aria-labelledby="outputs-title">
       <h2 id="outputs-title">Output directories</h2>
       <ul className="item-list">
-        {outputs.map((output) => (
-          <li key={output.id} className="item-row">
-            <label className="inline-field">
-              Name
-              <input
-                data-testid="output-name"
-                value={output.name}
-                onChange={(event) => renameOutput(output.id, event.target.value)}
-              />
-            </label>
-            <span className="muted">mounted at /{output.name.replace(/^\/+/, '')}</span>
-            <button
-              type="button"
-              className="small"
-              onClick={() => removeOutput(output.id)}
-              aria-label={`Remove output ${output.name}`}
-            >
-              Remove
-            </button>
-          </li>
+        {outputs.map((output, index) => (
+          <OutputRow key={index} index={index} name={output.name} />
         ))}
       </ul>
       <button type="button" className="small" onClick={addOutput}>

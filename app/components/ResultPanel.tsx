@@ -6,6 +6,7 @@ import { explainMemoryError, explainRefusal } from '../lib/memory';
 import { isActive } from '../state/run';
 import { useApp } from '../state/store';
 import { ErrorBox } from './ErrorBox';
+import { HttpRequests } from './HttpRequests';
 import { MemoryChart } from './MemoryChart';
 import { OnBacalhau } from './OnBacalhau';
 
@@ -115,6 +116,7 @@ export function ResultPanel() {
       {result !== null && <Timeline timings={result.timings} />}
       <MemoryGauge />
       <MemoryChart />
+      <HttpRequests />
     </section>
   );
 }

@@ -1,266 +1,218 @@
 /**
- * The job form (the source of truth in the UI) and its two projections: the Job the executor runs
- * (files as in-memory sources) and the Bacalhau job YAML (files as inline data: URLs).
+ * The job's form view: each text field shows one field of the job and reads its text back
+ * without losing anything (format then read gives the same value); the module and mount rows
+ * are the job's inputs, seen through the files they hold. Fields the form has no control for
+ * are simply left as they are in the job.
  */
-import { errors } from '../../src/errors/index';
+import { BrineError } from '../../src/errors/index';
 import { normalizePath } from '../../src/mounts/paths';
-import type { FileEntry, FileTree } from '../../src/mounts/tree';
-import { treeSize } from '../../src/mounts/tree';
-import { decodeInline, encodeInline } from '../../src/spec/inline';
-import { jobToYaml } from '../../src/spec/serialize';
-import { type BrineOptions, DEFAULT_ENTRYPOINT, type Job, newJob, type SourceSpec } from '../../src/spec/types';
+import type { FileTree } from '../../src/mounts/tree';
+import type { Finding } from '../../src/spec/findings';
+import type { Job, SourceSpec } from '../../src/spec/types';
+import { isWritable, type JobFiles, sourceContent } from './jobFiles';
 import { isWasmFile } from './tree';
 
-/** A .wasm file: the entry module or a module that others import by its target path. */
-export interface ModuleItem {
-  id: string;
-  fileName: string;
-  target: string;
-  file: FileEntry;
-}
-
-/** Sources the browser cannot read (host paths, network sources), kept so a pasted job round-trips. */
-export type ExternalSource = Extract<SourceSpec, { type: 'localDirectory' | 'other' }>;
-
-export interface MountItem {
-  id: string;
-  /** Where the files came from, for people ("horses.csv", "data.zip", "urlDownload"). */
+export interface TextFieldSpec {
   label: string;
-  target: string;
-  readWrite: boolean;
-  content: { kind: 'files'; tree: FileTree } | { kind: 'external'; source: ExternalSource };
-}
-
-export interface OutputItem {
-  id: string;
-  name: string;
+  /** The field's path in the job document, as admission findings name it. */
   path: string;
+  /** The field's text, or null when the value cannot be written in it (then the YAML edits it). */
+  format: (job: Job) => string | null;
+  /** The job with the field read from `text`; a SpecError (with the field and a hint) when it does not parse. */
+  read: (job: Job, text: string) => Job;
+  /** Why `format` gave null. */
+  unwritable?: string;
 }
 
-/** Job fields without a control of their own, carried through unchanged. */
-export type JobExtras = Omit<
-  Job,
-  'entryModule' | 'entrypoint' | 'parameters' | 'importModules' | 'env' | 'inputs' | 'outputs' | 'brine'
-> & {
-  brine: Omit<BrineOptions, 'stdin'>;
-};
+const PARAMS = 'Tasks[0].Engine.Params';
 
-export interface JobForm {
-  entryModule: string;
-  modules: ModuleItem[];
-  mounts: MountItem[];
-  outputs: OutputItem[];
-  entrypoint: string;
-  /** One argument per line. */
-  parameters: string;
-  /** NAME=value per line. */
-  env: string;
-  stdin: string;
-  /** go-humanize bytes ("16MiB", "512Mb"); empty means Bacalhau's default of 512Mb. */
-  memory: string;
-  /** Whole seconds; empty or 0 means none. */
-  timeout: string;
-  /** ImportModules, one path per line. */
-  importModules: string;
-  extras: JobExtras;
-}
+const fieldError = (path: string, message: string, hint: string) =>
+  new BrineError('SpecError', `invalid WASM spec: ${message}`, { field: path }, hint);
 
-const DEFAULT_ENTRY_TARGET = 'main.wasm';
-/** Inline data above this makes the YAML unwieldy: the largest files become placeholders. */
-const YAML_INLINE_LIMIT = 1024 * 1024;
+/**
+ * A list as one item per line. A trailing newline does not add an item while typing, so an empty
+ * last item is written with one more newline ("a\n\n" is ["a", ""]).
+ */
+const listText = (items: readonly string[]): string | null =>
+  items.some((item) => item.includes('\n')) ? null : items.join('\n') + (items.at(-1) === '' ? '\n' : '');
 
-let lastId = 0;
-export const newItemId = (): string => `item-${++lastId}`;
-
-export function emptyForm(): JobForm {
-  return {
-    entryModule: '',
-    modules: [],
-    mounts: [],
-    outputs: [],
-    entrypoint: DEFAULT_ENTRYPOINT,
-    parameters: '',
-    env: '',
-    stdin: '',
-    memory: '',
-    timeout: '',
-    importModules: '',
-    extras: (({ entryModule, entrypoint, parameters, importModules, env, inputs, outputs, ...extras }) => extras)(
-      newJob('', { name: 'brine-job', type: 'batch', taskName: 'main', network: { type: 'None', domains: [] } }),
-    ),
-  };
-}
-
-/** Lines of a text field; a trailing newline does not add an empty item. */
-function lines(text: string): string[] {
+function readList(text: string): string[] {
   if (text === '') return [];
   return text.replace(/\r\n/g, '\n').replace(/\n$/, '').split('\n');
 }
 
-function parseEnv(text: string): Record<string, string> {
+function envText(env: Record<string, string>): string | null {
+  const entries = Object.entries(env);
+  if (entries.some(([name, value]) => name === '' || /[=\n]/.test(name) || value.includes('\n'))) return null;
+  return entries.map(([name, value]) => `${name}=${value}`).join('\n');
+}
+
+function readEnv(text: string, path: string): Record<string, string> {
   const env: Record<string, string> = {};
-  lines(text).forEach((line, i) => {
+  readList(text).forEach((line, i) => {
     if (line.trim() === '') return;
     const eq = line.indexOf('=');
-    if (eq <= 0) throw errors.spec(`environment line ${i + 1} "${line}" must be NAME=value`, 'Tasks[0].Env');
-    env[line.slice(0, eq).trim()] = line.slice(eq + 1);
+    if (eq <= 0) {
+      throw fieldError(
+        path,
+        `environment line ${i + 1} "${line}" must be NAME=value`,
+        'Write one variable per line as NAME=value (the value may be empty or hold "="), e.g. GREETING=hello.',
+      );
+    }
+    env[line.slice(0, eq)] = line.slice(eq + 1);
   });
   return env;
 }
 
-function parseTimeout(text: string): number {
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function stdinText(stdin: Uint8Array | undefined): string | null {
+  if (stdin === undefined) return '';
+  try {
+    return utf8.decode(stdin);
+  } catch {
+    return null;
+  }
+}
+
+function readSeconds(text: string, path: string): number | undefined {
   const trimmed = text.trim();
-  if (trimmed === '') return 0;
-  if (!/^\d+$/.test(trimmed)) {
-    throw errors.spec(`timeout "${text}" must be a whole number of seconds`, 'Tasks[0].Timeouts.ExecutionTimeout');
+  if (trimmed === '') return undefined;
+  if (!/^-?\d+$/.test(trimmed)) {
+    throw fieldError(
+      path,
+      `timeout "${text}" must be a whole number of seconds`,
+      'Write the execution timeout in whole seconds, e.g. 600; leave it empty for none.',
+    );
   }
   return Number(trimmed);
 }
 
-type FileItem = ModuleItem | MountItem;
-
-/** The job with each file item's source chosen by `sourceOf` (in-memory for runs, inline for YAML). */
-function buildJob(form: JobForm, sourceOf: (item: FileItem, tree: FileTree, readWrite: boolean) => SourceSpec): Job {
-  const { extras } = form;
-  const memory = form.memory.trim();
-  const stdin = form.stdin === '' ? {} : { stdin: new TextEncoder().encode(form.stdin) };
+/** A list field of Engine.Params (`key` in the Job, `name` in the YAML), one item per line. */
+function listField(
+  label: string,
+  key: 'parameters' | 'importModules',
+  name: string,
+  item: string,
+): TextFieldSpec & { unwritable: string } {
   return {
-    ...extras,
-    entryModule: form.entryModule,
-    entrypoint: form.entrypoint.trim() || DEFAULT_ENTRYPOINT,
-    parameters: lines(form.parameters),
-    importModules: lines(form.importModules).filter((line) => line.trim() !== ''),
-    env: parseEnv(form.env),
-    inputs: [
-      ...form.modules.map((item) => ({ target: item.target, source: sourceOf(item, item.file, false) })),
-      ...form.mounts.map((item) => ({
-        target: item.target,
-        source: item.content.kind === 'files' ? sourceOf(item, item.content.tree, item.readWrite) : item.content.source,
-      })),
-    ],
-    outputs: form.outputs.map(({ name, path }) => ({ name, path })),
-    resources: { ...extras.resources, memory: memory === '' ? undefined : memory },
-    timeouts: { ...extras.timeouts, executionTimeout: parseTimeout(form.timeout) || undefined },
-    brine: { ...extras.brine, ...stdin },
+    label,
+    path: `${PARAMS}.${name}`,
+    format: (job) => listText(job[key]),
+    read: (job, text) => ({ ...job, [key]: readList(text) }),
+    unwritable: `${item} holds a line break: edit ${name} in the YAML.`,
   };
 }
 
-/** The job to run: files as in-memory sources. Throws a SpecError for malformed form fields. */
-export function formToJob(form: JobForm): Job {
-  return buildJob(form, (_item, tree, readWrite) => ({ type: 'memory', tree, readWrite }));
+/** An optional string field: empty text is an absent value. */
+const optionalText = (value: string | undefined): string => value ?? '';
+
+export const TEXT_FIELDS = {
+  entryModule: {
+    label: 'Entry module (path)',
+    path: `${PARAMS}.EntryModule`,
+    format: (job) => job.entryModule,
+    read: (job, text) => ({ ...job, entryModule: text }),
+  },
+  entrypoint: {
+    label: 'Entrypoint',
+    path: `${PARAMS}.Entrypoint`,
+    format: (job) => job.entrypoint,
+    read: (job, text) => ({ ...job, entrypoint: text }),
+  },
+  parameters: listField('Parameters (one per line)', 'parameters', 'Parameters', 'A parameter'),
+  env: {
+    label: 'Environment (NAME=value per line)',
+    path: 'Tasks[0].Env',
+    format: (job) => envText(job.env),
+    read: (job, text) => ({ ...job, env: readEnv(text, 'Tasks[0].Env') }),
+    unwritable: 'A name is empty or holds "=", or a value holds a line break: edit Env in the YAML.',
+  },
+  stdin: {
+    label: 'Standard input',
+    path: `${PARAMS}.Brine.Stdin`,
+    format: (job) => stdinText(job.brine.stdin),
+    read: (job, text) => {
+      const { stdin: _stdin, ...brine } = job.brine;
+      return { ...job, brine: text === '' ? brine : { ...brine, stdin: new TextEncoder().encode(text) } };
+    },
+    unwritable: 'Standard input is binary (not UTF-8): edit Brine.StdinBase64 in the YAML.',
+  },
+  importModules: listField('Import modules (paths, one per line)', 'importModules', 'ImportModules', 'A path'),
+  memory: {
+    label: 'Memory limit',
+    path: 'Tasks[0].Resources.Memory',
+    format: (job) => optionalText(job.resources.memory),
+    read: (job, text) => {
+      const { memory: _memory, ...resources } = job.resources;
+      return { ...job, resources: text === '' ? resources : { ...resources, memory: text } };
+    },
+  },
+  timeout: {
+    label: 'Timeout (seconds, empty for none)',
+    path: 'Tasks[0].Timeouts.ExecutionTimeout',
+    format: (job) => (job.timeouts.executionTimeout === undefined ? '' : String(job.timeouts.executionTimeout)),
+    read: (job, text) => {
+      const { executionTimeout: _timeout, ...timeouts } = job.timeouts;
+      const seconds = readSeconds(text, 'Tasks[0].Timeouts.ExecutionTimeout');
+      return { ...job, timeouts: seconds === undefined ? timeouts : { ...timeouts, executionTimeout: seconds } };
+    },
+  },
+} satisfies Record<string, TextFieldSpec>;
+
+export type TextField = keyof typeof TEXT_FIELDS;
+export const TEXT_FIELD_NAMES = Object.keys(TEXT_FIELDS) as TextField[];
+
+/** Whether `finding` is about the field at `path` or something inside it. */
+export const isAbout = (finding: Finding, path: string): boolean =>
+  finding.field === path || finding.field.startsWith(`${path}.`) || finding.field.startsWith(`${path}[`);
+
+export const inputPath = (index: number): string => `Tasks[0].InputSources[${index}]`;
+export const outputPath = (index: number): string => `Tasks[0].ResultPaths[${index}]`;
+
+/** One input of the job as the form shows it: a module (a single .wasm file, read-only) or a mount. */
+export interface InputRow {
+  index: number;
+  kind: 'module' | 'mount';
+  /** Where its files came from, for people ("hello.wasm", "inputs", "urlDownload"). */
+  label: string;
+  target: string;
+  readWrite: boolean;
+  source: SourceSpec;
+  /** Its files, or why there are none here. */
+  content: { tree: FileTree } | { missing: string };
 }
 
-const inlineCache = new WeakMap<FileTree, string>();
+const baseName = (path: string): string => normalizePath(path).split('/').pop() || path;
 
-function inlineUrl(tree: FileTree): string {
-  let url = inlineCache.get(tree);
-  if (url === undefined) {
-    url = encodeInline(tree);
-    inlineCache.set(tree, url);
-  }
-  return url;
+function labelOf(source: SourceSpec, target: string): string {
+  if (source.type === 'localDirectory') return baseName(source.sourcePath) || source.sourcePath;
+  if (source.type === 'other') return source.sourceType || 'source';
+  return baseName(target) || 'input';
 }
 
-const baseName = (path: string) => normalizePath(path).split('/').pop() || 'input';
-
-export interface JobYaml {
-  yaml: string;
-  /** Files too large to inline, written as localDirectory placeholders instead. */
-  placeholders: { target: string; sourcePath: string; bytes: number }[];
-}
-
-/**
- * The Bacalhau job YAML: files become inline data: URLs (directories as .tar.gz), except the
- * largest ones once the inline data would pass `inlineLimit`; those become localDirectory
- * sources named after their target, for the person to replace.
- */
-export function formToYaml(form: JobForm, inlineLimit = YAML_INLINE_LIMIT): JobYaml {
-  const sized = [...form.modules, ...form.mounts]
-    .map((item) => ({
-      item,
-      bytes:
-        'file' in item ? item.file.data.byteLength : item.content.kind === 'files' ? treeSize(item.content.tree) : 0,
-    }))
-    .sort((a, b) => a.bytes - b.bytes);
-  const inlined = new Set<FileItem>();
-  let budget = inlineLimit;
-  for (const { item, bytes } of sized) {
-    const encoded = Math.ceil(bytes / 3) * 4; // base64 (directories are gzip'd, so this is an upper bound)
-    if (encoded > budget) break;
-    budget -= encoded;
-    inlined.add(item);
-  }
-  const placeholders: JobYaml['placeholders'] = [];
-  const job = buildJob(form, (item, tree, readWrite) => {
-    if (inlined.has(item)) return { type: 'inline', url: inlineUrl(tree) };
-    const sourcePath = baseName(item.target);
-    placeholders.push({ target: item.target, sourcePath, bytes: treeSize(tree) });
-    return { type: 'localDirectory', sourcePath, readWrite };
+export function inputRows(job: Job, files: JobFiles): InputRow[] {
+  return job.inputs.map(({ target, source }, index) => {
+    const content = sourceContent(source, files);
+    const readWrite = isWritable(source);
+    const isModule = 'tree' in content && isWasmFile(content.tree) && !readWrite;
+    return {
+      index,
+      kind: isModule ? 'module' : 'mount',
+      label: labelOf(source, target),
+      target,
+      readWrite,
+      source,
+      content,
+    };
   });
-  return { yaml: jobToYaml(job), placeholders };
 }
 
-/**
- * A job (parsed YAML, a demo, a shared link) as a form. Inline and in-memory sources become
- * modules (single .wasm files) or mounts; other sources stay external, except that a source at a
- * target where `previous` already holds files keeps those files (so editing the YAML of a job
- * with placeholders does not lose them).
- */
-export function jobToForm(job: Job, previous: JobForm | null = null): JobForm {
-  const form: JobForm = {
-    ...emptyForm(),
-    entryModule: job.entryModule,
-    outputs: job.outputs.map(({ name, path }) => ({ id: newItemId(), name, path })),
-    entrypoint: job.entrypoint,
-    parameters: job.parameters.join('\n'),
-    env: Object.entries(job.env)
-      .map(([name, value]) => `${name}=${value}`)
-      .join('\n'),
-    stdin: job.brine.stdin === undefined ? '' : new TextDecoder().decode(job.brine.stdin),
-    memory: job.resources.memory ?? '',
-    timeout: job.timeouts.executionTimeout ? String(job.timeouts.executionTimeout) : '',
-    importModules: job.importModules.join('\n'),
-    extras: (({ entryModule, entrypoint, parameters, importModules, env, inputs, outputs, brine, ...extras }) => {
-      const { stdin, ...options } = brine;
-      return { ...extras, brine: options };
-    })(job),
-  };
-  const kept = new Map<string, FileItem>(
-    previous === null
-      ? []
-      : [...previous.modules, ...previous.mounts].map((item) => [normalizePath(item.target), item]),
-  );
-  for (const { target, source } of job.inputs) {
-    if (source.type === 'localDirectory' || source.type === 'other') {
-      const readWrite = source.type === 'localDirectory' && source.readWrite;
-      const previousItem = kept.get(normalizePath(target));
-      if (previousItem === undefined) {
-        const label = source.type === 'localDirectory' ? source.sourcePath : source.sourceType;
-        form.mounts.push({ id: newItemId(), label, target, readWrite, content: { kind: 'external', source } });
-      } else if ('file' in previousItem) form.modules.push({ ...previousItem, target });
-      else form.mounts.push({ ...previousItem, target, readWrite });
-      continue;
-    }
-    const tree = source.type === 'memory' ? source.tree : decodeInline(source.url);
-    const readWrite = source.type === 'memory' && source.readWrite;
-    if (isWasmFile(tree) && !readWrite) {
-      form.modules.push({ id: newItemId(), fileName: baseName(target), target, file: tree });
-    } else {
-      form.mounts.push({
-        id: newItemId(),
-        label: baseName(target),
-        target,
-        readWrite,
-        content: { kind: 'files', tree },
-      });
-    }
-  }
-  return form;
-}
+export const DEFAULT_ENTRY_TARGET = 'main.wasm';
 
 /** Where a newly added .wasm goes: main.wasm as the entry if there is none yet, else its file name. */
-export function newModuleTarget(form: JobForm, fileName: string): { target: string; isEntry: boolean } {
-  return form.entryModule === ''
+export function newModuleTarget(job: Job, fileName: string): { target: string; isEntry: boolean } {
+  return job.entryModule === ''
     ? { target: DEFAULT_ENTRY_TARGET, isEntry: true }
     : { target: fileName, isEntry: false };
 }
@@ -269,3 +221,7 @@ export function newModuleTarget(form: JobForm, fileName: string): { target: stri
 export function newMountTarget(kind: 'file' | 'folder' | 'zip', name: string): string {
   return kind === 'file' ? `/inputs/${name}` : `/${name}`;
 }
+
+/** The index of the input mounted at `target` (paths compared as mounted), or -1. */
+export const inputAt = (job: Job, target: string): number =>
+  job.inputs.findIndex((input) => normalizePath(input.target) === normalizePath(target));

@@ -2,6 +2,7 @@
 import type { SerializedError } from '../../src/errors/index';
 import type { ExecutionResult, ExecutionState } from '../../src/executor/types';
 import type { GraphEvent } from '../../src/loader/graph';
+import type { HttpRecord } from '../../src/protocol/http';
 import { idleRun, type RunState, store } from './store';
 
 export const isActive = (state: RunState['state']): boolean =>
@@ -42,6 +43,10 @@ export function applyGraphEvent(id: string, event: GraphEvent): void {
   });
 }
 
+export function addHttpRecord(id: string, record: HttpRecord): void {
+  update(id, (run) => ({ http: [...run.http, record] }));
+}
+
 export function finishRun(id: string, result: ExecutionResult): void {
   update(id, (run) => ({
     state: result.state,
@@ -50,5 +55,6 @@ export function finishRun(id: string, result: ExecutionResult): void {
     nodes: result.graph.nodes.length > 0 ? result.graph.nodes : run.nodes,
     edges: result.graph.edges.length > 0 ? result.graph.edges : run.edges,
     memoryPages: Math.max(run.memoryPages, result.memory.peakPages),
+    http: result.http,
   }));
 }

@@ -4,8 +4,12 @@ import { createStore } from 'zustand/vanilla';
 import type { SerializedError } from '../../src/errors/index';
 import type { ExecutionResult, ExecutionState } from '../../src/executor/types';
 import type { GraphEdge, GraphNode } from '../../src/loader/graph';
+import type { HttpRecord } from '../../src/protocol/http';
+import type { Finding } from '../../src/spec/findings';
+import { type Job, newJob } from '../../src/spec/types';
 import type { DemoInfo } from '../lib/demos';
-import { emptyForm, type JobForm } from '../lib/jobForm';
+import type { JobFiles } from '../lib/jobFiles';
+import type { TextField } from '../lib/jobForm';
 
 /** The current execution as the UI shows it (written by state/run.ts from executor events). */
 export interface RunState {
@@ -18,6 +22,8 @@ export interface RunState {
   edges: GraphEdge[];
   /** Largest memory seen so far, in pages. */
   memoryPages: number;
+  /** The guest's HTTP requests so far. */
+  http: HttpRecord[];
 }
 
 export const idleRun: RunState = {
@@ -28,14 +34,41 @@ export const idleRun: RunState = {
   nodes: [],
   edges: [],
   memoryPages: 0,
+  http: [],
 };
 
+/** Text typed in a view, kept as typed; `error` when it does not parse (the job then keeps its last value). */
+export interface Draft {
+  text: string;
+  error: SerializedError | null;
+}
+
+export interface YamlDraft extends Draft {
+  /** Keys the job has no field for, with the closest known key; the text is kept until they are fixed or dropped. */
+  warnings: Finding[];
+}
+
+/** A new job: nothing to run yet, in a batch job named brine-job that calls _start without a network. */
+export const blankJob = (): Job =>
+  newJob('', {
+    name: 'brine-job',
+    type: 'batch',
+    taskName: 'main',
+    entrypoint: '_start',
+    network: { type: 'None', domains: [] },
+  });
+
 export interface AppState {
-  /** The job being edited: the source of truth for the YAML view and for runs. */
-  form: JobForm;
-  /** YAML text being typed or pasted, shown instead of the YAML derived from the form. */
-  yamlDraft: string | null;
-  yamlError: SerializedError | null;
+  /** The job being edited, as written: the source of truth for the form, the YAML view and runs. */
+  job: Job;
+  /** The files its localDirectory sources read (dropped, picked, or fetched with a demo). */
+  files: JobFiles;
+  /** Form fields whose text is kept as typed (while it differs from the job's, or does not parse). */
+  drafts: Partial<Record<TextField, Draft>>;
+  /** YAML text being typed or pasted, shown instead of the job's YAML. */
+  yamlDraft: YamlDraft | null;
+  /** Bumped when another job replaces the one being edited: the run shown belongs to the old one. */
+  jobSerial: number;
   demos: DemoInfo[];
   /** The demo last loaded, or "" for a job of the person's own. */
   demoId: string;
@@ -50,9 +83,11 @@ export interface AppState {
 }
 
 export const store = createStore<AppState>()(() => ({
-  form: emptyForm(),
+  job: blankJob(),
+  files: {},
+  drafts: {},
   yamlDraft: null,
-  yamlError: null,
+  jobSerial: 0,
   demos: [],
   demoId: '',
   run: idleRun,

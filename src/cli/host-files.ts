@@ -1,5 +1,7 @@
 import { lstat, mkdir, readdir, readFile, readlink, symlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { errors, errorText } from '../errors/index.js';
+import type { ReadLocal } from '../executor/types.js';
 import type { FileTree } from '../mounts/tree.js';
 
 /** Reads a host file or directory (recursively) into a FileTree, for localDirectory sources. */
@@ -12,6 +14,23 @@ export async function readHostTree(path: string): Promise<FileTree> {
   for (const name of (await readdir(path)).sort()) entries[name] = await readHostTree(join(path, name));
   return { kind: 'directory', entries };
 }
+
+/**
+ * Reads localDirectory sources from the host, relative paths from `baseDir` (runJob's in Node; the
+ * CLI makes them absolute first); a missing one is an InputConfigError.
+ */
+export const hostReader =
+  (baseDir: string): ReadLocal =>
+  async (sourcePath) => {
+    const path = resolve(baseDir, sourcePath);
+    try {
+      return await readHostTree(path);
+    } catch (error) {
+      throw errors.inputConfig(`input source "${sourcePath}" does not exist: ${errorText(error)}`, {
+        sourcePath: path,
+      });
+    }
+  };
 
 /** Writes a FileTree to a host path (creating parent directories). */
 export async function writeHostTree(path: string, tree: FileTree): Promise<void> {
@@ -26,4 +45,25 @@ export async function writeHostTree(path: string, tree: FileTree): Promise<void>
       await mkdir(path, { recursive: true });
       for (const [name, child] of Object.entries(tree.entries)) await writeHostTree(join(path, name), child);
   }
+}
+
+/** All of standard input as text; throws once it passes `maxBytes`. */
+export async function readStdin(maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of process.stdin) {
+    size += (chunk as Buffer).length;
+    if (size > maxBytes) throw new Error(`standard input is over ${maxBytes} bytes`);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Bytes of the files under a host path (symlinks not followed), without reading them. */
+export async function hostTreeSize(path: string): Promise<number> {
+  const info = await lstat(path);
+  if (!info.isDirectory()) return info.isFile() ? info.size : 0;
+  let total = 0;
+  for (const name of await readdir(path)) total += await hostTreeSize(join(path, name));
+  return total;
 }

@@ -1,21 +1,24 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { BrineError, errors, errorText } from '../errors/index.js';
 import { EXIT_CODE_FILE_BYTES } from '../executor/bacalhau-mode.js';
 import { Executor } from '../executor/executor.js';
 import { formatTree, guestFilesystem } from '../executor/guest-fs.js';
 import { mountJob } from '../executor/sources.js';
 import type { ExecutionResult } from '../executor/types.js';
 import { createNodeWorker } from '../host/node.js';
-import type { FileTree } from '../mounts/tree.js';
+import { resultFolder } from '../mounts/paths.js';
 import { admit } from '../spec/admit.js';
 import { type Finding, throwFirstError } from '../spec/findings.js';
+import { httpAccessOf } from '../spec/network.js';
 import { parseJobDocument } from '../spec/parse.js';
 import { COMPAT_MODES, type CompatMode, entrypointOf, executionTimeoutSeconds, type Job } from '../spec/types.js';
-import { readHostTree, writeHostTree } from './host-files.js';
+import { exportCommand, readJobFile, validateBacalhau } from './bacalhau.js';
+import { hostReader, readStdin, writeHostTree } from './host-files.js';
+import { describeError } from './report.js';
 
 const USAGE = `usage: brine run JOB.yaml [--output-dir DIR] [--json] [--compat bacalhau]
-       brine validate JOB.yaml
+       brine validate [--bacalhau] JOB.yaml
+       brine export JOB.yaml [-o FILE]
 
 run: runs a Bacalhau WASM job (YAML) locally, streaming its stdout and stderr.
   --output-dir DIR  write Bacalhau's results layout to DIR: stdout, stderr, exitCode, <output Name>/...
@@ -24,25 +27,35 @@ run: runs a Bacalhau WASM job (YAML) locally, streaming its stdout and stderr.
   Exit status: the program's exit code when the job completed, 125 when it failed, 124 on timeout or cancel.
 validate: checks the job as \`run\` would before starting it, and says what it would run (with the
   filesystem as the guest will see it); exit status 0 or 1.
-JOB.yaml may be - for standard input.`;
+  --bacalhau        check it against Bacalhau's rules instead: exit status 0 if a default Bacalhau network
+                    would accept and start it (warnings allowed), 1 if its CLI, orchestrator or a compute
+                    node would refuse it. Each finding names the field, Bacalhau's message and the rule.
+export: writes the job ready for Bacalhau (to stdout, or to FILE with -o): local files inlined as data
+  URLs, required fields filled in, Brine's extensions removed with a comment each. Exit status 0, or 1
+  when the job cannot be made ready (the reasons are printed) or a file is too big to inline.
+JOB.yaml may be - for standard input. Exit status 2 for bad arguments or a job file that cannot be read.`;
 
 export const EXIT_FAILED = 125;
 export const EXIT_STOPPED = 124;
 
 interface Options {
-  command: 'run' | 'validate';
+  command: 'run' | 'validate' | 'export';
   jobPath: string;
   outputDir?: string;
   json: boolean;
   compat?: CompatMode;
+  /** validate --bacalhau */
+  bacalhau: boolean;
+  /** export -o FILE */
+  outputFile?: string;
 }
 
 function parseArgs(argv: string[]): Options | string {
   const [command, ...rest] = argv;
-  if (command !== 'run' && command !== 'validate') {
+  if (command !== 'run' && command !== 'validate' && command !== 'export') {
     return command === undefined || command === '--help' || command === '-h' ? '' : `unknown command "${command}"`;
   }
-  const options: Partial<Options> = { command, json: false };
+  const options: Partial<Options> = { command, json: false, bacalhau: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     if (command === 'run' && arg === '--json') options.json = true;
@@ -52,6 +65,12 @@ function parseArgs(argv: string[]): Options | string {
       options.outputDir = dir;
     } else if (command === 'run' && arg.startsWith('--output-dir='))
       options.outputDir = arg.slice('--output-dir='.length);
+    else if (command === 'validate' && arg === '--bacalhau') options.bacalhau = true;
+    else if (command === 'export' && (arg === '-o' || arg === '--output')) {
+      const file = rest[++i];
+      if (file === undefined) return `${arg} needs a file`;
+      options.outputFile = file;
+    } else if (command === 'export' && arg.startsWith('--output=')) options.outputFile = arg.slice('--output='.length);
     else if (command === 'run' && arg === '--compat') {
       const mode = rest[++i];
       if (!COMPAT_MODES.includes(mode as CompatMode)) return `--compat takes one of ${COMPAT_MODES.join(', ')}`;
@@ -64,12 +83,22 @@ function parseArgs(argv: string[]): Options | string {
   return options as Options;
 }
 
-/** `brine run` and `brine validate`: returns the process exit status. */
+/** `brine run`, `brine validate` and `brine export`: returns the process exit status. */
 export async function main(argv: string[]): Promise<number> {
   const options = parseArgs(argv);
   if (typeof options === 'string') {
     process.stderr.write(options === '' ? `${USAGE}\n` : `brine: ${options}\n${USAGE}\n`);
     return options === '' ? 0 : 2;
+  }
+  if (options.bacalhau || options.command === 'export') {
+    const text = await readJobFile(options.jobPath);
+    if (text === undefined) return 2;
+    if (options.bacalhau) return validateBacalhau(text);
+    return exportCommand(
+      text,
+      options.jobPath === '-' ? process.cwd() : dirname(resolve(options.jobPath)),
+      options.outputFile,
+    );
   }
   let job: Job;
   try {
@@ -112,19 +141,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-async function readLocal(path: string): Promise<FileTree> {
-  try {
-    return await readHostTree(path);
-  } catch (error) {
-    throw errors.inputConfig(`input source "${path}" does not exist: ${errorText(error)}`, { sourcePath: path });
-  }
-}
+/** Reads the job's local sources (relativeToJobFile made their paths absolute). */
+const readLocal = hostReader(process.cwd());
 
 /**
  * What `start` does before anything runs (admission, then reading and mounting the sources), then
@@ -148,11 +166,21 @@ async function validate(job: Job): Promise<number> {
       `inputs: ${inputs.length > 0 ? inputs.join(', ') : 'none'}`,
       `outputs: ${job.outputs.length > 0 ? job.outputs.map((o) => `/${o.name}`).join(', ') : 'none'}`,
       `memory: ${limitPages} pages per memory; timeout: ${timeout > 0 ? `${timeout} s` : 'none'}`,
+      `network: ${networkSummary(job)}`,
       'filesystem, as the guest will see it:',
       ...formatTree(filesystem).map((line) => `  ${line}`),
     ].join('\n')}\n`,
   );
   return 0;
+}
+
+/** What the HTTP host module will allow, in a few words. */
+function networkSummary(job: Job): string {
+  const access = httpAccessOf(job.network, job.brine.compat);
+  if (access === null) return 'None (no HTTP module)';
+  if (access.allow === 'all') return `${access.network} (HTTP module, every host)`;
+  if (access.allow === 'none') return `${access.network} (HTTP module, every host refused)`;
+  return `HTTP (HTTP module, hosts matching ${access.domains.join(', ') || 'nothing'})`;
 }
 
 /** Local SourcePaths are read relative to the job file's directory (`base`). */
@@ -183,10 +211,13 @@ async function writeResults(dir: string, result: ExecutionResult, executor: Exec
     join(dir, 'exitCode'),
     result.compat === 'bacalhau' ? exitCode.slice(0, EXIT_CODE_FILE_BYTES) : exitCode,
   );
-  for (const output of result.outputs) await writeHostTree(join(dir, output.name), output.tree);
+  for (const output of result.outputs) await writeHostTree(join(dir, resultFolder(output.name)), output.tree);
 }
 
 function summarize(result: ExecutionResult): void {
+  for (const request of result.http.filter((r) => r.result !== 'Success')) {
+    process.stderr.write(`brine: http: ${request.method} ${request.url}: ${request.result}: ${request.reason ?? ''}\n`);
+  }
   if (result.state !== 'completed') {
     process.stderr.write(`brine: ${result.state}: ${result.errorMsg}\n`);
     if (result.error !== null) process.stderr.write(`hint: ${result.error.hint}\n`);
@@ -210,10 +241,6 @@ function reportWarning(warning: Finding): void {
 }
 
 function report(error: unknown): number {
-  if (error instanceof BrineError) {
-    process.stderr.write(`brine: ${error.code}: ${error.message}\nhint: ${error.hint}\n`);
-  } else {
-    process.stderr.write(`brine: ${errorText(error)}\n`);
-  }
+  process.stderr.write(describeError(error));
   return EXIT_FAILED;
 }

@@ -85,7 +85,7 @@ const HINTS: Record<ErrorCode, string> = {
   FilesystemError:
     'An output directory could not be created or mounted. Check that output names do not overlap inputs.',
   InputConfigError:
-    'Each input needs a unique Target that does not overlap another input. Only inline, localDirectory/local (CLI) and in-memory sources are available: the sandbox is offline.',
+    'Each input needs a unique Target that does not overlap another input. Only inline, localDirectory/local (host files in Node, or files given to runJob and <brine-job>) and in-memory sources are available: the sandbox is offline.',
   OutputConfigError:
     'Each ResultPath needs a unique Name and an absolute Path. The WASM executor mounts it at /<Name>, which must not equal an input target.',
   ExecutionNotFound: 'The execution id is unknown, or the execution was released.',
@@ -166,8 +166,8 @@ export const errors = {
   wasi: (cause: string) => new BrineError('WASIError', `WASI module error: ${cause}`),
   unknownModule: (name: string, details: Record<string, unknown> = {}) =>
     new BrineError('UnknownModuleError', `unknown module "${name}"`, { name, ...details }),
-  spec: (cause: string, field?: string) =>
-    new BrineError('SpecError', `invalid WASM spec: ${cause}`, field === undefined ? undefined : { field }),
+  spec: (cause: string, field?: string, hint?: string) =>
+    new BrineError('SpecError', `invalid WASM spec: ${cause}`, field === undefined ? undefined : { field }, hint),
   log: (cause: string) => new BrineError('LogError', `logging error: ${cause}`),
   entrypoint: (name: string) =>
     new BrineError('EntrypointError', `unable to find the entrypoint '${name}' in the WASM module`, {
@@ -177,8 +177,8 @@ export const errors = {
     new BrineError('MemoryLimitError', message, details),
   filesystem: (name: string, cause: string) =>
     new BrineError('FilesystemError', `filesystem error at "${name}": ${cause}`, { name }),
-  inputConfig: (cause: string, details?: Record<string, unknown>) =>
-    new BrineError('InputConfigError', `input configuration error: ${cause}`, details),
+  inputConfig: (cause: string, details?: Record<string, unknown>, hint?: string) =>
+    new BrineError('InputConfigError', `input configuration error: ${cause}`, details, hint),
   outputConfig: (cause: string, details?: Record<string, unknown>) =>
     new BrineError('OutputConfigError', `output configuration error: ${cause}`, details),
   executionNotFound: (action: string, id: string) =>

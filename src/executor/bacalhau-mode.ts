@@ -4,12 +4,16 @@
  * the "On Bacalhau" lines that say what Bacalhau would have reported for this run. Sources:
  * ../shared/reference/bacalhau-wasm.md §6 and docs/bacalhau-rules.md part B.
  */
+import { brineExtensions } from '../bacalhau/extensions.js';
+import { goDuration } from '../bacalhau/go.js';
 import { errors } from '../errors/index.js';
 import type { LogStore } from '../logs/store.js';
 import { type LogEvent, type StreamName, SUMMARY_BYTES } from '../logs/types.js';
+import { normalizePath } from '../mounts/paths.js';
+import type { HttpRecord } from '../protocol/http.js';
 import type { RunEnd } from '../protocol/messages.js';
 import { parseBytes } from '../spec/memory.js';
-import { entrypointOf, executionTimeoutSeconds, type Job } from '../spec/types.js';
+import { entrypointOf, executionTimeoutSeconds, type Job, networkType } from '../spec/types.js';
 import type { Ending } from './result.js';
 
 /** wazero's exit code for a module closed by a cancelled context (0xFFFFFFFF). */
@@ -50,8 +54,9 @@ export function differencesOnBacalhau(
   end: RunEnd | undefined,
   logs: LogStore,
   workerNotes: readonly string[],
+  http: readonly HttpRecord[],
 ): string[] {
-  const lines: string[] = [...jobDifferences(job)];
+  const lines: string[] = [...jobDifferences(job), ...httpDifferences(job, http)];
   if (end?.kind === 'return') lines.push('exit code -1: the entrypoint returned without calling proc_exit');
   if (end?.kind === 'trap') lines.push(`the error reads "wasm error: ${wazeroTrap(end.message)}"`);
   if (ending.state === 'cancelled') lines.push(`a cancel completes with exit code ${CANCELLED_EXIT_CODE} and no error`);
@@ -83,17 +88,29 @@ function jobDifferences(job: Job): string[] {
   if (job.resources.memory !== undefined && parseBytes(job.resources.memory) === 0) {
     lines.push('Memory 0 gives each memory 1600 pages (100 MiB), not 65536');
   }
-  if (brine.stdin !== undefined && brine.stdin.byteLength > 0) lines.push('stdin is empty (Brine.Stdin is not given)');
-  if (brine.argv0 !== '') lines.push('argv[0] is "" (Brine.Argv0 is ignored)');
-  if (brine.env !== undefined) {
-    lines.push(`the program does not see ${Object.keys(brine.env).join(', ')} (Brine.Env is ignored)`);
+  if (job.inputs.some((input) => normalizePath(input.target) === '')) {
+    lines.push('the program does not see the input at "/": Bacalhau mounts it where no path reaches it');
   }
-  if (brine.systemEnv === false) lines.push('the BACALHAU_* variables are set (Brine.SystemEnv is ignored)');
-  if (brine.preopens.length > 0 || brine.rootPreopen === false) {
-    lines.push('the only preopen is "/" at fd 3 (Brine.Preopens and RootPreopen are ignored)');
+  lines.push(...new Set(brineExtensions(brine).map((extension) => extension.bacalhau)));
+  return lines;
+}
+
+/** Requests refused here that Bacalhau would have made: under Network Default (Host there), or at a redirect (not checked there). */
+function httpDifferences(job: Job, http: readonly HttpRecord[]): string[] {
+  const refused = http.filter((request) => request.result === 'NotAllowed');
+  const atRedirect = refused.filter((request) => request.redirects !== undefined);
+  const lines: string[] = [];
+  if (networkType(job).toLowerCase() === 'default' && refused.length > 0) {
+    const [first] = refused;
+    lines.push(
+      `Network Default is Host: the requests refused here would have been made (${refused.length}, first ${first!.method} ${first!.url})`,
+    );
+  } else if (atRedirect.length > 0) {
+    const to = atRedirect[0]!.redirects!.at(-1);
+    lines.push(
+      `only the first URL is checked: the redirects refused here would have been followed (${atRedirect.length}, first to ${to})`,
+    );
   }
-  if (brine.seed !== undefined)
-    lines.push('clocks are real and random_get is fixed per module (Brine.Seed is ignored)');
   return lines;
 }
 
@@ -112,14 +129,4 @@ const WAZERO_TRAPS: [RegExp, string][] = [
 
 function wazeroTrap(message: string): string {
   return WAZERO_TRAPS.find(([pattern]) => pattern.test(message))?.[1] ?? message;
-}
-
-/** Go's time.Duration text for whole seconds: 10s, 1m30s, 1h0m0s. */
-export function goDuration(seconds: number): string {
-  const h = Math.floor(seconds / 3600);
-  const m = Math.floor((seconds % 3600) / 60);
-  const s = seconds % 60;
-  if (h > 0) return `${h}h${m}m${s}s`;
-  if (m > 0) return `${m}m${s}s`;
-  return `${s}s`;
 }

@@ -1,6 +1,7 @@
 import type { WorkerHandle } from '../host/types.js';
 import type { ImportGraph } from '../loader/graph.js';
 import type { LogStore } from '../logs/store.js';
+import type { HttpRecord } from '../protocol/http.js';
 import type { Job } from '../spec/types.js';
 import type { LogReceiver } from './log-receiver.js';
 import { GrowLog } from './memory-story.js';
@@ -47,6 +48,10 @@ export class Execution {
   memoryPages = 0;
   /** The guest's memory.grow calls. */
   readonly grows = new GrowLog();
+  /** The guest's HTTP requests, as they ended. */
+  readonly http: HttpRecord[] = [];
+  /** Requests made past those recorded. */
+  httpOmitted = 0;
   result: ExecutionResult | null = null;
   readonly done: Promise<ExecutionResult>;
   private resolveDone!: (result: ExecutionResult) => void;

@@ -102,6 +102,7 @@ describe('logs read from the shared staging', () => {
       outputs: [],
       memoryPages: [1],
       droppedLogBytes: { stdout: 0, stderr: 0 },
+      httpOmitted: 0,
       linkMs: 0,
       runMs: 0,
       heldFiles: [],

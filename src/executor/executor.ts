@@ -6,19 +6,28 @@ import { LoadFailure, loadModules } from '../loader/loader.js';
 import { LogStore, type LogStreamOptions } from '../logs/store.js';
 import { DEFAULT_LOG_CAP_BYTES, type LogEvent } from '../logs/types.js';
 import type { MountTable } from '../mounts/mount-table.js';
+import { encodeReply, HTTP_TIMEOUT_MS, type HttpCall } from '../protocol/http.js';
+import { LaneServer, laneByteLength } from '../protocol/lane.js';
 import { LogStaging } from '../protocol/log-staging.js';
-import { DEFAULT_FS_MAX_NODES, DEFAULT_FS_QUOTA_BYTES, type RunOutcome } from '../protocol/messages.js';
+import {
+  DEFAULT_FS_MAX_NODES,
+  DEFAULT_FS_QUOTA_BYTES,
+  type HttpOptions,
+  type RunOutcome,
+} from '../protocol/messages.js';
 import { admit, OFFLINE_RULES } from '../spec/admit.js';
 import { throwFirstError } from '../spec/findings.js';
+import { type HttpAccess, httpAccessOf } from '../spec/network.js';
 import { executionTimeoutSeconds, type Job } from '../spec/types.js';
 import { bacalhauEnding, entrypointToCall, isBacalhauMode } from './bacalhau-mode.js';
 import { Execution } from './execution.js';
+import { fetchForGuest } from './http-fetch.js';
 import { LogReceiver } from './log-receiver.js';
 import { buildResult, type Ending, endingOf, failure } from './result.js';
 import { runRequest } from './run-request.js';
-import { mountJob, type ReadLocal } from './sources.js';
+import { mountJob } from './sources.js';
 import { setLongTimeout } from './timer.js';
-import type { BidResponse, ExecutionResult, ExecutorEvent, StartRequest } from './types.js';
+import type { BidResponse, ExecutionResult, ExecutorEvent, ReadLocal, StartRequest } from './types.js';
 import { mountsForWorker } from './worker-files.js';
 import { superviseRun, WorkerCrash } from './worker-run.js';
 
@@ -33,8 +42,10 @@ export interface ExecutorOptions {
   fsQuotaBytes?: number;
   /** Writable files, directories and links one execution may have at once. Default 250,000. */
   fsMaxNodes?: number;
-  /** Reads a host file or directory for localDirectory sources (the CLI provides it). */
+  /** Reads a host file or directory for localDirectory sources (the CLI provides it); a StartRequest may bring its own. */
   readLocal?: ReadLocal;
+  /** How long one request of the HTTP host module may take. Default 30 s (Bacalhau's). */
+  httpTimeoutMs?: number;
   /** Everything that happens, for UIs: states, graph progress, logs, memory, results. */
   onEvent?: (event: ExecutorEvent) => void;
 }
@@ -46,6 +57,14 @@ const canShareMemory =
   typeof SharedArrayBuffer === 'function' &&
   (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
 const BID_REASON = 'not place additional requirements on WASM jobs';
+/**
+ * Browsers give dedicated workers a synchronous XMLHttpRequest: the worker makes a guest's
+ * requests itself, isolated page or not. Elsewhere (Node) the host thread makes them and answers
+ * over a lane (see docs/http.md for the measurements behind this choice).
+ */
+const workersRequestThemselves = typeof XMLHttpRequest === 'function';
+/** A lane's data region: larger answers go in chunks of this size. */
+const LANE_DATA_BYTES = 1024 * 1024;
 
 /**
  * Bacalhau's WASM executor lifecycle (start, wait, run, cancel, getLogStream, bidding, an
@@ -64,6 +83,8 @@ export class Executor {
    * in Node. A run always ends with the staging flushed, so the next run finds it empty.
    */
   private readonly logStagings = new WeakMap<WorkerHandle, SharedArrayBuffer>();
+  /** Each worker's lane for host-made requests, made when a job first needs it. */
+  private readonly lanes = new WeakMap<WorkerHandle, SharedArrayBuffer>();
   private active = 0;
 
   constructor(private readonly options: ExecutorOptions) {
@@ -86,7 +107,7 @@ export class Executor {
     return true;
   }
 
-  /** Bacalhau bids on every WASM job; Brine declines the ones it cannot run offline, and says why. */
+  /** Bacalhau bids on every WASM job; Brine declines those whose input sources it cannot read (urlDownload, ipfs, s3), and says why. */
   shouldBid(request: { job: Job }): BidResponse {
     const offline = admit(request.job).findings.find((finding) => OFFLINE_RULES.includes(finding.rule));
     return { shouldBid: offline === undefined, shouldWait: false, reason: offline?.message ?? BID_REASON };
@@ -119,7 +140,7 @@ export class Executor {
     this.executions.set(id, execution);
     let mounts: MountTable;
     try {
-      mounts = await mountJob(job, this.options.readLocal);
+      mounts = await mountJob(job, request.readLocal ?? this.options.readLocal);
     } catch (error) {
       this.executions.delete(id);
       throw error;
@@ -185,6 +206,7 @@ export class Executor {
     const timeout = executionTimeoutSeconds(job);
     const clearDeadline = timeout > 0 ? setLongTimeout(() => this.stop(execution, 'timedOut'), timeout * 1000) : null;
     const logs = execution.receiver;
+    const access = httpAccessOf(job.network, job.brine.compat);
     try {
       execution.transition('loading');
       const loaded = await loadModules({
@@ -193,6 +215,7 @@ export class Executor {
         importModules: job.importModules,
         entrypoint: entrypointToCall(job),
         limitPages: execution.limitPages,
+        http: access !== null,
         cache: this.cache,
         signal,
         onGraph: (event) => this.emit({ executionId: execution.id, type: 'graph', event }),
@@ -207,6 +230,7 @@ export class Executor {
       if (logStaging !== undefined) logs.attach(new LogStaging(logStaging));
       execution.transition('linking');
       const moduleNames = loaded.modules.map((m) => m.name);
+      const http = access === null ? undefined : this.httpOptions(worker, access);
       const request = runRequest({
         executionId: execution.id,
         jobId,
@@ -217,6 +241,7 @@ export class Executor {
         logStaging,
         fsQuotaBytes: this.options.fsQuotaBytes ?? DEFAULT_FS_QUOTA_BYTES,
         fsMaxNodes: this.options.fsMaxNodes ?? DEFAULT_FS_MAX_NODES,
+        http,
       });
       const outcome = await superviseRun({
         execution,
@@ -226,6 +251,11 @@ export class Executor {
         stagedAgeMs: LOG_FLUSH_MS,
         onMemory: (pages) => this.noteMemory(execution, pages),
         onGrows: (batch) => execution.grows.addBatch(batch, moduleNames),
+        onHttp: (record) => {
+          execution.http.push(record);
+          this.emit({ executionId: execution.id, type: 'http', record });
+        },
+        lane: http?.lane && new LaneServer(http.lane, (kind, payload) => this.answer(kind, payload, http, signal)),
       });
       if (outcome === null) return; // stopped (cancel, timeout) while running
       this.heldFiles.set(worker, new Set(outcome.heldFiles));
@@ -261,6 +291,25 @@ export class Executor {
       this.logStagings.set(worker, buffer);
     }
     return buffer;
+  }
+
+  private httpOptions(worker: WorkerHandle, access: HttpAccess): HttpOptions {
+    const timeoutMs = this.options.httpTimeoutMs ?? HTTP_TIMEOUT_MS;
+    if (workersRequestThemselves) return { access, timeoutMs };
+    let lane = this.lanes.get(worker);
+    if (lane === undefined) {
+      lane = new SharedArrayBuffer(laneByteLength(LANE_DATA_BYTES));
+      this.lanes.set(worker, lane);
+    }
+    return { access, timeoutMs, lane };
+  }
+
+  /** A call a worker makes over its lane: an HTTP request under the job's rule, ended with the execution. */
+  private async answer(kind: string, payload: unknown, http: HttpOptions, signal: AbortSignal) {
+    if (kind !== 'http') throw new Error(`no lane call "${kind}"`);
+    const call = { ...(payload as HttpCall), timeoutMs: http.timeoutMs };
+    const reply = await fetchForGuest(call, http.access, signal);
+    return { status: reply.code, data: encodeReply(reply) };
   }
 
   private noteMemory(execution: Execution, pages: number): void {
@@ -301,9 +350,10 @@ function completedRun(execution: Execution, outcome: RunOutcome): Ending {
   execution.memoryPages = Math.max(execution.memoryPages, ...outcome.memoryPages);
   execution.logs.addDropped('stdout', outcome.droppedLogBytes.stdout);
   execution.logs.addDropped('stderr', outcome.droppedLogBytes.stderr);
+  execution.httpOmitted = outcome.httpOmitted;
   return {
     ...endingOf(outcome.end),
-    outputs: outcome.outputs.map(({ target, role, tree }) => ({ name: target, role, tree })),
+    outputs: outcome.outputs.map(({ target, role, tree }) => ({ name: target === '' ? '/' : target, role, tree })),
     memoryPages: outcome.memoryPages,
     phases: { linkMs: outcome.linkMs, runMs: outcome.runMs },
     end: outcome.end,

@@ -29,7 +29,7 @@ describe('guestFilesystem', () => {
     const contents = [file('wasm'), ...contentsOf(inputs).slice(1, 3), directory({ 'x.bin': file('xyz') }), undefined];
     const labels = (i: number) => (i === 1 ? 'dropped file "horses.csv"' : undefined);
     expect(formatTree(guestFilesystem(job, contents, labels))).toEqual([
-      '/  (preopened as fd 3)',
+      '/  (preopened as fd 3 "/")',
       '├── host/  (read-only, local path /srv/data, 1 file, 3 B)',
       '│   └── x.bin  (3 B)',
       '├── inputs/',
@@ -39,20 +39,32 @@ describe('guestFilesystem', () => {
       '├── remote  (read-only, urlDownload source (not available offline))',
       '└── work/  (writable, in memory, 2 files, 3 B)',
       '    ├── a.txt  (1 B)',
-      '    └── sub/  (preopened as fd 4)',
+      '    └── sub/  (preopened as fd 4 "work/sub")',
       '        └── b.txt  (2 B)',
     ]);
   });
 
   it('gives the named preopens fd 3 on when "/" is not preopened, and none in the compatibility mode', () => {
     const inputs = [memory('/data', directory({ 'f.txt': file('f') }))];
-    const named = newJob('m.wasm', { inputs, brine: { argv0: '', preopens: ['data'], rootPreopen: false } });
-    expect(formatTree(guestFilesystem(named, contentsOf(inputs)))[0]).toBe('/');
-    expect(guestFilesystem(named, contentsOf(inputs)).children![0]).toMatchObject({ name: 'data', preopen: 3 });
+    const named = newJob('m.wasm', { inputs, brine: { argv0: '', preopens: ['data', '.'], rootPreopen: false } });
+    expect(formatTree(guestFilesystem(named, contentsOf(inputs))).slice(0, 2)).toEqual([
+      '/  (preopened as fd 4 ".")',
+      '└── data/  (preopened as fd 3 "data", read-only, in memory, 1 file, 1 B)',
+    ]);
     const compat = newJob('m.wasm', { inputs, brine: { argv0: '', preopens: ['data'], compat: 'bacalhau' } });
     const root = guestFilesystem(compat, contentsOf(inputs));
-    expect(root.preopen).toBe(3);
-    expect(root.children![0]!.preopen).toBeUndefined();
+    expect(root.preopens).toEqual([{ fd: 3, name: '/' }]);
+    expect(root.children![0]!.preopens).toBeUndefined();
+  });
+
+  it('shows an input at "/" as the root directory, with the other mounts inside it', () => {
+    const inputs = [memory('/data', file('d')), memory('/', directory({ 'etc.txt': file('e'), data: file('hidden') }))];
+    const job = newJob('m.wasm', { inputs });
+    expect(formatTree(guestFilesystem(job, contentsOf(inputs)))).toEqual([
+      '/  (preopened as fd 3 "/", read-only, in memory, 2 files, 7 B)',
+      '├── data  (read-only, in memory, 1 B)',
+      '└── etc.txt  (1 B)',
+    ]);
   });
 
   it(`lists ${LISTED_ENTRIES} entries of a directory and counts the rest`, () => {

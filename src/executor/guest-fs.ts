@@ -15,8 +15,8 @@ import type { OutputMount } from './types.js';
 export type MountOrigin =
   /** A data: URL in the job. */
   | { kind: 'inline' }
-  /** A host file or directory (the CLI). */
-  | { kind: 'local'; path: string }
+  /** A host file or directory (the CLI), or in the UI one of the job's files: `label` says which. */
+  | { kind: 'local'; path: string; label?: string }
   /** Files given through the API: `label` says which (the UI: a dropped file, a demo's file). */
   | { kind: 'memory'; label?: string }
   /** A source type Brine cannot read offline (urlDownload, ipfs, s3, ...). */
@@ -36,8 +36,8 @@ export interface FsNode {
   files?: number;
   /** Set where a mount sits. */
   mount?: { role: 'input' | 'output'; writable: boolean; origin: MountOrigin };
-  /** The fd of a preopened directory. */
-  preopen?: number;
+  /** A preopened directory's fds, with the name the guest is given each under. */
+  preopens?: { fd: number; name: string }[];
   /** A symlink's target. */
   target?: string;
   children?: FsNode[];
@@ -55,31 +55,37 @@ const FIRST_PREOPEN_FD = 3;
 
 /**
  * The tree the guest will see when `job` runs: `contents[i]` holds the files of `job.inputs[i]`
- * where they are known (undefined for a source not read here), `labels` may name in-memory sources.
+ * where they are known (undefined for a source not read here); `labels` may say where the files of
+ * an in-memory or local source came from (the UI: a dropped file, a demo's file).
  */
 export function guestFilesystem(
   job: Job,
   contents: readonly (FileTree | undefined)[],
   labels: (index: number) => string | undefined = () => undefined,
 ): FsNode {
-  const root: FsNode = { name: '/', kind: 'directory', children: [] };
+  let root: FsNode = { name: '/', kind: 'directory', children: [] };
   job.inputs.forEach(({ target, source }, index) => {
     const tree = contents[index];
     const mount = { role: 'input' as const, writable: isWritable(source), origin: originOf(source, labels(index)) };
-    place(root, normalizePath(target), tree === undefined ? { name: '', kind: 'unknown' } : nodeOf('', tree), mount);
+    const node = tree === undefined ? { name: '', kind: 'unknown' as const } : nodeOf('', tree);
+    const path = normalizePath(target);
+    // An input at "/" is the root directory; the other mounts sit inside it.
+    if (path === '') {
+      const mounted = root.children!;
+      const own = (node.children ?? []).filter((c) => !mounted.some((m) => m.name === c.name));
+      root = { ...node, name: '/', kind: 'directory', children: [...own, ...mounted], mount };
+    } else place(root, path, node, mount);
   });
   for (const { name } of job.outputs) {
     const mount = { role: 'output' as const, writable: true, origin: { kind: 'output' as const, name } };
     place(root, normalizePath(name), nodeOf('', directory()), mount);
   }
   const { root: rootPreopen, named } = guestPreopens(job);
-  let fd = FIRST_PREOPEN_FD;
-  if (rootPreopen) root.preopen = fd++;
-  for (const path of named) {
-    const node = find(root, path);
-    if (node !== undefined) node.preopen = fd;
-    fd++;
-  }
+  const preopened = [...(rootPreopen ? ['/'] : []), ...named];
+  preopened.forEach((name, i) => {
+    const node = find(root, normalizePath(name));
+    if (node !== undefined) node.preopens = [...(node.preopens ?? []), { fd: FIRST_PREOPEN_FD + i, name }];
+  });
   sortTree(root);
   return root;
 }
@@ -113,7 +119,7 @@ export function describeOrigin(origin: MountOrigin): string {
     case 'inline':
       return 'inline data (a data: URL in the job)';
     case 'local':
-      return `local path ${origin.path}`;
+      return origin.label ?? `local path ${origin.path}`;
     case 'memory':
       return origin.label ?? 'in memory';
     case 'other':
@@ -123,10 +129,15 @@ export function describeOrigin(origin: MountOrigin): string {
   }
 }
 
+/** 'preopened as fd 3 "/"', or as several fds. */
+export function describePreopens(preopens: readonly { fd: number; name: string }[]): string {
+  return `preopened as ${preopens.map(({ fd, name }) => `fd ${fd} "${name}"`).join(' and ')}`;
+}
+
 /** One node's details, for a tree drawn as text: "read-only, local path /x, 2 files, 3 KiB". */
 export function describeNode(node: FsNode): string {
   const parts: string[] = [];
-  if (node.preopen !== undefined) parts.push(`preopened as fd ${node.preopen}`);
+  if (node.preopens !== undefined) parts.push(describePreopens(node.preopens));
   if (node.change !== undefined) parts.push(node.change);
   if (node.mount !== undefined) {
     parts.push(node.mount.writable ? 'writable' : 'read-only', describeOrigin(node.mount.origin));
@@ -173,7 +184,7 @@ function originOf(source: SourceSpec, label?: string): MountOrigin {
     case 'inline':
       return { kind: 'inline' };
     case 'localDirectory':
-      return { kind: 'local', path: source.sourcePath };
+      return { kind: 'local', path: source.sourcePath, ...(label === undefined ? {} : { label }) };
     case 'memory':
       return label === undefined ? { kind: 'memory' } : { kind: 'memory', label };
     case 'other':
@@ -181,19 +192,23 @@ function originOf(source: SourceSpec, label?: string): MountOrigin {
   }
 }
 
-/** Puts `node` at `path` below `root`, through directories made on the way, as a mount. */
+/**
+ * Puts `node` at `path` below `root` as a mount, through the directories on the way (made where
+ * missing), in place of what was there (a mount hides what its path held).
+ */
 function place(root: FsNode, path: string, node: FsNode, mount: FsNode['mount']): void {
   const parts = path.split('/');
+  const name = parts.pop()!;
   let parent = root;
-  for (const part of parts.slice(0, -1)) {
-    let next = parent.children!.find((c) => c.name === part);
+  for (const part of parts) {
+    let next = parent.children?.find((c) => c.name === part && c.kind === 'directory');
     if (next === undefined) {
       next = { name: part, kind: 'directory', children: [] };
-      parent.children!.push(next);
+      parent.children = [...(parent.children ?? []).filter((c) => c.name !== part), next];
     }
     parent = next;
   }
-  parent.children!.push({ ...node, name: parts.at(-1)!, mount });
+  parent.children = [...(parent.children ?? []).filter((c) => c.name !== name), { ...node, name, mount }];
 }
 
 function find(root: FsNode, path: string): FsNode | undefined {

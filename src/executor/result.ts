@@ -71,7 +71,11 @@ export function buildResult(execution: Execution, ending: Ending): ExecutionResu
     memory,
     timings: { ...execution.timings, ...ending.phases },
     graph: execution.graph,
-    onBacalhau: compat ? [] : differencesOnBacalhau(job, ending, ending.end, logs, ending.workerNotes ?? []),
+    http: [...execution.http],
+    httpOmitted: execution.httpOmitted,
+    onBacalhau: compat
+      ? []
+      : differencesOnBacalhau(job, ending, ending.end, logs, ending.workerNotes ?? [], execution.http),
     ...(compat ? { compat: 'bacalhau' as const } : {}),
   };
 }

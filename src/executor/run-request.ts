@@ -1,6 +1,6 @@
 import type { LoadedModules } from '../loader/loader.js';
-import { normalizePath } from '../mounts/paths.js';
-import type { LogOptions, RunRequest, WireMount } from '../protocol/messages.js';
+import { preopenPath } from '../mounts/paths.js';
+import type { HttpOptions, LogOptions, RunRequest, WireMount } from '../protocol/messages.js';
 import { type BrineOptions, type Job, jobCount, jobType } from '../spec/types.js';
 import { entrypointToCall, isBacalhauMode } from './bacalhau-mode.js';
 
@@ -14,6 +14,8 @@ export interface RunRequestParts {
   logStaging: SharedArrayBuffer | undefined;
   fsQuotaBytes: number;
   fsMaxNodes: number;
+  /** The HTTP host module's rule; absent when the job's network is None. */
+  http: HttpOptions | undefined;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface RunRequestParts {
  * extensions are left out.
  */
 export function runRequest(parts: RunRequestParts): RunRequest {
-  const { job, loaded, logStaging } = parts;
+  const { job, loaded, logStaging, http } = parts;
   const brine = guestOptions(job);
   const preopens = guestPreopens(job);
   return {
@@ -41,6 +43,7 @@ export function runRequest(parts: RunRequestParts): RunRequest {
     fsMaxNodes: parts.fsMaxNodes,
     logs: parts.logs,
     ...(logStaging === undefined ? {} : { logStaging }),
+    ...(http === undefined ? {} : { http }),
     ...(brine.seed === undefined ? {} : { seed: brine.seed }),
     ...(job.brine.compat === undefined ? {} : { compat: job.brine.compat }),
   };
@@ -51,10 +54,10 @@ function guestOptions(job: Job): BrineOptions {
   return isBacalhauMode(job) ? { argv0: '', preopens: [] } : job.brine;
 }
 
-/** The guest's preopened directories: "/" (fd 3) unless turned off, then the named ones, normalised. */
+/** The guest's preopened directories: "/" (fd 3) unless turned off, then the named ones (see preopenPath). */
 export function guestPreopens(job: Job): { root: boolean; named: string[] } {
   const brine = guestOptions(job);
-  return { root: brine.rootPreopen !== false, named: brine.preopens.map(normalizePath) };
+  return { root: brine.rootPreopen !== false, named: brine.preopens.map(preopenPath) };
 }
 
 /**

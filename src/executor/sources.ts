@@ -1,11 +1,11 @@
 import { errors } from '../errors/index.js';
 import { MountTable } from '../mounts/mount-table.js';
-import type { FileTree } from '../mounts/tree.js';
+import { normalizePath } from '../mounts/paths.js';
+import { directory, type FileTree } from '../mounts/tree.js';
 import { decodeInline } from '../spec/inline.js';
 import type { Job } from '../spec/types.js';
-
-/** Reads a host file or directory for localDirectory sources (the CLI provides one). */
-export type ReadLocal = (sourcePath: string) => Promise<FileTree>;
+import { isBacalhauMode } from './bacalhau-mode.js';
+import type { ReadLocal } from './types.js';
 
 /** The job's filesystem: its inputs read and mounted at their targets, then its outputs and preopens checked. */
 export async function mountJob(job: Job, readLocal: ReadLocal | undefined): Promise<MountTable> {
@@ -25,7 +25,7 @@ export async function mountJob(job: Job, readLocal: ReadLocal | undefined): Prom
       case 'localDirectory':
         if (readLocal === undefined) {
           throw errors.inputConfig(
-            `input source "${source.sourcePath}" is a host path: localDirectory sources work only in the CLI`,
+            `input source "${source.sourcePath}" is a host path, and nothing reads host paths here: give its contents (runJob's files) or run it in Node`,
             { target: input.target },
           );
         }
@@ -36,6 +36,11 @@ export async function mountJob(job: Job, readLocal: ReadLocal | undefined): Prom
         throw errors.inputConfig(`input source type "${source.sourceType}" cannot be read here`, {
           target: input.target,
         });
+    }
+    if (isBacalhauMode(job) && normalizePath(input.target) === '') {
+      // Bacalhau's mountfs files an input at "/" under ".", where no path reaches it.
+      tree = directory();
+      writable = false;
     }
     table.addInput(input.target, tree, writable);
   }

@@ -4,21 +4,30 @@ import type { StreamStats } from '../logs/store.js';
 import type { LogEvent } from '../logs/types.js';
 import type { Mount } from '../mounts/mount-table.js';
 import type { FileTree } from '../mounts/tree.js';
+import type { HttpRecord } from '../protocol/http.js';
 import type { CompatMode, Job } from '../spec/types.js';
 
 export type FinalState = 'completed' | 'failed' | 'cancelled' | 'timedOut';
 export type ExecutionState = 'queued' | 'loading' | 'linking' | 'running' | FinalState;
 
+/** Reads a localDirectory source (a host file or directory) by its SourcePath. */
+export type ReadLocal = (sourcePath: string) => Promise<FileTree>;
+
 export interface StartRequest {
   executionId: string;
   job: Job;
+  /** Reads this job's localDirectory sources, in place of the executor's readLocal. */
+  readLocal?: ReadLocal;
   /** BACALHAU_JOB_ID; defaults to the execution id. */
   jobId?: string;
   /** Overrides the executor's cap on kept log bytes per stream. */
   logCapBytes?: number;
 }
 
-/** A writable mount as the job left it: an output (at its Name) or a ReadWrite input. */
+/**
+ * A writable mount as the job left it: an output (named by its Name) or a ReadWrite input (by
+ * its normalised Target, "/" for the input at the root, whose tree leaves out the other mounts).
+ */
 export interface OutputMount {
   name: string;
   role: Mount['role'];
@@ -93,6 +102,10 @@ export interface ExecutionResult {
   memory: MemoryReport;
   timings: Timings;
   graph: ImportGraph;
+  /** Each request the guest made through the HTTP host module, in order (the first 1,000). */
+  http: HttpRecord[];
+  /** Requests made past the recorded ones (counted when the run ended normally). */
+  httpOmitted: number;
   /**
    * What Bacalhau would have reported differently for this run, one line each, e.g. "exit code -1:
    * the entrypoint returned without calling proc_exit" (empty in the compatibility mode).
@@ -107,6 +120,7 @@ export type ExecutorEvent = { executionId: string } & (
   | { type: 'graph'; event: GraphEvent }
   | { type: 'logs'; events: LogEvent[] }
   | { type: 'memory'; pages: number }
+  | { type: 'http'; record: HttpRecord }
   | { type: 'result'; result: ExecutionResult }
 );
 

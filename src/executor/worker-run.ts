@@ -1,5 +1,7 @@
 import { errorText } from '../errors/index.js';
 import type { WorkerHandle } from '../host/types.js';
+import type { HttpRecord } from '../protocol/http.js';
+import type { LaneServer } from '../protocol/lane.js';
 import type { GrowBatch, RunEvent, RunOutcome, RunRequest } from '../protocol/messages.js';
 import type { Execution } from './execution.js';
 import type { LogReceiver } from './log-receiver.js';
@@ -21,6 +23,10 @@ export interface WorkerRun {
   onMemory: (pages: number) => void;
   /** Hears of the guest's memory.grow calls. */
   onGrows: (batch: GrowBatch) => void;
+  /** Hears of each request the guest made through the HTTP host module. */
+  onHttp: (record: HttpRecord) => void;
+  /** Answers the worker's lane calls (requests the host makes for it), when it has a lane. */
+  lane: LaneServer | undefined;
 }
 
 /**
@@ -36,21 +42,31 @@ export function superviseRun({
   stagedAgeMs,
   onMemory,
   onGrows,
+  onHttp,
+  lane,
 }: WorkerRun): Promise<RunOutcome | null> {
   const { signal } = execution.abort;
   if (signal.aborted) return Promise.resolve(null);
   const onEvent = (event: RunEvent) => {
     if (execution.finished) return;
-    if (event.type === 'running') {
-      execution.transition('running');
-      return;
+    switch (event.type) {
+      case 'running':
+        execution.transition('running');
+        return;
+      case 'grows':
+        onGrows(event.events);
+        return;
+      case 'http':
+        onHttp(event.record);
+        return;
+      case 'lane-call':
+      case 'lane-next':
+        lane?.handle(event);
+        return;
+      case 'logs':
+        logs.accept(event);
+        onMemory(event.memoryPages);
     }
-    if (event.type === 'grows') {
-      onGrows(event.events);
-      return;
-    }
-    logs.accept(event);
-    onMemory(event.memoryPages);
   };
   return new Promise<RunOutcome | null>((resolve, reject) => {
     const poll = setInterval(() => logs.takeStaged(stagedAgeMs), STAGED_POLL_MS);

@@ -421,6 +421,7 @@ export class DirFd extends RightsFd {
     if (found.parent === null) return found.name === '.' ? wasi.ERRNO_INVAL : wasi.ERRNO_NOTEMPTY;
     if (!(found.node instanceof DirNode)) return wasi.ERRNO_NOTDIR;
     if (found.parent.readonly) return wasi.ERRNO_ROFS;
+    if (found.node.mountPoint) return wasi.ERRNO_BUSY;
     if (found.node.entries.size > 0) return wasi.ERRNO_NOTEMPTY;
     found.parent.unlink(found.name);
     return wasi.ERRNO_SUCCESS;
@@ -434,6 +435,7 @@ export class DirFd extends RightsFd {
     if (found.node instanceof DirNode) return wasi.ERRNO_ISDIR;
     if (found.trailingSlash) return wasi.ERRNO_NOTDIR;
     if (found.parent!.readonly) return wasi.ERRNO_ROFS;
+    if (found.node.mountPoint) return wasi.ERRNO_BUSY;
     found.parent!.unlink(found.name);
     return wasi.ERRNO_SUCCESS;
   }
@@ -466,6 +468,7 @@ export class DirFd extends RightsFd {
     if (refused !== null) return refused;
     if (from.parent === null || to.parent === null) return wasi.ERRNO_BUSY;
     if (from.parent.readonly || to.parent.readonly) return wasi.ERRNO_ROFS;
+    if (from.node.mountPoint || to.node?.mountPoint) return wasi.ERRNO_BUSY;
     const moving = from.node;
     if (moving instanceof DirNode) {
       if (to.node !== null && !(to.node instanceof DirNode)) return wasi.ERRNO_NOTDIR;

@@ -161,7 +161,7 @@ describe('copy-on-write', () => {
     const ctx = new FsContext(() => 0n, 1 << 20);
     const data = enc('abc');
     const tree = { kind: 'directory' as const, entries: { f: { kind: 'file' as const, data } } };
-    const root = buildRoot(ctx, [{ target: 'out', tree, writable: true, role: 'input' }]);
+    const { root } = buildRoot(ctx, [{ target: 'out', tree, writable: true, role: 'input' }]);
     const dir = new PreopenFd(root, '/');
     const { fd_obj } = dir.path_open(0, 'out/f', 0, RW, 0n, wasi.FDFLAGS_APPEND);
     (fd_obj as FileFd).fd_write(enc('def'));

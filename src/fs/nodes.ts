@@ -51,6 +51,11 @@ export abstract class Node extends Inode {
   mtim: bigint;
   ctim: bigint;
   nlink = 0n;
+  /**
+   * A mount, or a directory made to hold one (see buildRoot): like a mount point on Linux it
+   * cannot be removed, renamed or replaced (EBUSY), and it is not content of the directory it is in.
+   */
+  mountPoint = false;
 
   constructor(
     readonly ctx: FsContext,

@@ -31,8 +31,8 @@ function setup() {
   table.addInput('/inputs/data', input, false);
   table.addInput('/rw', inputTree(), true);
   table.addOutput('outputs/result');
-  const root = buildRoot(ctx, table.mounts);
-  return { ctx, root, input, dir: new PreopenFd(root, '/'), before: snapshot(root) };
+  const { root } = buildRoot(ctx, table.mounts);
+  return { ctx, root, input, dir: new PreopenFd(root, '/'), before: snapshot(root, { withMounts: true }) };
 }
 
 function openFd(dir: DirFd, path: string, rights: bigint, oflags = 0, follow = true) {
@@ -140,7 +140,7 @@ describe('read-only inputs', () => {
 
   it('the virtual root and intermediate directories are read-only too', () => {
     const { dir, root } = setup();
-    const before = snapshot(root);
+    const before = snapshot(root, { withMounts: true });
     expect(dir.path_create_directory('newdir')).toBe(ROFS);
     expect(openFd(dir, 'new.txt', R | W, wasi.OFLAGS_CREAT).ret).toBe(ROFS);
     expect(openFd(dir, 'inputs/new.txt', R | W, wasi.OFLAGS_CREAT).ret).toBe(ROFS);
@@ -156,7 +156,7 @@ describe('read-only inputs', () => {
     const rwFile = dir.path_lookup('rw/a.txt', 0).inode_obj as Node;
     expect(dir.path_link('inputs/hard', rwFile)).toBe(ROFS);
     expect(dir.path_link('hard', rwFile)).toBe(ROFS);
-    expect(snapshot(root)).toEqual(before);
+    expect(snapshot(root, { withMounts: true })).toEqual(before);
   });
 
   it('buildRoot links mounts below read-only virtual directories', () => {
@@ -248,5 +248,68 @@ describe('writable mounts', () => {
     expect(out.path_open(0, '../../inputs/data/a.txt', 0, R, 0n, 0).ret).toBe(wasi.ERRNO_NOTCAPABLE);
     expect(out.node).toBeInstanceOf(Object);
     expect(nodeAt(root, 'outputs/result/x')).toBeDefined();
+  });
+});
+
+describe('an input mounted at /', () => {
+  /** A writable root input holding "data" (with "in" below it) and "outputs", plus mounts at data/in, deep/er and outputs. */
+  function rootSetup(writable: boolean) {
+    const ctx = new FsContext(() => 0n, 1 << 20);
+    const table = new MountTable();
+    table.addInput(
+      '/',
+      directory({
+        'top.txt': file('top'),
+        data: directory({ 'own.txt': file('own'), in: file('hidden') }),
+        outputs: directory({ 'old.txt': file('hidden') }),
+      }),
+      writable,
+    );
+    table.addInput('data/in', inputTree(), false);
+    table.addInput('deep/er', file('er'), false);
+    table.addOutput('outputs');
+    const { root, nodes } = buildRoot(ctx, table.mounts);
+    return { root, nodes, dir: new PreopenFd(root, '/') };
+  }
+
+  it('is the root, with each mount in place of what it held there', () => {
+    const { root, nodes } = rootSetup(false);
+    expect(nodes[0]).toBe(root);
+    expect(root.readonly).toBe(true);
+    expect(snapshot(root, { withMounts: true })).toEqual(
+      directory({
+        'top.txt': file('top'),
+        data: directory({ 'own.txt': file('own'), in: inputTree() }),
+        deep: directory({ er: file('er') }),
+        outputs: directory(),
+      }),
+    );
+    expect(nodes.slice(1)).toEqual([nodeAt(root, 'data/in'), nodeAt(root, 'deep/er'), nodeAt(root, 'outputs')]);
+    expect((nodeAt(root, 'deep') as DirNode).readonly).toBe(true);
+  });
+
+  it('writable: takes changes around the mounts, which cannot be removed or replaced (EBUSY), and comes back without them', () => {
+    const { root, nodes, dir } = rootSetup(true);
+    const fd = openFd(dir, 'new.txt', R | W, wasi.OFLAGS_CREAT).fd_obj as FileFd;
+    expect(fd.fd_write(enc('new')).ret).toBe(0);
+    expect(dir.path_create_directory('data/made')).toBe(0);
+    expect(dir.path_create_directory('deep/not-here')).toBe(ROFS); // a directory made to hold a mount
+    expect(dir.path_unlink_file('deep/er')).toBe(ROFS);
+    expect(dir.path_unlink_file('data/in/a.txt')).toBe(ROFS); // inside a read-only mount
+    expect(dir.path_remove_directory('outputs')).toBe(wasi.ERRNO_BUSY);
+    expect(dir.path_remove_directory('deep')).toBe(wasi.ERRNO_BUSY);
+    expect(dir.path_remove_directory('data/in')).toBe(wasi.ERRNO_BUSY);
+    expect(dir.rename('outputs', dir, 'elsewhere')).toBe(wasi.ERRNO_BUSY);
+    expect(dir.rename('top.txt', dir, 'outputs')).toBe(wasi.ERRNO_BUSY);
+    expect(dir.path_unlink_file('top.txt')).toBe(0);
+    // A directory holding a mount moves with it; the mount's own node is what comes back.
+    expect(dir.rename('data', dir, 'moved')).toBe(0);
+    expect(nodeAt(root, 'moved/in')).toBe(nodes[1]);
+    const out = openFd(dir, 'outputs/result.txt', R | W, wasi.OFLAGS_CREAT).fd_obj as FileFd;
+    expect(out.fd_write(enc('result')).ret).toBe(0);
+    expect(snapshot(root)).toEqual(
+      directory({ 'new.txt': file('new'), moved: directory({ 'own.txt': file('own'), made: directory() }) }),
+    );
+    expect(snapshot(nodes[3]!)).toEqual(directory({ 'result.txt': file('result') }));
   });
 });

@@ -4,6 +4,8 @@ import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { runEventOf, type WorkerApi } from '../protocol/messages.js';
 import { crashReporter, type WorkerFactory } from './types.js';
 
+export { hostReader, readHostTree, writeHostTree } from '../cli/host-files.js';
+
 // Built code runs dist/workers/execution.node.js; sources (tests) load the .ts through tsx.
 const fromSource = import.meta.url.endsWith('.ts');
 const workerUrl = new URL(`../../workers/execution.node.${fromSource ? 'ts' : 'js'}`, import.meta.url);

@@ -10,9 +10,10 @@ export interface ImportGraph {
 export type NodeStatus = 'resolving' | 'compiling' | 'ready' | 'missing' | 'failed';
 
 export interface GraphNode {
-  /** The module's runtime name: its path as given, its import name, or "wasi_snapshot_preview1". */
+  /** The module's runtime name: its path as given, its import name, or a built-in module's name. */
   id: string;
-  kind: 'entry' | 'import' | 'wasi';
+  /** 'wasi' and 'http': the built-in wasi_snapshot_preview1 and wasi:http/requests. */
+  kind: 'entry' | 'import' | 'wasi' | 'http';
   /** The file it resolved to in the mounted filesystem. */
   path?: string;
   size?: number;

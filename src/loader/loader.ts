@@ -2,6 +2,7 @@ import { asBrineError, BrineError, errors, errorText } from '../errors/index.js'
 import type { MountTable } from '../mounts/mount-table.js';
 import { normalizePath } from '../mounts/paths.js';
 import type { FileTree } from '../mounts/tree.js';
+import { HTTP_FUNCTION, HTTP_MODULE, HTTP_SIGNATURE } from '../protocol/http.js';
 import type { PlannedModule } from '../protocol/messages.js';
 import { formatPages } from '../spec/memory.js';
 import type { CompileCache, CompiledModule, InspectedModule } from './compile-cache.js';
@@ -18,6 +19,8 @@ export interface LoadRequest {
   entrypoint: string;
   /** Per-memory limit in pages (65536 when the job sets none). */
   limitPages: number;
+  /** Whether the HTTP host module (wasi:http/requests) is built in: the job's network is not None. */
+  http: boolean;
   cache: CompileCache;
   onGraph?: (event: GraphEvent) => void;
   /** Checked between modules: loading stops once the execution is cancelled. */
@@ -147,29 +150,32 @@ class Loader {
   }
 
   /** Finds the provider of `moduleName` for `importer` and checks each import against it. */
-  private async provide(importer: string, moduleName: string, imports: ImportDesc[]): Promise<number | 'wasi'> {
+  private async provide(
+    importer: string,
+    moduleName: string,
+    imports: ImportDesc[],
+  ): Promise<PlannedModule['providers'][string]> {
     const edge: GraphEdge = {
       from: importer,
       to: moduleName,
       imports: imports.map(({ name, kind, type }) => (type === undefined ? { name, kind } : { name, kind, type })),
     };
     if (moduleName === WASI_MODULE) {
-      this.setNode({ id: WASI_MODULE, kind: 'wasi', imports: [], exports: [], memories: [], status: 'ready' });
-      this.addEdge(edge);
-      for (const wanted of imports) {
-        const defined = wanted.kind === 'function' ? preview1Signature(wanted.name) : undefined;
-        if (defined === undefined) {
-          throw errors.wasi(`${WASI_MODULE} has no ${wanted.kind} "${wanted.name}" (imported by "${importer}")`);
-        }
-        if (wanted.type !== defined) {
-          throw errors.moduleLoad(
-            importer,
-            `import "${WASI_MODULE}"."${wanted.name}" (function): the import expects ${wanted.type} but WASI preview1 defines ${defined}`,
-            { import: wanted },
-          );
-        }
-      }
+      this.provideBuiltIn(importer, 'wasi', edge, imports, preview1Signature, (wanted) =>
+        errors.wasi(`${WASI_MODULE} has no ${wanted.kind} "${wanted.name}" (imported by "${importer}")`),
+      );
       return 'wasi';
+    }
+    if (moduleName === HTTP_MODULE && this.request.http) {
+      const signatureOf = (name: string) => (name === HTTP_FUNCTION ? HTTP_SIGNATURE : undefined);
+      this.provideBuiltIn(importer, 'http', edge, imports, signatureOf, (wanted) =>
+        errors.moduleLoad(
+          importer,
+          `import "${HTTP_MODULE}"."${wanted.name}" (${wanted.kind}): module "${HTTP_MODULE}" does not export "${wanted.name}"`,
+          { import: wanted },
+        ),
+      );
+      return 'http';
     }
     if (this.inChain.has(moduleName)) {
       const cycle = [...this.chain.slice(this.chain.indexOf(moduleName)), moduleName];
@@ -189,12 +195,44 @@ class Loader {
       );
     }
     if (!this.registry.has(moduleName) && this.lookup(moduleName) === undefined) {
-      throw this.missing(moduleName, edge, errors.unknownModule(moduleName, { importer }));
+      const unknown = errors.unknownModule(moduleName, { importer });
+      throw this.missing(
+        moduleName,
+        edge,
+        moduleName === HTTP_MODULE
+          ? new BrineError(unknown.code, unknown.message, unknown.details, NO_HTTP_HINT)
+          : unknown,
+      );
     }
     const provider = await this.instantiate(moduleName, 'import');
     this.addEdge(edge);
     this.checkImports(importer, moduleName, imports, provider);
     return provider;
+  }
+
+  /** A module Brine provides: shown in the graph, and each import checked against its definition. */
+  private provideBuiltIn(
+    importer: string,
+    kind: 'wasi' | 'http',
+    edge: GraphEdge,
+    imports: ImportDesc[],
+    signatureOf: (name: string) => string | undefined,
+    undefinedImport: (wanted: ImportDesc) => BrineError,
+  ): void {
+    const exports = kind === 'http' ? [{ name: HTTP_FUNCTION, kind: 'function' as const, type: HTTP_SIGNATURE }] : [];
+    this.setNode({ id: edge.to, kind, imports: [], exports, memories: [], status: 'ready' });
+    this.addEdge(edge);
+    for (const wanted of imports) {
+      const defined = wanted.kind === 'function' ? signatureOf(wanted.name) : undefined;
+      if (defined === undefined) throw undefinedImport(wanted);
+      if (wanted.type !== defined) {
+        throw errors.moduleLoad(
+          importer,
+          `import "${edge.to}"."${wanted.name}" (function): the import expects ${wanted.type} but ${kind === 'wasi' ? 'WASI preview1' : "Bacalhau's HTTP module"} defines ${defined}`,
+          { import: wanted },
+        );
+      }
+    }
   }
 
   private checkImports(importer: string, moduleName: string, imports: ImportDesc[], provider: number): void {
@@ -292,6 +330,8 @@ class Loader {
     this.request.onGraph?.(event.type === 'node' ? { type: 'node', node: { ...event.node } } : event);
   }
 }
+
+const NO_HTTP_HINT = `"${HTTP_MODULE}" is Bacalhau's HTTP host module, there only when the job's Network is not None. Set Network.Type to HTTP with Domains naming the hosts the program calls (or to Host for any host).`;
 
 function groupByModule(imports: readonly ImportDesc[]): Map<string, ImportDesc[]> {
   const groups = new Map<string, ImportDesc[]>();

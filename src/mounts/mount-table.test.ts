@@ -42,13 +42,75 @@ describe('MountTable', () => {
     expect(codeOf(() => table.addInput('inputs/data', tree(), false))).toBe('InputConfigError');
   });
 
-  it('refuses an input target that is the root', () => {
+  it('an input at the root holds the other mounts; a second one, a file there or an output at / is refused', () => {
+    for (const spelling of ['/', '', '/./', '.']) {
+      const table = new MountTable();
+      table.addInput(spelling, tree(), true);
+      table.addInput('/inputs/data', tree(), false);
+      table.addOutput('outputs');
+      expect(table.mounts.map((m) => [m.target, m.role, m.writable])).toEqual([
+        ['', 'input', true],
+        ['inputs/data', 'input', false],
+        ['outputs', 'output', true],
+      ]);
+      // Bacalhau: "a filesystem with prefix "." is already mounted".
+      expect(codeOf(() => table.addInput('/', tree(), false))).toBe('InputConfigError');
+      expect(codeOf(() => table.addOutput('/'))).toBe('OutputConfigError');
+      // Beside the root input the other rules hold: no mount inside another.
+      expect(codeOf(() => table.addInput('inputs', tree(), false))).toBe('InputConfigError');
+      expect(codeOf(() => table.addOutput('inputs/data/out'))).toBe('FilesystemError');
+      expect(table.mounts).toHaveLength(3);
+    }
+    // Added after the others, too.
+    const later = new MountTable();
+    later.addOutput('outputs');
+    later.addInput('/', tree(), false);
+    expect(later.mounts.map((m) => m.target)).toEqual(['outputs', '']);
+    const error = (() => {
+      try {
+        new MountTable().addInput('/', file('x'), false);
+      } catch (e) {
+        return e as BrineError;
+      }
+      throw new Error('no error');
+    })();
+    expect(error.code).toBe('InputConfigError');
+    expect(error.message).toBe(
+      'input configuration error: failed to mount input "/": an input mounted at "/" must be a directory',
+    );
+  });
+
+  it('looks up the root input with the other mounts in place of what it holds at their targets', () => {
+    const rootTree = directory({
+      'top.txt': file('top'),
+      data: directory({ 'own.txt': file('own'), in: file('hidden by the mount') }),
+      outputs: file('hidden by the output'),
+      deep: file('a file on the way is hidden too'),
+    });
     const table = new MountTable();
-    expect(codeOf(() => table.addInput('/', tree(), false))).toBe('InputConfigError');
-    expect(codeOf(() => table.addInput('', tree(), false))).toBe('InputConfigError');
-    expect(codeOf(() => table.addInput('/./', tree(), false))).toBe('InputConfigError');
-    expect(codeOf(() => table.addOutput('/'))).toBe('OutputConfigError');
-    expect(table.mounts).toHaveLength(0);
+    table.addInput('/', rootTree, false);
+    table.addInput('data/in', directory({ 'm.txt': file('m') }), false);
+    table.addInput('deep/er', file('er'), false);
+    table.addOutput('outputs');
+    expect(table.lookup('/')).toEqual(
+      directory({
+        'top.txt': file('top'),
+        data: directory({ 'own.txt': file('own'), in: directory({ 'm.txt': file('m') }) }),
+        outputs: directory(),
+        deep: directory({ er: file('er') }),
+      }),
+    );
+    expect(table.lookup('top.txt')).toEqual(file('top'));
+    expect(table.lookup('data/own.txt')).toEqual(file('own'));
+    expect(table.lookup('data/in/m.txt')).toEqual(file('m'));
+    expect(table.lookup('deep/er')).toEqual(file('er'));
+    expect(table.lookup('nope')).toBeUndefined();
+    expect(table.lookup('data/nope')).toBeUndefined();
+    expect(table.lookup('top.txt/x')).toBeUndefined();
+    // Alone, the root input is the root.
+    const alone = new MountTable();
+    alone.addInput('/', rootTree, false);
+    expect(alone.lookup('')).toBe(rootTree);
   });
 
   it('refuses the same input target twice, and nested targets in either order', () => {

@@ -10,7 +10,10 @@ import type { GrowHooks } from '../loader/grow-hooks.js';
 import type { StreamName } from '../logs/types.js';
 import type { Mount } from '../mounts/mount-table.js';
 import type { FileTree } from '../mounts/tree.js';
+import type { HttpAccess } from '../spec/network.js';
 import type { CompatMode } from '../spec/types.js';
+import type { HttpRecord } from './http.js';
+import type { LaneEvent } from './lane.js';
 import type { LogBatch } from './log-staging.js';
 
 /** What a worker offers; the host calls it through Comlink (`Remote<WorkerApi>`). */
@@ -35,8 +38,8 @@ export interface PlannedModule {
   /** The name the module is registered under (its path as given, or its import name). */
   name: string;
   module: WebAssembly.Module;
-  /** Import module name to the index of the planned module that provides it, or the built-in WASI. */
-  providers: Record<string, number | 'wasi'>;
+  /** Import module name to the index of the planned module that provides it, or a built-in module (WASI, HTTP). */
+  providers: Record<string, number | 'wasi' | 'http'>;
   /** Set when the module's memory.grow calls the host: what the worker provides it (see loader/grow-hooks.ts). */
   grows?: GrowHooks;
 }
@@ -80,7 +83,7 @@ export interface RunRequest {
   mounts: WireMount[];
   /** Whether "/" is preopened at fd 3 (Bacalhau's only preopen). */
   rootPreopen: boolean;
-  /** Named preopens, after "/": normalised directory paths. */
+  /** Named preopens, after "/": directory paths as preopenPath gives them ("data", "/", "."). */
   preopens: string[];
   seed?: number;
   /** Run with Bacalhau's observable behaviour (touchfs outputs, its random and clocks). */
@@ -91,6 +94,8 @@ export interface RunRequest {
   logs: LogOptions;
   /** Where the worker stages log bytes, readable by the host (see log-staging.ts); absent where memory cannot be shared. */
   logStaging?: SharedArrayBuffer;
+  /** The HTTP host module's rule; absent when the job's network is None (no module). */
+  http?: HttpOptions;
 }
 
 /**
@@ -102,12 +107,26 @@ export interface RunRequest {
 export type GrowBatch = Float64Array<ArrayBuffer>;
 export const GROW_FIELDS = 7;
 
+export interface HttpOptions {
+  access: HttpAccess;
+  /** Per request (Bacalhau: 30 s). */
+  timeoutMs: number;
+  /** Where the host answers requests it makes for the worker (lane.ts); absent: the worker makes them (browsers). */
+  lane?: SharedArrayBuffer;
+}
+
+/** Requests recorded one by one per run; later ones are only counted (RunOutcome.httpOmitted). */
+export const MAX_HTTP_RECORDS = 1000;
+
 export type RunEvent =
   | ({ type: 'logs'; memoryPages: number } & LogBatch)
   /** memory.grow calls, batched as the logs are (see runtime/grow-recorder.ts). */
   | { type: 'grows'; events: GrowBatch }
   /** The guest's entrypoint is about to be called (the host marks 'linking' when it sends the request). */
-  | { type: 'running' };
+  | { type: 'running' }
+  /** A request the guest made through the HTTP host module, once it has ended. */
+  | { type: 'http'; record: HttpRecord }
+  | LaneEvent;
 
 /** How the entrypoint call ended. */
 export type RunEnd =
@@ -125,6 +144,8 @@ export interface RunOutcome {
   droppedLogBytes: Record<StreamName, number>;
   linkMs: number;
   runMs: number;
+  /** Requests past MAX_HTTP_RECORDS, counted but not recorded. */
+  httpOmitted: number;
   /** Hashes of the big files the worker keeps for later runs. */
   heldFiles: string[];
   /** What the guest did that Bacalhau would have answered differently (not in the compatibility mode). */

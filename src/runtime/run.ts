@@ -6,13 +6,24 @@ import { type DirNode, FsContext } from '../fs/nodes.js';
 import { OutputPolicy } from '../fs/touchfs.js';
 import type { LogEvent } from '../logs/types.js';
 import type { Mount } from '../mounts/mount-table.js';
+import { normalizePath } from '../mounts/paths.js';
+import type { HttpRecord } from '../protocol/http.js';
+import { LaneClient } from '../protocol/lane.js';
 import { LogStaging } from '../protocol/log-staging.js';
-import type { RunEnd, RunEvent, RunOutcome, RunRequest } from '../protocol/messages.js';
+import {
+  type HttpOptions,
+  MAX_HTTP_RECORDS,
+  type RunEnd,
+  type RunEvent,
+  type RunOutcome,
+  type RunRequest,
+} from '../protocol/messages.js';
 import { WASM_PAGE_SIZE } from '../spec/memory.js';
 import { BrineWasi } from '../wasi/brine-wasi.js';
 import { bacalhauEntropy, type Entropy, realEntropy, seededEntropy } from '../wasi/clock.js';
 import { OutputFd, StdinFd } from '../wasi/stdio.js';
 import { GrowRecorder } from './grow-recorder.js';
+import { HttpModule, type HttpTransport, laneTransport, xhrTransport } from './http.js';
 import { LogBatcher } from './log-batcher.js';
 
 /** A request with every file present (held files filled in from the worker's cache). */
@@ -33,7 +44,7 @@ export function runExecution(
   // On Bacalhau every module instance starts its own fixed random stream.
   const entropyFor = compat ? bacalhauEntropy : () => noteRandom(shared, notes);
   const outputs = new OutputPolicy(compat ? 'enforce' : 'observe');
-  const root = buildRoot(
+  const { root, nodes } = buildRoot(
     new FsContext(() => shared.realtime(), request.fsQuotaBytes, request.fsMaxNodes, outputs),
     request.mounts,
   );
@@ -52,8 +63,20 @@ export function runExecution(
     new OutputFd('stdout', (stream, data) => logs.write(stream, data)),
     new OutputFd('stderr', (stream, data) => logs.write(stream, data)),
     ...(request.rootPreopen ? [new PreopenFd(root, '/')] : []),
-    ...request.preopens.map((path) => new PreopenFd(nodeAt(root, path) as DirNode, path)),
+    // "/" and "." (the working directory) are the root.
+    ...request.preopens.map((path) => new PreopenFd(nodeAt(root, normalizePath(path)) as DirNode, path)),
   ];
+
+  let httpRequests = 0;
+  const http: HttpHost | undefined = request.http && {
+    options: request.http,
+    transport: request.http.lane
+      ? laneTransport(new LaneClient(request.http.lane, (event, transfer) => post(event, transfer)))
+      : xhrTransport(request.http.access),
+    onRecord: (record) => {
+      if (++httpRequests <= MAX_HTTP_RECORDS) post({ type: 'http', record }, []);
+    },
+  };
 
   let end: RunEnd;
   const linkStart = performance.now();
@@ -64,7 +87,7 @@ export function runExecution(
     () => performance.now() - linkStart,
   );
   try {
-    const entry = link(request, fds, entropyFor, memories, grows, () => {
+    const entry = link(request, fds, entropyFor, memories, http, grows, () => {
       logs.flushIfStale();
       grows.flushIfStale();
     });
@@ -82,13 +105,14 @@ export function runExecution(
 
   return {
     end,
-    outputs: request.mounts
-      .filter((m) => m.writable)
-      .map((m) => ({ target: m.target, role: m.role, tree: snapshot(nodeAt(root, m.target)!) })),
+    outputs: request.mounts.flatMap((m, i) =>
+      m.writable ? [{ target: m.target, role: m.role, tree: snapshot(nodes[i]!) }] : [],
+    ),
     memoryPages: memoryPages(),
     droppedLogBytes: { ...logs.dropped },
     linkMs: runStart - linkStart,
     runMs,
+    httpOmitted: Math.max(0, httpRequests - MAX_HTTP_RECORDS),
     bacalhauNotes: [...outputs.notes, ...notes],
   };
 }
@@ -104,12 +128,20 @@ function noteRandom(entropy: Entropy, notes: Set<string>): Entropy {
   };
 }
 
+/** What the HTTP host module of each importing module shares: the rule, the transport, the records. */
+interface HttpHost {
+  options: HttpOptions;
+  transport: HttpTransport;
+  onRecord: (record: HttpRecord) => void;
+}
+
 /** Instantiates the planned modules in order; returns the entry instance. */
 function link(
   request: ResolvedRunRequest,
   fds: Fd[],
   entropyFor: () => Entropy,
   memories: WebAssembly.Memory[],
+  http: HttpHost | undefined,
   grows: GrowRecorder,
   onHostCall: () => void,
 ): WebAssembly.Instance {
@@ -117,10 +149,16 @@ function link(
   for (const [index, planned] of request.modules.entries()) {
     const imports: WebAssembly.Imports = {};
     let wasi: BrineWasi | null = null;
+    let httpModule: HttpModule | null = null;
     for (const [name, provider] of Object.entries(planned.providers)) {
       if (provider === 'wasi') {
         wasi = new BrineWasi([...request.args], [...request.env], fds, entropyFor(), onHostCall);
         imports[name] = wasi.wasiImport as WebAssembly.ModuleImports;
+      } else if (provider === 'http') {
+        // The loader plans the module only when the request carries its rule.
+        const { options, transport, onRecord } = http!;
+        httpModule = new HttpModule(options.access, options.timeoutMs, transport, onRecord);
+        imports[name] = httpModule.imports;
       } else {
         imports[name] = instances[provider]!.exports as WebAssembly.ModuleImports;
       }
@@ -138,10 +176,11 @@ function link(
     instances.push(instance);
     const own = Object.values(instance.exports).filter((v): v is WebAssembly.Memory => v instanceof WebAssembly.Memory);
     for (const memory of own) if (!memories.includes(memory)) memories.push(memory);
+    // Host calls read and write the calling module's memory: its own, or the one it imports.
+    const memory = instance.exports['memory'] ?? own[0] ?? importedMemory(imports);
+    if (httpModule !== null && memory instanceof WebAssembly.Memory) httpModule.memory = memory;
     if (wasi !== null) {
-      // WASI calls read and write the calling module's memory: its own, or the one it imports.
-      // A module without one can still make the calls that need none (proc_exit, sched_yield).
-      const memory = instance.exports['memory'] ?? own[0] ?? importedMemory(imports);
+      // A module without memory can still make the WASI calls that need none (proc_exit, sched_yield).
       const name = planned.name;
       wasi.inst = {
         exports: {

@@ -163,6 +163,28 @@ describe('admit', () => {
       ),
     ],
     [
+      'a second input at /',
+      withInputs(inline('/main.wasm'), inline('/'), inline('.')),
+      inputError('duplicate input target "."', 'Tasks[0].InputSources[2].Target'),
+    ],
+    [
+      'an input mounted inside another beside an input at /',
+      withInputs(inline('/'), inline('/app'), inline('/app/main.wasm')),
+      inputError(
+        'failed to mount input "/app/main.wasm": "app" and "app/main.wasm" overlap: a mount cannot sit inside another',
+        'Tasks[0].InputSources[2].Target',
+      ),
+    ],
+    [
+      'an output at /',
+      spec({
+        InputSources: [inline('/'), inline('/main.wasm')],
+        ResultPaths: [{ Name: '/', Path: '/o' }],
+        Publisher: { Type: 'local' },
+      }),
+      outputError('output name "/" must name a path below "/"', 'Tasks[0].ResultPaths[0].Name'),
+    ],
+    [
       'an output without a name',
       spec({ ResultPaths: [{ Path: '/o' }], Publisher: { Type: 'local' } }),
       outputError('output volume has no name', 'Tasks[0].ResultPaths[0].Name'),
@@ -204,14 +226,14 @@ describe('admit', () => {
       ),
     ],
     [
-      'a network this sandbox does not have',
-      spec({ Network: { Type: 'Host' } }),
-      specError('network type "Host" is not available: the sandbox is offline (use None)', 'Tasks[0].Network.Type'),
+      'Domains on a network other than HTTP',
+      spec({ Network: { Type: 'Host', Domains: ['example.com'] } }),
+      specError('invalid network: domains can only be set for HTTP network mode', 'Tasks[0].Network.Domains'),
     ],
     [
       'an empty preopen',
-      withParams({ Brine: { Preopens: ['ok', '/'] } }),
-      specError('preopen "" must name a directory below /', 'Tasks[0].Engine.Params.Brine.Preopens[1]'),
+      withParams({ Brine: { Preopens: ['ok', ''] } }),
+      specError('preopen "" is empty: it must name a directory', 'Tasks[0].Engine.Params.Brine.Preopens[1]'),
     ],
     [
       'a seed out of range',
@@ -236,6 +258,20 @@ describe('admit', () => {
     expect(errorsOf(admitSpec(withParams({ Brine: { Seed: 4294967295 } })))).toEqual([]);
   });
 
+  it('admits an input at / beside other inputs and outputs, and the preopens "/" and "."', () => {
+    const job = spec({
+      InputSources: [inline('/'), inline('/main.wasm'), inline('/inputs/data')],
+      ResultPaths: [{ Name: 'outputs', Path: '/outputs' }],
+      Publisher: { Type: 'local' },
+      Engine: {
+        Type: 'wasm',
+        Params: { EntryModule: 'main.wasm', Entrypoint: '_start', Brine: { Preopens: ['.', '/', './', 'inputs'] } },
+      },
+    });
+    expect(admitSpec(job).findings).toEqual([]);
+    expect(readJob(job).job.brine.preopens).toEqual(['.', '/', '.', 'inputs']);
+  });
+
   it('gives each cause its own hint', () => {
     const hintOf = (value: Spec) => admitSpec(value).findings.find((f) => f.severity === 'error')?.hint;
     const hints = [
@@ -256,6 +292,16 @@ describe('admit', () => {
     expect(admission.findings.map((f) => [f.severity, f.rule])).toEqual([
       ['warning', 'brine:entrypoint-default'],
       ['warning', 'brine:publisher'],
+    ]);
+  });
+
+  it('admits every network type; HTTP without Domains is a warning (every request will be refused)', () => {
+    for (const Type of ['Default', 'none', 'Host', 'Full', 'Bridge']) {
+      expect(admitSpec(spec({ Network: { Type } })).findings).toEqual([]);
+    }
+    expect(admitSpec(spec({ Network: { Type: 'HTTP', Domains: ['example.com'] } })).findings).toEqual([]);
+    expect(admitSpec(spec({ Network: { Type: 'http' } })).findings.map((f) => [f.severity, f.rule])).toEqual([
+      ['warning', 'brine:network-no-domains'],
     ]);
   });
 

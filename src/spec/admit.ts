@@ -5,7 +5,7 @@
  */
 import { type BrineError, errors, isBrineError } from '../errors/index.js';
 import { MountTable } from '../mounts/mount-table.js';
-import { normalizePath } from '../mounts/paths.js';
+import { normalizePath, preopenPath } from '../mounts/paths.js';
 import type { Finding } from './findings.js';
 import { isDataUrl } from './inline.js';
 import { jobMemoryLimitPages } from './memory.js';
@@ -24,8 +24,8 @@ export interface Admission {
 /** Whether the admission let the job start. */
 export const admitted = (admission: Admission): boolean => admission.findings.every((f) => f.severity !== 'error');
 
-/** The rule ids of the checks that depend on this sandbox being offline (shouldBid declines on them). */
-export const OFFLINE_RULES = ['brine:offline-network', 'brine:offline-source'];
+/** The rule ids of the checks that depend on this sandbox having no storage network (shouldBid declines on them). */
+export const OFFLINE_RULES = ['brine:offline-source'];
 
 /** Checks the job against Brine's rules (Bacalhau's submission and executor rules, and this sandbox's limits). */
 export function admit(job: Job): Admission {
@@ -102,12 +102,18 @@ export function admit(job: Job): Admission {
       'brine:network-type',
       `Network.Type is one of ${NETWORK_TYPES.join(', ')} (any case); leave it out for Default.`,
     );
-  } else if (!['none', 'default'].includes(network.toLowerCase())) {
+  } else if (job.network.domains.length > 0 && network.toLowerCase() !== 'http') {
     error(
-      errors.spec(`network type "${job.network.type}" is not available: the sandbox is offline (use None)`),
-      'Tasks[0].Network.Type',
-      'brine:offline-network',
-      'Brine runs jobs without a network: set Network.Type to None (or leave it out).',
+      errors.spec('invalid network: domains can only be set for HTTP network mode'),
+      'Tasks[0].Network.Domains',
+      'brine:network-domains',
+      'Domains limit the hosts of an HTTP network: set Network.Type to HTTP, or remove Domains.',
+    );
+  } else if (job.network.domains.length === 0 && network.toLowerCase() === 'http') {
+    warn(
+      'Tasks[0].Network.Domains',
+      'Network is HTTP with no Domains: every request the program makes will be refused',
+      'brine:network-no-domains',
     );
   }
   checkBrine(job, error);
@@ -204,7 +210,7 @@ function sourceProblem(source: SourceSpec): { message: string; rule: string; hin
 const INLINE_HINT =
   'An inline source takes Params.URL, a data: URL (base64 for binary; application/gzip for a .tar.gz directory).';
 const SOURCE_HINT =
-  'Brine reads inline (data: URL) and localDirectory/local (CLI) sources, and files given through the API.';
+  'Brine reads inline (data: URL) and localDirectory/local sources (host files in Node, files given in a browser), and in-memory files.';
 
 function checkOutputs(job: Job, error: Report): void {
   const names = new Set<string>();
@@ -229,7 +235,7 @@ function checkOutputs(job: Job, error: Report): void {
 const OUTPUT_HINT =
   'Each ResultPath needs a unique Name and a unique absolute Path; the WASM executor mounts it at /<Name>.';
 
-/** Mounts the targets as the executor will (Bacalhau's mountfs rules: no mount at, above or below another). */
+/** Mounts the targets as the executor will (Bacalhau's mountfs rules: no mount at, above or below another, except an input at /). */
 function checkMounts(job: Job, error: Report): void {
   const table = new MountTable();
   const empty = { kind: 'directory', entries: {} } as const;
@@ -255,16 +261,17 @@ function checkMounts(job: Job, error: Report): void {
 }
 
 const MOUNT_HINT =
-  'Mounts cannot sit inside one another: mount a directory holding the files instead (e.g. /app with hello.wasm in it, then EntryModule /app/hello.wasm), or give each input its own top-level Target.';
+  'Mounts cannot sit inside one another (only an input at / holds the others): mount a directory holding the files instead (e.g. /app with hello.wasm in it, then EntryModule /app/hello.wasm), or give each input its own top-level Target.';
 
 function checkBrine(job: Job, error: Report): void {
   const field = 'Tasks[0].Engine.Params.Brine';
   job.brine.preopens.forEach((preopen, i) => {
-    if (normalizePath(preopen) === '') {
+    if (preopenPath(preopen) === '') {
       error(
-        errors.spec(`preopen "${preopen}" must name a directory below /`),
+        errors.spec(`preopen "${preopen}" is empty: it must name a directory`),
         `${field}.Preopens[${i}]`,
         'brine:preopen',
+        'Each Brine.Preopens entry is a directory of the mounted filesystem: "/", "." (the working directory, which is "/") or a path such as "inputs".',
       );
     }
   });

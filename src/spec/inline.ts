@@ -5,7 +5,8 @@ import { type FileTree, file } from '../mounts/tree.js';
 import { base64ToBytes, bytesToBase64 } from './base64.js';
 import { readTar, writeTar } from './tar.js';
 
-const GZIP_TYPES = new Set(['application/gzip', 'application/x-gzip', 'application/x-tar+gzip']);
+/** The media types Brine unpacks as a directory (any case; Bacalhau only exactly application/gzip). */
+export const GZIP_TYPES = new Set(['application/gzip', 'application/x-gzip', 'application/x-tar+gzip']);
 const DATA_URL = /^data:([^,]*),/i;
 
 export function isDataUrl(url: string): boolean {

@@ -8,7 +8,7 @@
  */
 import { parseDocument } from 'yaml';
 import { errors } from '../errors/index.js';
-import { normalizePath } from '../mounts/paths.js';
+import { preopenPath } from '../mounts/paths.js';
 import { base64ToBytes } from './base64.js';
 import type { Finding } from './findings.js';
 import {
@@ -23,7 +23,12 @@ import {
 
 type Obj = Record<string, unknown>;
 
-const typeError = (path: string, expected: string) => errors.spec(`${path}: expected ${expected}`, path);
+const typeError = (path: string, expected: string) =>
+  errors.spec(
+    `${path}: expected ${expected}`,
+    path,
+    `Write ${path} as ${expected}; docs/job-format.md lists every field with its type.`,
+  );
 
 function asString(value: unknown, path: string): string | undefined {
   if (value === undefined || value === null) return undefined;
@@ -256,13 +261,23 @@ function parseBrine(brine: Fields | undefined): BrineOptions {
   const text = brine?.string('Stdin');
   const base64 = brine?.string('StdinBase64');
   const field = 'Tasks[0].Engine.Params.Brine';
-  if (text !== undefined && base64 !== undefined) throw errors.spec('set Stdin or StdinBase64, not both', field);
+  if (text !== undefined && base64 !== undefined) {
+    throw errors.spec(
+      'set Stdin or StdinBase64, not both',
+      field,
+      'Give standard input as text (Brine.Stdin) or as base64 bytes (Brine.StdinBase64), not both.',
+    );
+  }
   let stdin: Uint8Array | undefined = text === undefined ? undefined : new TextEncoder().encode(text);
   if (base64 !== undefined) {
     try {
       stdin = base64ToBytes(base64);
     } catch {
-      throw errors.spec('StdinBase64 is not valid base64', `${field}.StdinBase64`);
+      throw errors.spec(
+        'StdinBase64 is not valid base64',
+        `${field}.StdinBase64`,
+        'Brine.StdinBase64 takes standard base64: A-Z, a-z, 0-9, + and /, with = padding.',
+      );
     }
   }
   const seed = brine?.int('Seed');
@@ -271,19 +286,25 @@ function parseBrine(brine: Fields | undefined): BrineOptions {
   const systemEnv = brine?.bool('SystemEnv');
   const compat = brine?.string('Compat');
   if (compat !== undefined && !COMPAT_MODES.includes(compat as CompatMode)) {
-    throw errors.spec(`Compat must be one of ${COMPAT_MODES.join(', ')}, got "${compat}"`, `${field}.Compat`);
+    throw errors.spec(
+      `Compat must be one of ${COMPAT_MODES.join(', ')}, got "${compat}"`,
+      `${field}.Compat`,
+      `Set Brine.Compat to ${COMPAT_MODES.join(' or ')} for Bacalhau's observable behaviour, or leave it out for Brine's.`,
+    );
   }
   return {
     ...(stdin ? { stdin } : {}),
     argv0: brine?.string('Argv0') ?? '',
     ...(Object.keys(env).length > 0 ? { env } : {}),
-    preopens: (brine?.strings('Preopens') ?? []).map(normalizePath),
+    preopens: (brine?.strings('Preopens') ?? []).map(preopenPath),
     ...(seed === undefined ? {} : { seed }),
     ...(rootPreopen === undefined ? {} : { rootPreopen }),
     ...(systemEnv === undefined ? {} : { systemEnv }),
     ...(compat === undefined ? {} : { compat: compat as CompatMode }),
   };
 }
+
+const ENGINE_HINT = 'Brine runs WASM jobs: give the task an Engine with Type wasm and Params.EntryModule.';
 
 /** A job read from a document, with what the reading found (unknown keys). */
 export interface ParsedJob {
@@ -295,19 +316,37 @@ export interface ParsedJob {
 export function readJob(value: unknown): ParsedJob {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const got = value === null ? 'null' : Array.isArray(value) ? 'a list' : typeof value;
-    throw errors.spec(`a job spec must be a map, got ${got}`);
+    throw errors.spec(
+      `a job spec must be a map, got ${got}`,
+      undefined,
+      'A job is a YAML map with Name, Type and Tasks at its top level.',
+    );
   }
   const read: Fields[] = [];
   const root = new Fields(value as Obj, '', read);
   const tasks = root.maps('Tasks');
-  if (tasks.length === 0) throw errors.spec('the job has no tasks', 'Tasks');
-  if (tasks.length > 1) throw errors.spec('only one task is supported', 'Tasks');
+  if (tasks.length === 0) {
+    throw errors.spec('the job has no tasks', 'Tasks', 'Add one task under Tasks, with an Engine of Type wasm.');
+  }
+  if (tasks.length > 1) {
+    throw errors.spec(
+      'only one task is supported',
+      'Tasks',
+      'A Bacalhau job has exactly one task: keep one entry under Tasks.',
+    );
+  }
   const task = tasks[0]!;
   const engine = task.map('Engine');
-  if (engine === undefined) throw errors.spec('the task has no engine', 'Tasks[0].Engine');
+  if (engine === undefined) {
+    throw errors.spec('the task has no engine', 'Tasks[0].Engine', ENGINE_HINT);
+  }
   const engineType = engine.string('Type') ?? '';
   if (engineType.trim().toLowerCase() !== 'wasm') {
-    throw errors.spec(`invalid wasm engine type. expected wasm, but received: ${engineType}`, 'Tasks[0].Engine.Type');
+    throw errors.spec(
+      `invalid wasm engine type. expected wasm, but received: ${engineType}`,
+      'Tasks[0].Engine.Type',
+      ENGINE_HINT,
+    );
   }
   const params = engine.map('Params');
   const timeouts = task.map('Timeouts');
@@ -371,7 +410,13 @@ export function parseJobDocument(yamlText: string): ParsedJob {
       tags.filter((tag) => typeof tag === 'string' || (!tag.tag.endsWith(':timestamp') && tag.format !== 'TIME')),
   });
   const [error] = doc.errors;
-  if (error) throw errors.spec(`malformed YAML: ${error.message.split('\n')[0]!.replace(/:$/, '')}`);
+  if (error) {
+    throw errors.spec(
+      `malformed YAML: ${error.message.split('\n')[0]!.replace(/:$/, '')}`,
+      undefined,
+      'The text is not valid YAML: check the indentation (spaces, not tabs) and the quoting at the line named; a value holding ": " or " #" needs quotes.',
+    );
+  }
   return readJob(doc.toJS());
 }
 

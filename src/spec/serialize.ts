@@ -1,5 +1,5 @@
 /** Job → Bacalhau current-format job YAML. In-memory sources become inline data: URLs. */
-import { stringify } from 'yaml';
+import { Document } from 'yaml';
 import { bytesToBase64 } from './base64.js';
 import { encodeInline } from './inline.js';
 import type { BrineOptions, InputSource, Job, SourceSpec } from './types.js';
@@ -101,10 +101,19 @@ export function jobToObject(job: Job): Obj {
   });
 }
 
-/**
- * The job as YAML that Bacalhau reads the same way: YAML 1.1 quoting (so strings such as `yes` stay
- * strings for go-yaml) and no line folding (data: URLs stay on one line).
- */
+/** YAML 1.1 quoting (so strings such as `yes` stay strings for go-yaml) and no line folding (data: URLs stay on one line). */
+const YAML_OPTIONS = { version: '1.1', lineWidth: 0 } as const;
+
+/** The job as a YAML document, to add comments to before writing it with `writeYaml`. */
+export function jobToDocument(job: Job): Document {
+  return new Document(jobToObject(job), YAML_OPTIONS);
+}
+
+export function writeYaml(document: Document): string {
+  return document.toString(YAML_OPTIONS);
+}
+
+/** The job as YAML that Bacalhau reads the same way. */
 export function jobToYaml(job: Job): string {
-  return stringify(jobToObject(job), { version: '1.1', lineWidth: 0 });
+  return writeYaml(jobToDocument(job));
 }

@@ -148,9 +148,19 @@ function insert(root: DirectoryEntry, name: string, node: FileTree): void {
   if (node.kind !== 'directory' || getEntry(dir, last)?.kind !== 'directory') setEntry(dir, last, node);
 }
 
-/** Reads a tar archive into a directory tree. Device and FIFO entries are skipped. */
-export function readTar(bytes: Uint8Array): DirectoryEntry {
-  const root = directory();
+/** One entry of a tar archive, long names (pax, GNU) applied. */
+export interface TarEntry {
+  name: string;
+  /** The typeflag: "0" (or "\0", "7") file, "5" directory, "2" symlink, "1" hard link, ... */
+  type: string;
+  link: string;
+  mode: number;
+  data: Uint8Array;
+}
+
+/** The entries of a tar archive, in order (pax and GNU long-name records folded into the entry they name). */
+export function tarEntries(bytes: Uint8Array): TarEntry[] {
+  const entries: TarEntry[] = [];
   let pax: Record<string, string> = {};
   let longName: string | undefined;
   let longLink: string | undefined;
@@ -169,18 +179,31 @@ export function readTar(bytes: Uint8Array): DirectoryEntry {
     else if (type === 'K') longLink = text(body);
     else if (type !== 'g') {
       const prefix = text(block.subarray(257, 263)) === 'ustar' ? text(block.subarray(345, 500)) : '';
-      const name = pax.path ?? longName ?? (prefix ? `${prefix}/` : '') + text(block.subarray(0, 100));
-      const link = pax.linkpath ?? longLink ?? text(block.subarray(157, 257));
+      entries.push({
+        name: pax.path ?? longName ?? (prefix ? `${prefix}/` : '') + text(block.subarray(0, 100)),
+        type,
+        link: pax.linkpath ?? longLink ?? text(block.subarray(157, 257)),
+        mode: number(block.subarray(100, 108)),
+        data: body,
+      });
       pax = {};
       longName = longLink = undefined;
-      if (type === '0' || type === '\0' || type === '7') insert(root, name, { kind: 'file', data: body.slice() });
-      else if (type === '5') insert(root, name, directory());
-      else if (type === '2') insert(root, name, { kind: 'symlink', target: link });
-      else if (type === '1') {
-        const target = lookup(root, pathParts(link));
-        if (target?.kind !== 'file') throw fail(`hard link "${name}" to a missing file "${link}"`);
-        insert(root, name, { kind: 'file', data: target.data.slice() });
-      }
+    }
+  }
+  return entries;
+}
+
+/** Reads a tar archive into a directory tree. Device and FIFO entries are skipped. */
+export function readTar(bytes: Uint8Array): DirectoryEntry {
+  const root = directory();
+  for (const { name, type, link, data } of tarEntries(bytes)) {
+    if (type === '0' || type === '\0' || type === '7') insert(root, name, { kind: 'file', data: data.slice() });
+    else if (type === '5') insert(root, name, directory());
+    else if (type === '2') insert(root, name, { kind: 'symlink', target: link });
+    else if (type === '1') {
+      const target = lookup(root, pathParts(link));
+      if (target?.kind !== 'file') throw fail(`hard link "${name}" to a missing file "${link}"`);
+      insert(root, name, { kind: 'file', data: target.data.slice() });
     }
   }
   return root;

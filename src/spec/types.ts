@@ -97,8 +97,9 @@ export interface BrineOptions {
    */
   env?: Record<string, string>;
   /**
-   * Extra preopened directories, after the root "/" (fd 3): each is a directory path of the
-   * mounted filesystem, preopened under that name (wasi-testsuite needs e.g. "fs-tests.dir").
+   * Extra preopened directories, after the root "/" (fd 3), in order: each is a directory path of
+   * the mounted filesystem, preopened under that name (wasi-testsuite needs e.g. "fs-tests.dir");
+   * "." is the working directory, the root, preopened under the name "." (see preopenPath).
    */
   preopens: string[];
   /** When set, clocks and random_get are deterministic, derived from this seed. */
