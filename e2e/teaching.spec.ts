@@ -48,6 +48,7 @@ test('one large request: the memory is still small when a grow far past the limi
   await chooseDemo(page, 'bigalloc');
   await runJob(page, 'completed');
   await expect(page.getByTestId('exit-code')).toHaveText('1');
+  await expect(logLines(page, 'stdout')).toHaveText(['asking malloc for 56 MiB']);
   await expect(logLines(page, 'stderr')).toHaveText(['malloc of 56 MiB failed']);
   const rows = await growRows(page);
   expect(rows.length).toBeGreaterThan(0);
@@ -63,7 +64,7 @@ test('one large request: the memory is still small when a grow far past the limi
   // With room for it, the same grow is granted: no refusal, no explanation.
   await page.getByTestId('memory-input').fill('64MiB');
   await runJob(page, 'completed');
-  await expect(logLines(page, 'stdout')).toHaveText(['allocated 56 MiB']);
+  await expect(logLines(page, 'stdout')).toHaveText(['asking malloc for 56 MiB', 'allocated 56 MiB']);
   await expect(page.getByTestId('memory-chart').getByTestId('refused-grow')).toHaveCount(0);
   await expect(page.getByTestId('memory-explain')).toHaveCount(0);
 });
