@@ -76,6 +76,9 @@ export async function runJob(
 export const logLines = (page: Page, stream: 'stdout' | 'stderr') =>
   page.getByTestId('log-pane').locator(`[data-stream="${stream}"]`);
 
+/** The Input mounts panel (the filesystem panel shows the same sizes and names elsewhere on the page). */
+export const mountsPanel = (page: Page) => page.getByRole('region', { name: 'Input mounts' });
+
 export const graphNode = (page: Page, module: string) =>
   page.locator(`[data-testid="graph-node"][data-module="${module}"]`);
 
