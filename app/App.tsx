@@ -1,3 +1,4 @@
+import { GuestFilesystem } from './components/GuestFilesystem';
 import { Header } from './components/Header';
 import { ImportGraph } from './components/ImportGraph';
 import { JobChecks } from './components/JobChecks';
@@ -10,6 +11,7 @@ import { OutputFiles } from './components/OutputFiles';
 import { OutputPaths } from './components/OutputPaths';
 import { ResultPanel } from './components/ResultPanel';
 import { TracePane } from './components/TracePane';
+import { TeachingNote } from './components/TeachingNote';
 import { YamlView } from './components/YamlView';
 
 export function App() {
@@ -27,10 +29,12 @@ export function App() {
           <YamlView />
         </section>
         <section className="column run-column" aria-label="Execution">
+          <TeachingNote />
           <ResultPanel />
           <ImportGraph />
           <LogPane />
           <TracePane />
+          <GuestFilesystem />
           <OutputFiles />
         </section>
       </main>

@@ -129,9 +129,10 @@ class Bytes {
 /**
  * A WASI command with `functions` functions of about `bodyBytes` bytes of code each (integer
  * arithmetic on a local, different for each `seed`) that are never called; `_start` writes "."
- * to stdout. 1,000 × 10,500 bytes is a 10.5 MB code section.
+ * to stdout, after growing its memory by a page when `grow` is set (then every instruction is
+ * decoded to instrument the grow). 1,000 × 10,500 bytes is a 10.5 MB code section.
  */
-export function codeHeavy(seed: number, functions = 1000, bodyBytes = 10_500): Uint8Array {
+export function codeHeavy(seed: number, { grow = false, functions = 1000, bodyBytes = 10_500 } = {}): Uint8Array {
   const I32 = 0x7f;
   const types = new Bytes()
     .u32(2)
@@ -144,8 +145,10 @@ export function codeHeavy(seed: number, functions = 1000, bodyBytes = 10_500): U
   const exports = new Bytes().u32(2).name('memory').byte(0x02, 0).name('_start').byte(0x00, 1);
 
   const code = new Bytes().u32(functions + 1);
-  // _start: fd_write(1, iovs = 0, 1 iovec, nwritten = 16), result dropped.
-  const start = new Bytes().u32(0).byte(0x41, 1, 0x41, 0, 0x41, 1, 0x41, 16, 0x10, 0, 0x1a, 0x0b);
+  // _start: (memory.grow 1, result dropped,) fd_write(1, iovs = 0, 1 iovec, nwritten = 16), result dropped.
+  const start = new Bytes().u32(0);
+  if (grow) start.byte(0x41, 1, 0x40, 0, 0x1a);
+  start.byte(0x41, 1, 0x41, 0, 0x41, 1, 0x41, 16, 0x10, 0, 0x1a, 0x0b);
   code.sized(start);
   let state = seed * 2654435761 + 1;
   for (let f = 0; f < functions; f++) {

@@ -68,8 +68,8 @@ test('the memory demo reaches its 16 MiB limit and says so with the numbers', as
   await runJob(page, 'completed');
   await expect(page.getByTestId('exit-code')).toHaveText('3');
   await expect(logLines(page, 'stdout')).toHaveText([/^allocated 1\d MiB$/]);
-  await expect(page.getByTestId('memory-explain')).toContainText(/memory limit reached: \d+ of 256 pages/);
-  await expect(page.getByTestId('memory-explain')).toContainText('256 pages (16 MiB)');
+  await expect(page.getByTestId('memory-explain')).toContainText(/^Memory\.grow from \d+ to \d+ pages was refused/);
+  await expect(page.getByTestId('memory-explain')).toContainText('the limit is 256 pages (16 MiB)');
 });
 
 test('the endless loop runs until cancelled, and the page stays responsive', async ({ page }) => {

@@ -62,12 +62,16 @@ test('a module whose declared minimum memory is over the limit is refused, with 
   await expect(page.getByTestId('node-details')).toContainText('min 2,000 pages (125 MiB)');
 });
 
-test('a run that hits the memory limit says so, with its peak against the limit', async ({ page }) => {
+test('a run that hits the memory limit says so, with the refused grow and its peak against the limit', async ({
+  page,
+}) => {
   await page.getByTestId('module-input').setInputFiles(fixture('c/malloc_loop.wasm'));
   await page.getByTestId('memory-input').fill('16MiB');
   await runJob(page, 'completed');
   await expect(page.getByTestId('exit-code')).toHaveText('3');
-  await expect(page.getByTestId('memory-explain')).toContainText(/^memory limit reached: \d+ of 256 pages/);
+  await expect(page.getByTestId('memory-explain')).toContainText(
+    /^Memory\.grow from \d+ to \d+ pages was refused.*: the limit is 256 pages \(16 MiB\)/,
+  );
   await expect(page.getByText(/Peak memory \d+ pages \([\d.]+ MiB\) of 256 pages \(16 MiB\)/)).toBeVisible();
 });
 

@@ -38,6 +38,7 @@ const DEMO_NAMES: Record<string, string> = {
   csv: 'wasm-csv-example',
   dynamic: 'wasm-dynamic-link',
   memory: 'wasm-memory-limit',
+  bigalloc: 'wasm-big-allocation',
   spin: 'wasm-spin',
   colors: 'wasm-log-colours',
   lines: 'wasm-noisy-logger',
@@ -74,6 +75,9 @@ export async function runJob(
 /** The log line elements of one stream. */
 export const logLines = (page: Page, stream: 'stdout' | 'stderr') =>
   page.getByTestId('log-pane').locator(`[data-stream="${stream}"]`);
+
+/** The Input mounts panel (the filesystem panel shows the same sizes and names elsewhere on the page). */
+export const mountsPanel = (page: Page) => page.getByRole('region', { name: 'Input mounts' });
 
 export const graphNode = (page: Page, module: string) =>
   page.locator(`[data-testid="graph-node"][data-module="${module}"]`);

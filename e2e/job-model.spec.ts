@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { expect, type Page, test } from '@playwright/test';
-import { chooseDemo, fixture, logLines, newJob, openApp, runJob } from './helpers.js';
+import { chooseDemo, fixture, logLines, mountsPanel, newJob, openApp, runJob } from './helpers.js';
 
 const dataUrl = (file: string) => `data:application/wasm;base64,${readFileSync(fixture(file)).toString('base64')}`;
 
@@ -165,7 +165,7 @@ test('reloading the page mid-run keeps the job and its files (not the run)', asy
   await expect(page.getByTestId('args-input')).toHaveValue('kept argument');
   await expect(page.getByTestId('env-input')).toHaveValue('KEPT=yes');
   await expect(page.getByTestId('mount-target')).toHaveValue('/inputs/big.txt');
-  await expect(page.getByText('1.5 MiB', { exact: true })).toBeVisible();
+  await expect(mountsPanel(page).getByText('1.5 MiB', { exact: true })).toBeVisible();
   await expect(page.getByTestId('status')).toHaveText('idle');
   // The module's bytes came back too: it runs again.
   await page.getByTestId('run').click();

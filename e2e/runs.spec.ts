@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
-import { chooseDemo, fixture, logLines, newJob, openApp, runJob } from './helpers.js';
+import { chooseDemo, fixture, logLines, mountsPanel, newJob, openApp, runJob } from './helpers.js';
 
 test('several jobs run one after another, each with a fresh log, graph and result', async ({ page }) => {
   await openApp(page);
@@ -30,7 +30,7 @@ test('a folder picked with the folder picker is mounted with its files', async (
   await page.getByTestId('module-input').setInputFiles(fixture('c/cat.wasm'));
   await page.getByLabel('Add a folder').setInputFiles(fixture('data'));
   await expect(page.getByTestId('mount-target')).toHaveValue('/data');
-  await expect(page.getByText('2 files, 2.12 KiB')).toBeVisible();
+  await expect(mountsPanel(page).getByText('2 files, 2.12 KiB')).toBeVisible();
   await page.getByTestId('args-input').fill('/data/horses.csv');
   await runJob(page, 'completed');
   await expect(logLines(page, 'stdout').first()).toHaveText('name,sire,dam');
@@ -86,7 +86,7 @@ test('a dragged folder is read recursively, across readEntries batches, and moun
     zone.dispatchEvent(drop);
   });
   await expect(page.getByTestId('mount-target')).toHaveValue('/notes');
-  await expect(page.getByText('3 files, 12 B')).toBeVisible();
+  await expect(mountsPanel(page).getByText('3 files, 12 B')).toBeVisible();
   await page.getByTestId('args-input').fill('/notes/deep/er/b.txt\n/notes/a.txt');
   await runJob(page, 'completed');
   await expect(logLines(page, 'stdout')).toHaveText(['bravo', 'alpha']);

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { zipSync } from 'fflate';
-import { fixture, graphNode, logLines, newJob, openApp, runJob } from './helpers.js';
+import { fixture, graphNode, logLines, mountsPanel, newJob, openApp, runJob } from './helpers.js';
 
 test.beforeEach(async ({ page }) => {
   await openApp(page);
@@ -40,7 +40,7 @@ test('a .zip is unpacked into a directory mount', async ({ page }) => {
     .getByTestId('mount-input')
     .setInputFiles({ name: 'stable.zip', mimeType: 'application/zip', buffer: Buffer.from(zip) });
   await expect(page.getByTestId('mount-target')).toHaveValue('/stable');
-  await expect(page.getByText('1 file, 432 B')).toBeVisible();
+  await expect(mountsPanel(page).getByText('1 file, 432 B')).toBeVisible();
   await page.getByTestId('args-input').fill('/stable/herd/horses.csv\n/out/edges.csv');
   await page.getByRole('button', { name: 'Add output' }).click();
   await page.getByTestId('output-name').fill('out');
@@ -120,7 +120,7 @@ test('log text and file names are shown as text, never as HTML', async ({ page }
   });
   await page.getByTestId('mount-target').fill('/in.html');
   await page.getByTestId('args-input').fill('/in.html');
-  await expect(page.getByText(name)).toBeVisible();
+  await expect(mountsPanel(page).getByText(name)).toBeVisible();
   await runJob(page, 'completed');
   await expect(logLines(page, 'stdout')).toHaveText(['<b>bold</b><script>window.pwned=2</script>']);
   await expect(page.getByTestId('log-pane').locator('b, script, img')).toHaveCount(0);

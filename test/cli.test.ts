@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatBytes } from '../src/spec/memory.js';
 import { startHttpServer } from './http-server.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -27,6 +28,10 @@ function brineWithInput(input: string, ...args: string[]) {
 }
 
 const brine = (...args: string[]) => brineWithInput('', ...args);
+
+/** The size of fixtures, as the CLI prints it. */
+const kib = (...paths: string[]) =>
+  formatBytes(paths.reduce((sum, p) => sum + readFileSync(join(root, 'fixtures', p)).byteLength, 0));
 
 function writeJob(name: string, yaml: string): string {
   const path = join(dir, name);
@@ -78,6 +83,27 @@ describe('brine run', () => {
     expect(result).toMatchObject({ state: 'completed', exitCode: 0, stdout: 'wrote 24 rows\n', errorMsg: '' });
     expect(result.memory.limitPages).toBe(3907); // 256Mb
     expect(result.outputs).toEqual([{ name: 'outputs', role: 'output' }]);
+  });
+
+  it('explains a refused memory.grow on stderr, and the --json result carries the memory story', () => {
+    const job = writeJob(
+      'big.yaml',
+      `Tasks:
+  - Engine: {Type: wasm, Params: {EntryModule: main.wasm}}
+    Resources: {Memory: 32MiB}
+    InputSources:
+      - {Target: main.wasm, Source: {Type: localDirectory, Params: {SourcePath: wasm/big_alloc.wasm}}}
+`,
+    );
+    const out = brine('run', job);
+    expect(out.status).toBe(1);
+    expect(out.stderr).toMatch(
+      /^malloc of 56 MiB failed\nbrine: memory\.grow from \d+ to \d+ pages was refused.*: the limit is 512 pages \(32 MiB\); the program then exited with code 1\n/,
+    );
+    const { memory } = JSON.parse(brine('run', job, '--json').stdout);
+    expect(memory).toMatchObject({ limitPages: 512, lastRefused: { granted: false, maximum: 512 } });
+    expect(memory.refusedCount).toBeGreaterThan(0);
+    expect(memory.message).toBe(out.stderr.split('\n')[1]!.replace('brine: ', ''));
   });
 
   it('--json lists the HTTP requests; without it, those refused or failed are said on stderr', async () => {
@@ -305,6 +331,14 @@ describe('brine validate', () => {
         'outputs: /outputs',
         'memory: 3907 pages per memory; timeout: 600 s',
         'network: None (no HTTP module)',
+        'filesystem, as the guest will see it:',
+        '  /  (preopened as fd 3 "/")',
+        '  ├── app/',
+        `  │   └── csv.wasm  (read-only, local path ${join(dir, 'wasm/csv.wasm')}, ${kib('c/csv.wasm')})`,
+        `  ├── inputs/  (read-only, local path ${join(dir, 'inputs')}, 2 files, ${kib('data/cosmic.txt', 'data/horses.csv')})`,
+        `  │   ├── cosmic.txt  (${kib('data/cosmic.txt')})`,
+        `  │   └── horses.csv  (${kib('data/horses.csv')})`,
+        '  └── outputs/  (writable, output "outputs", empty)',
         '',
       ].join('\n'),
     );

@@ -2,11 +2,12 @@ import { type RefObject, useEffect, useRef } from 'react';
 import type { Timings } from '../../src/executor/types';
 import { formatPages } from '../../src/spec/memory';
 import { formatMs } from '../lib/format';
-import { explainLimitReached, explainMemoryError } from '../lib/memory';
+import { explainMemoryError, explainRefusal } from '../lib/memory';
 import { isActive } from '../state/run';
 import { useApp } from '../state/store';
 import { ErrorBox } from './ErrorBox';
 import { HttpRequests } from './HttpRequests';
+import { MemoryChart } from './MemoryChart';
 import { OnBacalhau } from './OnBacalhau';
 
 /** Room left between the sticky header and a panel scrolled up to it. */
@@ -60,7 +61,7 @@ function MemoryGauge() {
 function MemoryExplanation() {
   const error = useApp((s) => s.run.result?.error ?? s.run.refusal);
   const memory = useApp((s) => s.run.result?.memory);
-  const text = explainMemoryError(error) ?? (memory === undefined ? null : explainLimitReached(memory));
+  const text = explainMemoryError(error) ?? (memory === undefined ? null : explainRefusal(memory));
   if (text === null) return null;
   return (
     <p className="memory-explain" data-testid="memory-explain">
@@ -114,6 +115,7 @@ export function ResultPanel() {
       <OnBacalhau />
       {result !== null && <Timeline timings={result.timings} />}
       <MemoryGauge />
+      <MemoryChart />
       <HttpRequests />
     </section>
   );

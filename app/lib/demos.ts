@@ -8,6 +8,7 @@ import { parseJob } from '../../src/spec/parse';
 import type { Job } from '../../src/spec/types';
 import { fileBytes } from './files';
 import { fileKey, type JobFiles } from './jobFiles';
+import { markOrigin } from './origins';
 
 export interface DemoInfo {
   id: string;
@@ -19,6 +20,8 @@ export interface DemoInfo {
   files: string[];
   /** Why the demo runs only in the page (not with the CLI, nor exported to Bacalhau as it is). */
   pageOnly?: string;
+  /** What to notice when it runs (the teaching note shown beside it). */
+  notice?: string;
 }
 
 export interface DemoIndex {
@@ -62,17 +65,18 @@ export async function demoFiles(
   read: (path: string) => Promise<Uint8Array>,
 ): Promise<JobFiles> {
   const files: [string, FileTree][] = [];
+  const folder = `/${demo.job.replace(/[^/]*$/, '')}`;
   for (const { source } of job.inputs) {
     if (source.type !== 'localDirectory') continue;
     const path = fileKey(source.sourcePath);
-    if (demo.files.includes(path)) files.push([path, file(await read(path))]);
+    if (demo.files.includes(path)) files.push([path, markOrigin(file(await read(path)), `demo file ${folder}${path}`)]);
     else {
       const inside = demo.files.filter((f) => f.startsWith(`${path}/`));
       if (inside.length === 0) throw errors.inputConfig(`demo "${demo.id}" has no file or folder "${path}"`);
       const tree = treeFromFiles(
         await Promise.all(inside.map(async (f) => ({ path: f.slice(path.length + 1), data: await read(f) }))),
       );
-      files.push([path, tree]);
+      files.push([path, markOrigin(tree, `demo folder ${folder}${path}`)]);
     }
   }
   return Object.fromEntries(files);

@@ -1,5 +1,6 @@
 /** Reading what a person picks or drops (files, folders, .zip archives) into file trees. */
 import { type FileTree, file, pathParts, treeFromFiles } from '../../src/mounts/tree';
+import { markDropped, markOrigin } from './origins';
 import { unzipToTree } from './zip';
 
 /** One picked or dropped thing: a file, a folder, or an unpacked .zip. */
@@ -9,14 +10,17 @@ export interface PickedItem {
   tree: FileTree;
 }
 
+/** A blob's bytes; those of a File (picked or dropped) remember its name, for the filesystem panel. */
 export async function fileBytes(blob: Blob): Promise<Uint8Array> {
-  return new Uint8Array(await blob.arrayBuffer());
+  const data = new Uint8Array(await blob.arrayBuffer());
+  return blob instanceof File ? markDropped(data, blob.name) : data;
 }
 
 async function fromFile(picked: File): Promise<PickedItem> {
   const data = await fileBytes(picked);
   if (picked.name.toLowerCase().endsWith('.zip')) {
-    return { name: picked.name.replace(/\.zip$/i, ''), kind: 'zip', tree: unzipToTree(data) };
+    const tree = markOrigin(unzipToTree(data), `dropped archive "${picked.name}"`);
+    return { name: picked.name.replace(/\.zip$/i, ''), kind: 'zip', tree };
   }
   return { name: picked.name, kind: 'file', tree: file(data) };
 }
@@ -35,7 +39,11 @@ export async function readPickedFolder(files: readonly File[]): Promise<PickedIt
     list.push({ path: rest.join('/'), data: await fileBytes(picked) });
     byFolder.set(folder, list);
   }
-  return [...byFolder].map(([name, list]) => ({ name, kind: 'folder', tree: treeFromFiles(list) }));
+  return [...byFolder].map(([name, list]) => ({ name, kind: 'folder', tree: droppedFolder(name, list) }));
+}
+
+function droppedFolder(name: string, files: { path: string; data: Uint8Array }[]): FileTree {
+  return markOrigin(treeFromFiles(files), `dropped folder "${name}"`);
 }
 
 function entryFile(entry: FileSystemFileEntry): Promise<File> {
@@ -76,7 +84,7 @@ export async function readDrop(transfer: DataTransfer): Promise<PickedItem[]> {
     if (entry === null) continue;
     if (entry.isDirectory) {
       const files = await folderFiles(entry as FileSystemDirectoryEntry, '');
-      items.push({ name: entry.name, kind: 'folder', tree: treeFromFiles(files) });
+      items.push({ name: entry.name, kind: 'folder', tree: droppedFolder(entry.name, files) });
     } else {
       items.push(await fromFile(await entryFile(entry as FileSystemFileEntry)));
     }

@@ -51,11 +51,20 @@ export function explainMemoryError(error: SerializedError | null): string | null
   return error.message;
 }
 
-/** A run that ended at its memory limit, explained; null when it did not reach it. */
-export function explainLimitReached(memory: MemoryReport): string | null {
-  if (memory.message === undefined) return null;
-  return (
-    `${memory.message}: the guest's memory grew to ${formatPages(memory.peakPages)} of the ${formatPages(memory.limitPages)} allowed, ` +
-    'and growing it further was refused (malloc returns NULL). Raise Resources.Memory to give it more.'
-  );
+/**
+ * A run that failed or exited non-zero after a refused memory.grow, explained with the numbers
+ * and what to do about it; null when no grow was refused before it.
+ */
+export function explainRefusal(memory: MemoryReport): string | null {
+  const { message, lastRefused } = memory;
+  if (message === undefined || lastRefused === undefined) return null;
+  const remedy =
+    lastRefused.maximum < memory.limitPages
+      ? "The module's own declared maximum is what stopped it: a larger Resources.Memory does not raise it."
+      : lastRefused.to > WASM_MAX_PAGES
+        ? `No wasm32 memory can hold ${lastRefused.to.toLocaleString('en-US')} pages.`
+        : lastRefused.to <= lastRefused.maximum
+          ? 'Try again, or with less memory in use on this machine.'
+          : `To grant it, Resources.Memory must be at least ${formatBytes(lastRefused.to * WASM_PAGE_SIZE)}.`;
+  return `${message[0]!.toUpperCase()}${message.slice(1)}. A refused memory.grow returns -1 to the program (malloc then returns NULL). ${remedy}`;
 }

@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { EXIT_CODE_FILE_BYTES } from '../executor/bacalhau-mode.js';
 import { Executor } from '../executor/executor.js';
+import { formatTree, guestFilesystem } from '../executor/guest-fs.js';
 import { mountJob } from '../executor/sources.js';
 import type { ExecutionResult } from '../executor/types.js';
 import { createNodeWorker } from '../host/node.js';
@@ -28,7 +29,8 @@ run: runs a Bacalhau WASM job (YAML) locally, streaming its stdout and stderr.
   --compat bacalhau run with Bacalhau's observable behaviour (as Engine.Params.Brine.Compat: bacalhau)
   --trace FILE      record every WASI call (as Engine.Params.Brine.Trace: true) and write them to FILE, one JSON object a line
   Exit status: the program's exit code when the job completed, 125 when it failed, 124 on timeout or cancel.
-validate: checks the job as \`run\` would before starting it, and says what it would run; exit status 0 or 1.
+validate: checks the job as \`run\` would before starting it, and says what it would run (with the
+  filesystem as the guest will see it); exit status 0 or 1.
   --bacalhau        check it against Bacalhau's rules instead: exit status 0 if a default Bacalhau network
                     would accept and start it (warnings allowed), 1 if its CLI, orchestrator or a compute
                     node would refuse it. Each finding names the field, Bacalhau's message and the rule.
@@ -154,12 +156,19 @@ export async function main(argv: string[]): Promise<number> {
 /** Reads the job's local sources (relativeToJobFile made their paths absolute). */
 const readLocal = hostReader(process.cwd());
 
-/** What `start` does before anything runs (admission, then reading and mounting the sources), then a summary. */
+/**
+ * What `start` does before anything runs (admission, then reading and mounting the sources), then
+ * a summary and the filesystem as the guest will see it.
+ */
 async function validate(job: Job): Promise<number> {
   const { findings, limitPages } = admit(job);
   for (const warning of findings.filter((finding) => finding.severity === 'warning')) reportWarning(warning);
   throwFirstError(findings);
-  await mountJob(job, readLocal);
+  const mounted = await mountJob(job, readLocal);
+  const filesystem = guestFilesystem(
+    job,
+    job.inputs.map((_, i) => mounted.mounts[i]!.tree),
+  );
   const timeout = executionTimeoutSeconds(job);
   const inputs = job.inputs.map((input) => `${input.target} (${input.source.type})`);
   process.stdout.write(
@@ -170,6 +179,8 @@ async function validate(job: Job): Promise<number> {
       `outputs: ${job.outputs.length > 0 ? job.outputs.map((o) => `/${o.name}`).join(', ') : 'none'}`,
       `memory: ${limitPages} pages per memory; timeout: ${timeout > 0 ? `${timeout} s` : 'none'}`,
       `network: ${networkSummary(job)}`,
+      'filesystem, as the guest will see it:',
+      ...formatTree(filesystem).map((line) => `  ${line}`),
     ].join('\n')}\n`,
   );
   return 0;

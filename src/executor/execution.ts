@@ -4,6 +4,7 @@ import type { LogStore } from '../logs/store.js';
 import type { HttpRecord } from '../protocol/http.js';
 import type { Job } from '../spec/types.js';
 import type { LogReceiver } from './log-receiver.js';
+import { GrowLog } from './memory-story.js';
 import type { TraceReceiver } from './trace-receiver.js';
 import type { ExecutionResult, ExecutionState, FinalState, Timings } from './types.js';
 
@@ -46,6 +47,8 @@ export class Execution {
   graph: ImportGraph = { nodes: [], edges: [] };
   /** Largest memory seen, in pages. */
   memoryPages = 0;
+  /** The guest's memory.grow calls. */
+  readonly grows = new GrowLog();
   /** The guest's HTTP requests, as they ended. */
   readonly http: HttpRecord[] = [];
   /** Requests made past those recorded. */

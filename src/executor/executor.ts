@@ -246,6 +246,7 @@ export class Executor {
         onGraph: (event) => this.emit({ executionId: execution.id, type: 'graph', event }),
       });
       execution.graph = loaded.graph;
+      execution.grows.unobserved = loaded.unobservedGrows;
       if (signal.aborted) return;
 
       const worker = this.pool.acquire();
@@ -254,6 +255,7 @@ export class Executor {
       if (logStaging !== undefined) logs.attach(new LogStaging(logStaging));
       const trace = job.brine.trace === true ? this.traceOptions(worker) : undefined;
       execution.transition('linking');
+      const moduleNames = loaded.modules.map((m) => m.name);
       const http = access === null ? undefined : this.httpOptions(worker, access);
       const request = runRequest({
         executionId: execution.id,
@@ -287,6 +289,7 @@ export class Executor {
         stagedAgeMs: LOG_FLUSH_MS,
         trace: execution.trace && { receiver: execution.trace, stagedAgeMs: TRACE_FLUSH_MS },
         onMemory: (pages) => this.noteMemory(execution, pages),
+        onGrows: (batch) => execution.grows.addBatch(batch, moduleNames),
         onHttp: (record) => {
           execution.http.push(record);
           this.emit({ executionId: execution.id, type: 'http', record });

@@ -1,10 +1,10 @@
 import { BrineError, errors } from '../errors/index.js';
 import type { StreamName } from '../logs/types.js';
 import type { RunEnd } from '../protocol/messages.js';
-import { WASM_PAGE_SIZE } from '../spec/memory.js';
 import { differencesOnBacalhau, firstWriteSummary, isBacalhauMode } from './bacalhau-mode.js';
 import type { Execution } from './execution.js';
-import type { ExecutionResult, FinalState, MemoryReport, OutputMount, Timings } from './types.js';
+import { memoryReport } from './memory-story.js';
+import type { ExecutionResult, FinalState, OutputMount, Timings } from './types.js';
 
 /** How an execution ended, before it becomes a result. */
 export interface Ending {
@@ -50,7 +50,7 @@ export function buildResult(execution: Execution, ending: Ending): ExecutionResu
   const compat = isBacalhauMode(job);
   const summaryOf = (stream: StreamName) => (compat ? firstWriteSummary(logs, stream) : logs.summary(stream));
   const totalPages = ending.memoryPages?.reduce((a, b) => a + b, 0) ?? execution.memoryPages;
-  const memory = memoryReport(execution.memoryPages, totalPages, execution.limitPages, ending);
+  const memory = memoryReport(execution.memoryPages, totalPages, execution.limitPages, execution.grows, ending);
   const stdout = summaryOf('stdout');
   const stderr = summaryOf('stderr');
   const decoder = new TextDecoder();
@@ -79,17 +79,4 @@ export function buildResult(execution: Execution, ending: Ending): ExecutionResu
     ...(compat ? { compat: 'bacalhau' as const } : {}),
     ...(execution.trace === null ? {} : { trace: execution.trace.store.summary() }),
   };
-}
-
-/**
- * Whether a memory ended at its limit. A failed grow cannot be observed from outside the guest,
- * so "reached" means within one allocator step of the limit: 1/64 of it, at least 16 pages.
- */
-function memoryReport(peakPages: number, totalPages: number, limitPages: number, ending: Ending): MemoryReport {
-  const headroom = Math.max(16, Math.floor(limitPages / 64));
-  const limitReached = peakPages > 0 && peakPages + headroom >= limitPages;
-  const report: MemoryReport = { peakPages, peakBytes: totalPages * WASM_PAGE_SIZE, limitPages, limitReached };
-  const unsuccessful = ending.state === 'failed' || (ending.state === 'completed' && ending.exitCode !== 0);
-  if (limitReached && unsuccessful) report.message = `memory limit reached: ${peakPages} of ${limitPages} pages`;
-  return report;
 }

@@ -28,7 +28,8 @@ export interface RunRequestParts {
  */
 export function runRequest(parts: RunRequestParts): RunRequest {
   const { job, loaded, logStaging, http, trace } = parts;
-  const brine: BrineOptions = isBacalhauMode(job) ? { argv0: '', preopens: [] } : job.brine;
+  const brine = guestOptions(job);
+  const preopens = guestPreopens(job);
   return {
     executionId: parts.executionId,
     modules: loaded.modules,
@@ -38,8 +39,8 @@ export function runRequest(parts: RunRequestParts): RunRequest {
     env: guestEnv(job, parts.executionId, parts.jobId),
     stdin: brine.stdin ?? new Uint8Array(0),
     mounts: parts.mounts,
-    rootPreopen: brine.rootPreopen !== false,
-    preopens: brine.preopens.map(preopenPath),
+    rootPreopen: preopens.root,
+    preopens: preopens.named,
     fsQuotaBytes: parts.fsQuotaBytes,
     fsMaxNodes: parts.fsMaxNodes,
     logs: parts.logs,
@@ -56,6 +57,17 @@ export function startingFds(request: RunRequest): Map<number, string> {
   const paths = ['<stdin>', '<stdout>', '<stderr>', ...(request.rootPreopen ? ['/'] : [])];
   for (const preopen of request.preopens) paths.push(`/${preopen}`);
   return new Map(paths.map((path, fd) => [fd, path]));
+}
+
+/** Brine's extensions as the guest gets them: none in the compatibility mode. */
+function guestOptions(job: Job): BrineOptions {
+  return isBacalhauMode(job) ? { argv0: '', preopens: [] } : job.brine;
+}
+
+/** The guest's preopened directories: "/" (fd 3) unless turned off, then the named ones (see preopenPath). */
+export function guestPreopens(job: Job): { root: boolean; named: string[] } {
+  const brine = guestOptions(job);
+  return { root: brine.rootPreopen !== false, named: brine.preopens.map(preopenPath) };
 }
 
 /**

@@ -35,6 +35,21 @@ export interface OutputMount {
   tree: FileTree;
 }
 
+/** One memory.grow the guest made. */
+export interface GrowEvent {
+  /** Milliseconds since the worker began linking (start functions run then; the entrypoint after linkMs). */
+  time: number;
+  /** The module that made it, and the index of the memory in that module. */
+  module: string;
+  memory: number;
+  /** The memory's size before, and the size asked for (before + delta), in pages. */
+  from: number;
+  to: number;
+  granted: boolean;
+  /** The memory's maximum, in pages: what it declares, capped at the job's limit. */
+  maximum: number;
+}
+
 export interface MemoryReport {
   /** Largest memory at the end of the run, in 64 KiB pages (memories only grow, so also the peak). */
   peakPages: number;
@@ -42,9 +57,19 @@ export interface MemoryReport {
   peakBytes: number;
   /** Per-memory limit applied (65536 when the job sets none). */
   limitPages: number;
-  /** A memory ended within one allocation step of the limit (see README). */
-  limitReached: boolean;
-  /** "memory limit reached: N of M pages", when it was reached by a failed or non-zero run. */
+  /** The guest's memory.grow calls in order; of more than 2 × 500, the first and the last 500. */
+  grows: GrowEvent[];
+  /** memory.grow calls in all, and how many were refused. */
+  growCount: number;
+  refusedCount: number;
+  /** The last refused grow, also when it is not among `grows`. */
+  lastRefused?: GrowEvent;
+  /** Modules whose memory.grow is not observed (none for wasm32 code Brine can decode), and why. */
+  unobserved: { module: string; reason: string }[];
+  /**
+   * The last refused grow explained, when the run then failed or exited non-zero: "memory.grow
+   * from 40 to 900 pages was refused: the limit is 512 pages (32 MiB); the program then exited with code 1".
+   */
   message?: string;
 }
 

@@ -2,7 +2,7 @@ import { errorText } from '../errors/index.js';
 import type { WorkerHandle } from '../host/types.js';
 import type { HttpRecord } from '../protocol/http.js';
 import type { LaneServer } from '../protocol/lane.js';
-import type { RunEvent, RunOutcome, RunRequest } from '../protocol/messages.js';
+import type { GrowBatch, RunEvent, RunOutcome, RunRequest } from '../protocol/messages.js';
 import type { Execution } from './execution.js';
 import type { LogReceiver } from './log-receiver.js';
 import type { TraceReceiver } from './trace-receiver.js';
@@ -24,6 +24,8 @@ export interface WorkerRun {
   trace: { receiver: TraceReceiver; stagedAgeMs: number } | null;
   /** Hears of the memory size the worker reports with its logs, in pages. */
   onMemory: (pages: number) => void;
+  /** Hears of the guest's memory.grow calls. */
+  onGrows: (batch: GrowBatch) => void;
   /** Hears of each request the guest made through the HTTP host module. */
   onHttp: (record: HttpRecord) => void;
   /** Answers the worker's lane calls (requests the host makes for it), when it has a lane. */
@@ -43,6 +45,7 @@ export function superviseRun({
   stagedAgeMs,
   trace,
   onMemory,
+  onGrows,
   onHttp,
   lane,
 }: WorkerRun): Promise<RunOutcome | null> {
@@ -56,6 +59,9 @@ export function superviseRun({
         return;
       case 'trace':
         trace?.receiver.accept(event.batch);
+        return;
+      case 'grows':
+        onGrows(event.events);
         return;
       case 'http':
         onHttp(event.record);

@@ -1,9 +1,19 @@
+import { errorText } from '../errors/index.js';
 import { ContentHashes } from '../mounts/content-hash.js';
-import { capMemories, type ModuleInfo, parseModule } from './wasm-binary.js';
+import { type GrowHooks, type Instrumented, instrumentGrows } from './grow-hooks.js';
+import { capMemories, type ModuleInfo, parseModule, WasmFormatError } from './wasm-binary.js';
 
 export interface InspectedModule {
   sha256: string;
   info: ModuleInfo;
+}
+
+/** A compiled module, with what the host provides it when its memory.grow calls the host. */
+export interface CompiledModule {
+  module: WebAssembly.Module;
+  grows?: GrowHooks;
+  /** Why the module's memory.grow is not observed, when it has one and is not instrumented. */
+  unobserved?: string;
 }
 
 /** Modules up to this size are compiled synchronously. */
@@ -19,7 +29,7 @@ const DEFAULT_CAPACITY = 128;
  */
 export class CompileCache {
   private readonly inspected = new Map<string, ModuleInfo>();
-  private readonly compiled = new Map<string, Promise<WebAssembly.Module>>();
+  private readonly compiled = new Map<string, Promise<CompiledModule>>();
 
   constructor(
     readonly hashes = new ContentHashes(),
@@ -37,18 +47,18 @@ export class CompileCache {
     return { sha256, info };
   }
 
-  /** The module compiled with every memory's maximum capped at `limitPages`. */
-  compile(module: InspectedModule, bytes: Uint8Array, limitPages: number): Promise<WebAssembly.Module> {
+  /** The module compiled with every memory's maximum capped at `limitPages`, and its memory.grow instrumented. */
+  compile(module: InspectedModule, bytes: Uint8Array, limitPages: number): Promise<CompiledModule> {
     const key = `${module.sha256}:${limitPages}`;
     let compiled = this.compiled.get(key);
     if (compiled === undefined) {
       const capped = capMemories(bytes, limitPages) as Uint8Array<ArrayBuffer>;
-      // Small modules compile at once (well under a millisecond, no pause a page would notice);
-      // the async compile's round trip would cost more than the compile itself.
-      compiled =
-        capped.byteLength <= SYNC_COMPILE_BYTES
-          ? new Promise((resolve) => resolve(new WebAssembly.Module(capped)))
-          : WebAssembly.compile(capped);
+      // Without a memory there is no memory.grow to observe: no need to read the module again.
+      const { info } = module;
+      const hasMemory = info.memories.length > 0 || info.imports.some((i) => i.kind === 'memory');
+      compiled = hasMemory
+        ? compileObserved(capped)
+        : compileBytes(capped).then((compiledModule) => ({ module: compiledModule }));
       this.remember(this.compiled, key, compiled);
     } else {
       // Refresh its place in the eviction order.
@@ -66,4 +76,39 @@ export class CompileCache {
     map.set(key, value);
     if (map.size > this.capacity) map.delete(map.keys().next().value!);
   }
+}
+
+/**
+ * Compiles `bytes` with memory.grow instrumented (see grow-hooks.ts). Bytes the rewrite cannot
+ * read, or whose rewrite does not compile, are compiled as they are: the engine reports what is
+ * wrong with them, or they run with their grows unobserved.
+ */
+async function compileObserved(bytes: Uint8Array<ArrayBuffer>): Promise<CompiledModule> {
+  let instrumented: Instrumented;
+  try {
+    instrumented = instrumentGrows(bytes);
+  } catch (error) {
+    if (!(error instanceof WasmFormatError)) throw error;
+    return { module: await compileBytes(bytes), unobserved: `its code could not be decoded: ${error.message}` };
+  }
+  switch (instrumented.kind) {
+    case 'unchanged':
+      return { module: await compileBytes(bytes) };
+    case 'unobservable':
+      return { module: await compileBytes(bytes), unobserved: instrumented.reason };
+  }
+  try {
+    return { module: await compileBytes(instrumented.bytes), grows: instrumented.hooks };
+  } catch (error) {
+    const module = await compileBytes(bytes);
+    return { module, unobserved: `the instrumented module did not compile: ${errorText(error)}` };
+  }
+}
+
+/**
+ * Small modules compile at once (well under a millisecond, no pause a page would notice); the
+ * async compile's round trip would cost more than the compile itself.
+ */
+async function compileBytes(bytes: Uint8Array<ArrayBuffer>): Promise<WebAssembly.Module> {
+  return bytes.byteLength <= SYNC_COMPILE_BYTES ? new WebAssembly.Module(bytes) : WebAssembly.compile(bytes);
 }

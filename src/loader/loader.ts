@@ -5,7 +5,7 @@ import type { FileTree } from '../mounts/tree.js';
 import { HTTP_FUNCTION, HTTP_MODULE, HTTP_SIGNATURE } from '../protocol/http.js';
 import type { PlannedModule } from '../protocol/messages.js';
 import { formatPages } from '../spec/memory.js';
-import type { CompileCache, InspectedModule } from './compile-cache.js';
+import type { CompileCache, CompiledModule, InspectedModule } from './compile-cache.js';
 import type { GraphEdge, GraphEvent, GraphNode, ImportGraph } from './graph.js';
 import { preview1Signature } from './preview1.js';
 import { type ImportDesc, WasmFormatError } from './wasm-binary.js';
@@ -32,6 +32,8 @@ export interface LoadedModules {
   modules: PlannedModule[];
   entry: number;
   graph: ImportGraph;
+  /** Modules whose memory.grow is not observed, and why. */
+  unobservedGrows: { module: string; reason: string }[];
 }
 
 /** A load that failed: Bacalhau's context ("failed to load entry module main.wasm") and the typed cause. */
@@ -65,7 +67,7 @@ export async function loadModules(request: LoadRequest): Promise<LoadedModules> 
     if (exported?.kind !== 'function') {
       throw errors.entrypoint(request.entrypoint);
     }
-    return { modules: loader.modules, entry, graph: loader.graph() };
+    return { modules: loader.modules, entry, graph: loader.graph(), unobservedGrows: loader.unobservedGrows };
   } catch (error) {
     const cause = asBrineError(error, (text) => errors.moduleLoad(request.entryModule, text));
     throw new LoadFailure(context, cause, loader.graph());
@@ -74,6 +76,7 @@ export async function loadModules(request: LoadRequest): Promise<LoadedModules> 
 
 class Loader {
   readonly modules: PlannedModule[] = [];
+  readonly unobservedGrows: LoadedModules['unobservedGrows'] = [];
   private readonly registry = new Map<string, number>();
   private readonly inspected: InspectedModule[] = [];
   private readonly nodes = new Map<string, GraphNode>();
@@ -114,7 +117,8 @@ class Loader {
       Object.assign(node, { sha256: inspected.sha256, imports: info.imports, exports: info.exports, memories });
       node.limitPages = this.request.limitPages;
       this.checkMemoryMinimums(name, memories);
-      const module = await this.compile(path, inspected, bytes);
+      const { module, grows, unobserved } = await this.compile(path, inspected, bytes);
+      if (unobserved !== undefined) this.unobservedGrows.push({ module: name, reason: unobserved });
 
       const providers: PlannedModule['providers'] = {};
       const groups = groupByModule(info.imports);
@@ -126,7 +130,7 @@ class Loader {
       for (const [moduleName, imports] of groups) {
         providers[moduleName] = await this.provide(name, moduleName, imports);
       }
-      const index = this.modules.push({ name, module, providers }) - 1;
+      const index = this.modules.push({ name, module, providers, ...(grows === undefined ? {} : { grows }) }) - 1;
       this.inspected[index] = inspected;
       this.registry.set(name, index);
       node.status = 'ready';
@@ -274,7 +278,7 @@ class Loader {
     }
   }
 
-  private async compile(path: string, inspected: InspectedModule, bytes: Uint8Array): Promise<WebAssembly.Module> {
+  private async compile(path: string, inspected: InspectedModule, bytes: Uint8Array): Promise<CompiledModule> {
     try {
       return await this.request.cache.compile(inspected, bytes, this.request.limitPages);
     } catch (error) {

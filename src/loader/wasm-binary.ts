@@ -114,11 +114,11 @@ const hex = (byte: number) => `0x${byte.toString(16).padStart(2, '0')}`;
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** A cursor over `buf[pos, end)`; every read past `end` is a WasmFormatError. */
-class Reader {
+export class Reader {
   constructor(
     readonly buf: Uint8Array,
     public pos: number,
-    readonly end: number,
+    public end: number,
     /** what is being read, for messages: "module", "import section", ... */
     readonly what: string,
   ) {}
@@ -311,26 +311,38 @@ function tagAttribute(r: Reader): void {
 }
 
 /** Byte ranges of a section: its size LEB starts at `sizeAt`, its payload is `[payload, end)`. */
-interface Section {
+export interface Section {
   sizeAt: number;
   payload: number;
   end: number;
 }
 
+/** A section in a module: its id (0 for custom sections) starts it at `start`. */
+export interface SectionRange extends Section {
+  id: number;
+  start: number;
+}
+
 /** Where a memory's limits are encoded, for rewriting. Imported memories come first (memory index order). */
-interface MemorySite {
+export interface MemorySite {
   limits: Limits;
   section: Section;
   start: number;
   end: number;
 }
 
-interface Scan {
+/** The structure of a module with where each part is: what rewriting it needs. */
+export interface ModuleLayout {
   info: ModuleInfo;
   memorySites: MemorySite[];
+  /** Every section, in order. */
+  sections: SectionRange[];
+  /** Types in the type section (each type of a recursion group counted). */
+  typeCount: number;
 }
 
-function scan(bytes: Uint8Array): Scan {
+/** The structure and layout of a module (see parseModule; throws WasmFormatError when malformed). */
+export function moduleLayout(bytes: Uint8Array): ModuleLayout {
   const top = new Reader(bytes, 0, bytes.length, 'module');
   if (!hasWasmMagic(bytes)) {
     top.fail('not a WebAssembly module: bad magic (expected "\\0asm")', 0);
@@ -345,6 +357,7 @@ function scan(bytes: Uint8Array): Scan {
 
   const info: ModuleInfo = { imports: [], exports: [], memories: [], tables: [], hasStartSection: false, codeSize: 0 };
   const memorySites: MemorySite[] = [];
+  const sections: SectionRange[] = [];
   const types: (string | undefined)[] = [];
   /** signature of every function, imported then defined */
   const funcs: string[] = [];
@@ -502,7 +515,8 @@ function scan(bytes: Uint8Array): Scan {
       if (rank < lastRank) top.fail(`${label} section out of order`, start);
       lastRank = rank;
     }
-    const section: Section = { sizeAt, payload: top.pos, end: top.pos + size };
+    const section: SectionRange = { id, start, sizeAt, payload: top.pos, end: top.pos + size };
+    sections.push(section);
     const r = new Reader(bytes, section.payload, section.end, `${label} section`);
     parsers[id]!(r, section);
     if (r.pos !== r.end) r.fail(`${label} section size mismatch: ${r.remaining} unread bytes`);
@@ -515,7 +529,7 @@ function scan(bytes: Uint8Array): Scan {
   if (dataCount !== undefined && dataCount !== dataSegments) {
     top.fail(`datacount section declares ${dataCount} segments but the data section has ${dataSegments}`);
   }
-  return { info, memorySites };
+  return { info, memorySites, sections, typeCount: types.length };
 }
 
 /**
@@ -523,7 +537,7 @@ function scan(bytes: Uint8Array): Scan {
  * nothing else, for any malformed input; runs in time linear in the section headers and names.
  */
 export function parseModule(bytes: Uint8Array): ModuleInfo {
-  return scan(bytes).info;
+  return moduleLayout(bytes).info;
 }
 
 /**
@@ -542,7 +556,7 @@ export function capMemories<T extends ArrayBufferLike>(
   }
   const edits: Edit[] = [];
   const growth = new Map<Section, number>();
-  scan(bytes).memorySites.forEach(({ limits, section, start, end }, index) => {
+  moduleLayout(bytes).memorySites.forEach(({ limits, section, start, end }, index) => {
     const { min, max, shared, memory64 } = limits;
     if (memory64 || (max !== undefined && max <= limitPages)) return;
     if (min > limitPages) {
@@ -585,7 +599,8 @@ function splice(source: Uint8Array, edits: Edit[]): Uint8Array<ArrayBuffer> {
   return out;
 }
 
-function leb128(value: number): number[] {
+/** Unsigned LEB128, shortest form. */
+export function leb128(value: number): number[] {
   const out: number[] = [];
   do {
     const byte = value & 0x7f;

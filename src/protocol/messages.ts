@@ -6,6 +6,7 @@
  * the worker links and runs them.
  */
 import type { SerializedError } from '../errors/index.js';
+import type { GrowHooks } from '../loader/grow-hooks.js';
 import type { StreamName } from '../logs/types.js';
 import type { Mount } from '../mounts/mount-table.js';
 import type { FileTree } from '../mounts/tree.js';
@@ -40,6 +41,8 @@ export interface PlannedModule {
   module: WebAssembly.Module;
   /** Import module name to the index of the planned module that provides it, or a built-in module (WASI, HTTP). */
   providers: Record<string, number | 'wasi' | 'http'>;
+  /** Set when the module's memory.grow calls the host: what the worker provides it (see loader/grow-hooks.ts). */
+  grows?: GrowHooks;
 }
 
 /** A file tree as sent to a worker: big files carry their hash, and files the worker holds are sent by hash alone. */
@@ -108,6 +111,15 @@ export interface RunRequest {
   trace?: TraceOptions;
 }
 
+/**
+ * memory.grow calls as the worker sends them: GROW_FIELDS numbers each, in this order: the index
+ * of the module in RunRequest.modules, the memory's index in it, its size before in pages, the
+ * size asked for, 1 if granted (else 0), the memory's maximum in pages, and the time in ms since
+ * the worker began linking (the guest's first instruction may run in a start function).
+ */
+export type GrowBatch = Float64Array<ArrayBuffer>;
+export const GROW_FIELDS = 7;
+
 export interface HttpOptions {
   access: HttpAccess;
   /** Per request (Bacalhau: 30 s). */
@@ -123,6 +135,8 @@ export type RunEvent =
   | ({ type: 'logs'; memoryPages: number } & LogBatch)
   /** Trace records of a traced run, in order. */
   | { type: 'trace'; batch: TraceBatch }
+  /** memory.grow calls, batched as the logs are (see runtime/grow-recorder.ts). */
+  | { type: 'grows'; events: GrowBatch }
   /** The guest's entrypoint is about to be called (the host marks 'linking' when it sends the request). */
   | { type: 'running' }
   /** A request the guest made through the HTTP host module, once it has ended. */

@@ -22,6 +22,7 @@ import { WASM_PAGE_SIZE } from '../spec/memory.js';
 import { BrineWasi } from '../wasi/brine-wasi.js';
 import { bacalhauEntropy, type Entropy, realEntropy, seededEntropy } from '../wasi/clock.js';
 import { OutputFd, StdinFd } from '../wasi/stdio.js';
+import { GrowRecorder } from './grow-recorder.js';
 import { HttpModule, type HttpTransport, laneTransport, xhrTransport } from './http.js';
 import { LogBatcher } from './log-batcher.js';
 import { type HostFunction, Tracer } from './tracer.js';
@@ -91,8 +92,24 @@ export function runExecution(
   let end: RunEnd;
   const linkStart = performance.now();
   let runStart = linkStart;
+  const grows = new GrowRecorder(
+    request.logs.flushMs,
+    (events) => post({ type: 'grows', events }, [events.buffer]),
+    () => performance.now() - linkStart,
+  );
   try {
-    const entry = link(request, fds, entropyFor, memories, http, () => logs.flushIfStale(), tracer);
+    const entry = link(request, {
+      fds,
+      entropyFor,
+      memories,
+      http,
+      grows,
+      tracer,
+      onHostCall: () => {
+        logs.flushIfStale();
+        grows.flushIfStale();
+      },
+    });
     const fn = entry.exports[request.entrypoint];
     if (typeof fn !== 'function') throw errors.entrypoint(request.entrypoint);
     runStart = performance.now();
@@ -104,6 +121,7 @@ export function runExecution(
   const runMs = performance.now() - runStart;
   logs.flush();
   tracer?.flush();
+  grows.flush();
 
   return {
     end,
@@ -138,14 +156,22 @@ interface HttpHost {
 }
 
 /** Instantiates the planned modules in order; returns the entry instance. */
+/** What linking gives the modules and where it reports what they do. */
+interface LinkContext {
+  fds: Fd[];
+  entropyFor: () => Entropy;
+  /** Filled with every memory the modules define or import. */
+  memories: WebAssembly.Memory[];
+  http: HttpHost | undefined;
+  grows: GrowRecorder;
+  tracer: Tracer | null;
+  /** Called on each WASI call. */
+  onHostCall: () => void;
+}
+
 function link(
   request: ResolvedRunRequest,
-  fds: Fd[],
-  entropyFor: () => Entropy,
-  memories: WebAssembly.Memory[],
-  http: HttpHost | undefined,
-  onHostCall: () => void,
-  tracer: Tracer | null,
+  { fds, entropyFor, memories, http, grows, tracer, onHostCall }: LinkContext,
 ): WebAssembly.Instance {
   const instances: WebAssembly.Instance[] = [];
   for (const [index, planned] of request.modules.entries()) {
@@ -174,7 +200,11 @@ function link(
     }
     let instance: WebAssembly.Instance;
     try {
-      instance = new WebAssembly.Instance(planned.module, imports);
+      // An instrumented module's memory.grow calls the host, which makes the memories it defined.
+      const hooks = planned.grows && grows.provide(index, planned.grows, imports);
+      if (hooks !== undefined) memories.push(...hooks.made);
+      const all = hooks === undefined ? imports : { ...imports, [planned.grows!.module]: hooks.namespace };
+      instance = new WebAssembly.Instance(planned.module, all);
     } catch (error) {
       throw errors.moduleLoad(planned.name, errorText(error));
     }

@@ -1,0 +1,14 @@
+import '../teaching.css';
+import { useApp } from '../state/store';
+
+/** What to notice in the demo that is loaded, beside it. */
+export function TeachingNote() {
+  const demo = useApp((s) => s.demos.find((d) => d.id === s.demoId));
+  if (demo?.notice === undefined) return null;
+  return (
+    <aside className="panel teaching-note" aria-labelledby="teaching-note-title" data-testid="teaching-note">
+      <h2 id="teaching-note-title">What to notice: {demo.title}</h2>
+      <p>{demo.notice}</p>
+    </aside>
+  );
+}
