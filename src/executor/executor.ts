@@ -14,7 +14,9 @@ import {
   DEFAULT_FS_QUOTA_BYTES,
   type HttpOptions,
   type RunOutcome,
+  type RunRequest,
 } from '../protocol/messages.js';
+import { canWaitAsync, type LaneRequest, RunLane } from '../protocol/run-lane.js';
 import { admit, OFFLINE_RULES } from '../spec/admit.js';
 import { throwFirstError } from '../spec/findings.js';
 import { type HttpAccess, httpAccessOf } from '../spec/network.js';
@@ -76,15 +78,7 @@ export class Executor {
   private readonly cache = new CompileCache();
   private readonly pool: WorkerPool;
   private readonly slots: Slots;
-  /** Hashes of the big files each worker keeps (see worker-files.ts). */
-  private readonly heldFiles = new WeakMap<WorkerHandle, Set<string>>();
-  /**
-   * Each worker's log staging, made once: sharing a new SharedArrayBuffer costs ~60 µs per message
-   * in Node. A run always ends with the staging flushed, so the next run finds it empty.
-   */
-  private readonly logStagings = new WeakMap<WorkerHandle, SharedArrayBuffer>();
-  /** Each worker's lane for host-made requests, made when a job first needs it. */
-  private readonly lanes = new WeakMap<WorkerHandle, SharedArrayBuffer>();
+  private readonly workers = new WeakMap<WorkerHandle, WorkerState>();
   private active = 0;
 
   constructor(private readonly options: ExecutorOptions) {
@@ -225,18 +219,18 @@ export class Executor {
 
       const worker = this.pool.acquire();
       execution.worker = worker;
-      const logStaging = this.logStagingOf(worker);
-      if (logStaging !== undefined) logs.attach(new LogStaging(logStaging));
+      const state = this.stateOf(worker);
+      if (state.logStaging !== undefined) logs.attach(state.logStaging);
       execution.transition('linking');
-      const http = access === null ? undefined : this.httpOptions(worker, access);
+      const http = access === null ? undefined : this.httpOptions(state, access);
       const request = runRequest({
         executionId: execution.id,
         jobId,
         job,
         loaded,
-        mounts: await mountsForWorker(mounts.mounts, this.heldFiles.get(worker) ?? new Set(), this.cache.hashes),
+        mounts: await mountsForWorker(mounts.mounts, state.heldFiles, this.cache.hashes),
         logs: { batchBytes: LOG_BATCH_BYTES, flushMs: LOG_FLUSH_MS, capBytes: execution.logs.capBytes },
-        logStaging,
+        logStaging: state.logStaging?.buffer as SharedArrayBuffer | undefined,
         fsQuotaBytes: this.options.fsQuotaBytes ?? DEFAULT_FS_QUOTA_BYTES,
         fsMaxNodes: this.options.fsMaxNodes ?? DEFAULT_FS_MAX_NODES,
         http,
@@ -244,7 +238,8 @@ export class Executor {
       const outcome = await superviseRun({
         execution,
         worker,
-        request,
+        request: state.lane === undefined ? request : { ...request, runLane: state.lane.buffer },
+        lane: state.lane && { lane: state.lane, request: state.laneReady ? laneRequest(request, state) : undefined },
         logs,
         stagedAgeMs: LOG_FLUSH_MS,
         onMemory: (pages) => this.noteMemory(execution, pages),
@@ -252,10 +247,14 @@ export class Executor {
           execution.http.push(record);
           this.emit({ executionId: execution.id, type: 'http', record });
         },
-        lane: http?.lane && new LaneServer(http.lane, (kind, payload) => this.answer(kind, payload, http, signal)),
+        httpLane: http?.lane && new LaneServer(http.lane, (kind, payload) => this.answer(kind, payload, http, signal)),
       });
       if (outcome === null) return; // stopped (cancel, timeout) while running
-      this.heldFiles.set(worker, new Set(outcome.heldFiles));
+      state.heldFiles = new Set(outcome.heldFiles);
+      state.heldModules = new Set(outcome.heldModules);
+      // The worker has had every shared buffer it was sent; now it waits on its lane.
+      state.laneReady = state.lane !== undefined;
+      state.httpLaneSent ||= http?.lane !== undefined;
       execution.worker = null;
       this.pool.release(worker);
       this.finish(execution, completedRun(execution, outcome));
@@ -280,25 +279,31 @@ export class Executor {
     }
   }
 
-  private logStagingOf(worker: WorkerHandle): SharedArrayBuffer | undefined {
-    if (!canShareMemory) return undefined;
-    let buffer = this.logStagings.get(worker);
-    if (buffer === undefined) {
-      buffer = new SharedArrayBuffer(LogStaging.byteLength(LOG_BATCH_BYTES));
-      this.logStagings.set(worker, buffer);
+  private stateOf(worker: WorkerHandle): WorkerState {
+    let state = this.workers.get(worker);
+    if (state === undefined) {
+      // Made once per worker: sharing a new SharedArrayBuffer costs ~60 µs per message in Node.
+      const logStaging = canShareMemory
+        ? new LogStaging(new SharedArrayBuffer(LogStaging.byteLength(LOG_BATCH_BYTES)))
+        : undefined;
+      state = {
+        heldFiles: new Set(),
+        heldModules: new Set(),
+        logStaging,
+        lane: canShareMemory && canWaitAsync ? RunLane.create() : undefined,
+        laneReady: false,
+        httpLaneSent: false,
+      };
+      this.workers.set(worker, state);
     }
-    return buffer;
+    return state;
   }
 
-  private httpOptions(worker: WorkerHandle, access: HttpAccess): HttpOptions {
+  private httpOptions(state: WorkerState, access: HttpAccess): HttpOptions {
     const timeoutMs = this.options.httpTimeoutMs ?? HTTP_TIMEOUT_MS;
     if (workersRequestThemselves) return { access, timeoutMs };
-    let lane = this.lanes.get(worker);
-    if (lane === undefined) {
-      lane = new SharedArrayBuffer(laneByteLength(LANE_DATA_BYTES));
-      this.lanes.set(worker, lane);
-    }
-    return { access, timeoutMs, lane };
+    state.httpLane ??= new SharedArrayBuffer(laneByteLength(LANE_DATA_BYTES));
+    return { access, timeoutMs, lane: state.httpLane };
   }
 
   /** A call a worker makes over its lane: an HTTP request under the job's rule, ended with the execution. */
@@ -340,6 +345,39 @@ export class Executor {
   private emit(event: ExecutorEvent): void {
     this.options.onEvent?.(event);
   }
+}
+
+/** What the executor knows of one worker: what it holds, and the shared buffers made for it. */
+interface WorkerState {
+  /** Hashes of the big files it keeps (see worker-files.ts). */
+  heldFiles: Set<string>;
+  /** Keys of the compiled modules it keeps. */
+  heldModules: Set<string>;
+  /** Where it stages log bytes, when memory can be shared. A run over the lane leaves its tail there; the next run clears it. */
+  logStaging: LogStaging | undefined;
+  /** Its fast lane, where memory can be shared and waited on without blocking. */
+  lane: RunLane | undefined;
+  /** Whether it has been sent the lane (with a run by message that ended): from then on it waits there. */
+  laneReady: boolean;
+  /** Its lane for requests the host makes for it, made when a job first needs it. */
+  httpLane?: SharedArrayBuffer;
+  /** Whether a run that ended has brought it the HTTP lane. */
+  httpLaneSent: boolean;
+}
+
+/**
+ * The request as it goes over the lane, if the worker holds everything it names (its modules,
+ * its HTTP lane); else undefined, and it goes by message.
+ */
+function laneRequest(request: RunRequest, state: WorkerState): LaneRequest | undefined {
+  if (!request.modules.every((planned) => state.heldModules.has(planned.key))) return undefined;
+  if (request.http?.lane !== undefined && !state.httpLaneSent) return undefined;
+  const { modules, logStaging: _shared, http, runLane: _lane, ...rest } = request;
+  return {
+    ...rest,
+    modules: modules.map(({ module: _module, ...held }) => held),
+    ...(http === undefined ? {} : { http: { ...http, lane: http.lane !== undefined } }),
+  };
 }
 
 /** The ending of a run the worker finished, with the phases it measured. */

@@ -39,7 +39,7 @@ export class LogStaging {
     return HEADER_BYTES + TIMES_BYTES + TABLE_BYTES + capacity;
   }
 
-  constructor(buffer: ArrayBufferLike) {
+  constructor(readonly buffer: ArrayBufferLike) {
     this.header = new Int32Array(buffer, 0, 4);
     this.times = new Float64Array(buffer, HEADER_BYTES, MAX_EVENTS * 2);
     this.table = new Int32Array(buffer, HEADER_BYTES + TIMES_BYTES, MAX_EVENTS * 3);
@@ -54,23 +54,26 @@ export class LogStaging {
     return Atomics.load(this.header, COUNT) === 0;
   }
 
-  /** Whether `size` more bytes of `stream` fit without a flush. */
-  fits(stream: StreamName, size: number): boolean {
+  /** Whether `size` more bytes of `stream` fit without a flush (`alone`: in an event of their own). */
+  fits(stream: StreamName, size: number, alone = false): boolean {
     const count = Atomics.load(this.header, COUNT);
     const used = Atomics.load(this.header, USED);
     if (used + size > this.bytes.byteLength) return false;
-    return count < MAX_EVENTS || STREAMS[this.table[(count - 1) * 3]!] === stream;
+    return count < MAX_EVENTS || (!alone && STREAMS[this.table[(count - 1) * 3]!] === stream);
   }
 
-  /** Worker: stages bytes (which must fit); consecutive writes to one stream share one event. */
-  stage(stream: StreamName, data: Uint8Array, timestamp: number, offset: number): void {
+  /**
+   * Worker: stages bytes (which must fit); consecutive writes to one stream share one event,
+   * unless `alone` (a stream's first write is an event of its own).
+   */
+  stage(stream: StreamName, data: Uint8Array, timestamp: number, offset: number, alone = false): void {
     const count = Atomics.load(this.header, COUNT);
     const used = Atomics.load(this.header, USED);
     const code = STREAMS.indexOf(stream);
     Atomics.add(this.header, SEQUENCE, 1);
     this.bytes.set(data, used);
     const last = (count - 1) * 3;
-    if (count > 0 && this.table[last] === code) {
+    if (count > 0 && this.table[last] === code && !alone) {
       Atomics.store(this.table, last + 2, used + data.byteLength);
     } else {
       this.times[count * 2] = timestamp;
@@ -87,12 +90,16 @@ export class LogStaging {
   /** Worker: the staged events (copied out in one buffer, to transfer), leaving the staging empty. */
   drain(): LogBatch | null {
     const batch = this.copy();
-    if (batch === null) return null;
+    if (batch !== null) this.clear();
+    return batch;
+  }
+
+  /** Worker: empties the staging (a lane run's tail, which the host took). */
+  clear(): void {
     Atomics.add(this.header, SEQUENCE, 1);
     Atomics.store(this.header, COUNT, 0);
     Atomics.store(this.header, USED, 0);
     Atomics.add(this.header, SEQUENCE, 1);
-    return batch;
   }
 
   /**

@@ -37,6 +37,8 @@ export interface PlannedModule {
   /** The name the module is registered under (its path as given, or its import name). */
   name: string;
   module: WebAssembly.Module;
+  /** The compiled module's identity (its bytes' SHA-256 and memory limit): a worker keeps modules by it. */
+  key: string;
   /** Import module name to the index of the planned module that provides it, or a built-in module (WASI, HTTP). */
   providers: Record<string, number | 'wasi' | 'http'>;
 }
@@ -93,6 +95,8 @@ export interface RunRequest {
   logStaging?: SharedArrayBuffer;
   /** The HTTP host module's rule; absent when the job's network is None (no module). */
   http?: HttpOptions;
+  /** The worker's fast lane (run-lane.ts): after this run it waits there for the next requests. */
+  runLane?: SharedArrayBuffer;
 }
 
 export interface HttpOptions {
@@ -112,6 +116,8 @@ export type RunEvent =
   | { type: 'running' }
   /** A request the guest made through the HTTP host module, once it has ended. */
   | { type: 'http'; record: HttpRecord }
+  /** A lane run's outcome too large for the lane (run-lane.ts). */
+  | { type: 'outcome'; outcome: RunOutcome }
   | LaneEvent;
 
 /** How the entrypoint call ended. */
@@ -134,6 +140,8 @@ export interface RunOutcome {
   httpOmitted: number;
   /** Hashes of the big files the worker keeps for later runs. */
   heldFiles: string[];
+  /** Keys of the compiled modules the worker keeps, which requests over the lane may name. */
+  heldModules: string[];
   /** What the guest did that Bacalhau would have answered differently (not in the compatibility mode). */
   bacalhauNotes: string[];
 }

@@ -11,7 +11,7 @@ import type { LogOptions } from '../protocol/messages.js';
  * computes for long without host calls does not hold its output back.
  */
 export class LogBatcher {
-  private lastFlush = Number.NEGATIVE_INFINITY;
+  private lastFlush: number;
   private readonly sent: Record<StreamName, number> = { stdout: 0, stderr: 0 };
   /** Bytes of both streams sent so far: the next event's offset. */
   private position = 0;
@@ -23,7 +23,15 @@ export class LogBatcher {
     private readonly send: (batch: LogBatch) => void,
     /** Milliseconds since the epoch (the events' timestamps). */
     private readonly now: () => number,
-  ) {}
+    /**
+     * The host reads the staging too (it is shared): the first writes may wait there like the
+     * others. Otherwise the first write of each stream goes out at once, and so does a write
+     * after a quiet spell.
+     */
+    private readonly hostReads = false,
+  ) {
+    this.lastFlush = hostReads ? now() : Number.NEGATIVE_INFINITY;
+  }
 
   /** Copies what it keeps: `data` may be a view of guest memory. */
   write(stream: StreamName, data: Uint8Array): void {
@@ -46,9 +54,9 @@ export class LogBatcher {
       this.send({ events: [{ stream, data: data.slice(), timestamp: time }], offsets: [offset] });
       return;
     }
-    if (!this.staging.fits(stream, data.byteLength)) this.flush();
-    this.staging.stage(stream, data, time, offset);
-    if (first || time - this.lastFlush >= this.options.flushMs) {
+    if (!this.staging.fits(stream, data.byteLength, first)) this.flush();
+    this.staging.stage(stream, data, time, offset, first);
+    if ((first && !this.hostReads) || time - this.lastFlush >= this.options.flushMs) {
       this.lastFlush = time;
       this.flush();
     }
