@@ -9,6 +9,8 @@ export interface LogBatch {
 /** Events one staging area holds; a write that would need more flushes first. */
 const MAX_EVENTS = 256;
 const STREAMS: readonly StreamName[] = ['stdout', 'stderr'];
+/** Added to an event's stream code when later writes must not join it (a stream's first write). */
+const SEALED = 2;
 
 // Layout: an Int32 header [sequence, event count, bytes used]; per event a Float64 pair
 // [timestamp, offset] and an Int32 triple [stream, start, end]; then the bytes.
@@ -59,7 +61,7 @@ export class LogStaging {
     const count = Atomics.load(this.header, COUNT);
     const used = Atomics.load(this.header, USED);
     if (used + size > this.bytes.byteLength) return false;
-    return count < MAX_EVENTS || (!alone && STREAMS[this.table[(count - 1) * 3]!] === stream);
+    return count < MAX_EVENTS || (!alone && this.table[(count - 1) * 3] === STREAMS.indexOf(stream));
   }
 
   /**
@@ -78,7 +80,7 @@ export class LogStaging {
     } else {
       this.times[count * 2] = timestamp;
       this.times[count * 2 + 1] = offset;
-      this.table[count * 3] = code;
+      this.table[count * 3] = alone ? code + SEALED : code;
       this.table[count * 3 + 1] = used;
       this.table[count * 3 + 2] = used + data.byteLength;
       Atomics.store(this.header, COUNT, count + 1);
@@ -126,7 +128,7 @@ export class LogStaging {
     const events: LogEvent[] = [];
     const offsets: number[] = [];
     for (let i = 0; i < count; i++) {
-      const stream = STREAMS[this.table[i * 3]!]!;
+      const stream = STREAMS[this.table[i * 3]! % SEALED]!;
       events.push({ stream, data: data.subarray(this.table[i * 3 + 1], ends[i]), timestamp: this.times[i * 2]! });
       offsets.push(this.times[i * 2 + 1]!);
     }
