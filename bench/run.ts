@@ -4,6 +4,7 @@
 import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { chromiumHost } from './chromium.js';
+import { cli } from './cli.js';
 import { Files } from './files.js';
 import type { Context, Row } from './lib.js';
 import { nodeHost } from './node-host.js';
@@ -17,9 +18,10 @@ import { p5 } from './p5-loader.js';
 import { p6 } from './p6-ui.js';
 import { p7 } from './p7-start.js';
 import { p8 } from './p8-trace.js';
+import { p9 } from './p9-yosys.js';
 import { p10 } from './p10-http.js';
 
-const BENCHMARKS = [p1, p2, p3a, p3b, p4, p5, p6, p7, p8, p10];
+const BENCHMARKS = [p1, p2, p3a, p3b, p4, p5, p6, p7, p8, p9, p10, cli];
 
 /** Starts each host on first use; `close` stops those that were started. */
 function context(): Context & { close(): Promise<void>; chromiumVersion(): string | undefined } {

@@ -12,7 +12,7 @@ const demos = join(root, 'public/demos');
 let dir: string;
 
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first (npm test does)');
+  if (!existsSync(join(root, 'dist/node/brine.cjs'))) throw new Error('run `npm run build` first (npm test does)');
   dir = mkdtempSync(join(tmpdir(), 'brine-bacalhau-'));
 });
 

@@ -1,6 +1,6 @@
 // `brine run` end to end: the built CLI (`tsc -b tsconfig.node.json`, run by `npm run build`) on YAML jobs, in a child process.
 import { execFile, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ const bin = join(root, 'bin/brine.js');
 let dir: string;
 
 beforeAll(() => {
-  if (!existsSync(join(root, 'dist/src/cli/main.js'))) throw new Error('run `npm run build` first (npm test does)');
+  if (!existsSync(join(root, 'dist/node/brine.cjs'))) throw new Error('run `npm run build` first (npm test does)');
   dir = mkdtempSync(join(tmpdir(), 'brine-cli-'));
   cpSync(join(root, 'fixtures/c'), join(dir, 'wasm'), { recursive: true, filter: (p) => !p.endsWith('.c') });
   cpSync(join(root, 'fixtures/data'), join(dir, 'inputs'), { recursive: true });
@@ -316,6 +316,27 @@ describe('brine run', () => {
     const out = brine('frobnicate');
     expect(out.status).toBe(2);
     expect(out.stderr).toContain('usage: brine run JOB.yaml');
+  });
+
+  it("keeps V8's code cache of the CLI per user and command, and starts from it", () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'brine-cache-'));
+    const env = { ...process.env, TMPDIR: tmp };
+    const runCsv = () =>
+      spawnSync(process.execPath, [bin, 'run', writeJob('csv.yaml', csvJob)], { cwd: dir, encoding: 'utf8', env });
+    try {
+      expect(runCsv()).toMatchObject({ status: 0, stdout: 'wrote 24 rows\n' });
+      const [cacheDir] = readdirSync(tmp);
+      expect(cacheDir).toMatch(/^brine-compile-cache-/);
+      const cached = readdirSync(join(tmp, cacheDir!));
+      expect(cached).toEqual([expect.stringMatching(/^run-v\d+\.\d+\.\d+-/)]);
+      const written = statSync(join(tmp, cacheDir!, cached[0]!)).mtimeMs;
+      expect(runCsv()).toMatchObject({ status: 0, stdout: 'wrote 24 rows\n' });
+      // Accepted, so not written again.
+      expect(statSync(join(tmp, cacheDir!, cached[0]!)).mtimeMs).toBe(written);
+      expect(readdirSync(join(tmp, cacheDir!))).toEqual(cached);
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 });
 

@@ -122,9 +122,9 @@ async function runHere(j: Job, rewritten: boolean): Promise<Run> {
     http: access !== null,
   });
   if (!rewritten) {
-    loaded.modules = loaded.modules.map(({ name, providers }) => {
+    loaded.modules = loaded.modules.map(({ name, key, providers }) => {
       const bytes = (mounts.lookup(name) as { data: Uint8Array<ArrayBuffer> }).data;
-      return { name, providers, module: new WebAssembly.Module(capMemories(bytes, limitPages)) };
+      return { name, key, providers, module: new WebAssembly.Module(capMemories(bytes, limitPages)) };
     });
   }
   const request = runRequest({
@@ -138,6 +138,7 @@ async function runHere(j: Job, rewritten: boolean): Promise<Run> {
     fsQuotaBytes: DEFAULT_FS_QUOTA_BYTES,
     fsMaxNodes: 500,
     http: access === null ? undefined : { access, timeoutMs: 1000 },
+    trace: undefined,
   });
   const text = { stdout: '', stderr: '' };
   let grows = 0;

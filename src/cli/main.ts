@@ -8,6 +8,7 @@ import { formatTree, guestFilesystem } from '../executor/guest-fs.js';
 import { mountJob } from '../executor/sources.js';
 import type { ExecutionResult } from '../executor/types.js';
 import { createNodeWorker } from '../host/node.js';
+import type { WorkerFactory } from '../host/types.js';
 import { resultFolder } from '../mounts/paths.js';
 import { admit } from '../spec/admit.js';
 import { type Finding, throwFirstError } from '../spec/findings.js';
@@ -15,7 +16,6 @@ import { httpAccessOf } from '../spec/network.js';
 import { parseJobDocument } from '../spec/parse.js';
 import { COMPAT_MODES, type CompatMode, entrypointOf, executionTimeoutSeconds, type Job } from '../spec/types.js';
 import { jsonLines, type Trace } from '../trace/store.js';
-import { exportCommand, readJobFile, validateBacalhau } from './bacalhau.js';
 import { hostReader, readStdin, writeHostTree } from './host-files.js';
 import { describeError } from './report.js';
 
@@ -92,14 +92,19 @@ function parseArgs(argv: string[]): Options | string {
   return options as Options;
 }
 
-/** `brine run`, `brine validate` and `brine export`: returns the process exit status. */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * `brine run`, `brine validate` and `brine export`: returns the process exit status. The worker
+ * for `run` comes from `createWorker` (the bundled command starts its own early, see bin.ts).
+ */
+export async function main(argv: string[], createWorker: WorkerFactory = createNodeWorker): Promise<number> {
   const options = parseArgs(argv);
   if (typeof options === 'string') {
     process.stderr.write(options === '' ? `${USAGE}\n` : `brine: ${options}\n${USAGE}\n`);
     return options === '' ? 0 : 2;
   }
   if (options.bacalhau || options.command === 'export') {
+    // Bacalhau's rule tables are loaded only for the commands that use them.
+    const { exportCommand, readJobFile, validateBacalhau } = await import('./bacalhau.js');
     const text = await readJobFile(options.jobPath);
     if (text === undefined) return 2;
     if (options.bacalhau) return validateBacalhau(text);
@@ -124,7 +129,7 @@ export async function main(argv: string[]): Promise<number> {
   }
 
   const executor = new Executor({
-    createWorker: createNodeWorker,
+    createWorker,
     maxWorkers: 1,
     readLocal,
     onEvent: (event) => {

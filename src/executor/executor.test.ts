@@ -106,6 +106,7 @@ describe('logs read from the shared staging', () => {
       linkMs: 0,
       runMs: 0,
       heldFiles: [],
+      heldModules: [],
       bacalhauNotes: [],
     });
     const result = await executor.wait('x');

@@ -6,34 +6,26 @@ import { LoadFailure, loadModules } from '../loader/loader.js';
 import { LogStore, type LogStreamOptions } from '../logs/store.js';
 import { DEFAULT_LOG_CAP_BYTES, type LogEvent } from '../logs/types.js';
 import type { MountTable } from '../mounts/mount-table.js';
-import { encodeReply, HTTP_TIMEOUT_MS, type HttpCall } from '../protocol/http.js';
-import { LaneServer, laneByteLength } from '../protocol/lane.js';
-import { LogStaging } from '../protocol/log-staging.js';
-import {
-  DEFAULT_FS_MAX_NODES,
-  DEFAULT_FS_QUOTA_BYTES,
-  type HttpOptions,
-  type RunOutcome,
-  type TraceOptions,
-} from '../protocol/messages.js';
-import { TraceStaging } from '../protocol/trace-staging.js';
+import { HTTP_TIMEOUT_MS } from '../protocol/http.js';
+import { DEFAULT_FS_MAX_NODES, DEFAULT_FS_QUOTA_BYTES } from '../protocol/messages.js';
 import { admit, OFFLINE_RULES } from '../spec/admit.js';
 import { throwFirstError } from '../spec/findings.js';
-import { type HttpAccess, httpAccessOf } from '../spec/network.js';
+import { httpAccessOf } from '../spec/network.js';
 import { executionTimeoutSeconds, type Job } from '../spec/types.js';
-import { DEFAULT_TRACE_LIMIT, type Trace, TraceStore } from '../trace/store.js';
+import { DEFAULT_TRACE_LIMIT, type Trace } from '../trace/store.js';
 import { bacalhauEnding, entrypointToCall, isBacalhauMode } from './bacalhau-mode.js';
 import { Execution } from './execution.js';
-import { fetchForGuest } from './http-fetch.js';
+import { httpLaneServer } from './http-fetch.js';
 import { LogReceiver } from './log-receiver.js';
-import { buildResult, type Ending, endingOf, failure } from './result.js';
-import { runRequest, startingFds } from './run-request.js';
+import { buildResult, completedRun, type Ending, failure } from './result.js';
+import { runRequest } from './run-request.js';
 import { mountJob } from './sources.js';
 import { setLongTimeout } from './timer.js';
-import { TraceReceiver } from './trace-receiver.js';
+import { traceReceiver } from './trace-receiver.js';
 import type { BidResponse, ExecutionResult, ExecutorEvent, ReadLocal, StartRequest } from './types.js';
 import { mountsForWorker } from './worker-files.js';
 import { superviseRun, WorkerCrash } from './worker-run.js';
+import { LOG_BATCH_BYTES, LOG_FLUSH_MS, TRACE_FLUSH_MS, WorkerState } from './worker-state.js';
 
 export interface ExecutorOptions {
   /** Makes a worker: `createBrowserWorker` or `createNodeWorker`. */
@@ -56,24 +48,7 @@ export interface ExecutorOptions {
   onEvent?: (event: ExecutorEvent) => void;
 }
 
-const LOG_BATCH_BYTES = 64 * 1024;
-const LOG_FLUSH_MS = 5;
-/** Trace batches: 256 KiB, ~5,000 records of small calls; posted every 20 ms at most while calls go on. */
-const TRACE_BATCH_WORDS = 64 * 1024;
-const TRACE_FLUSH_MS = 20;
-/** Whether workers can share memory with this thread (browsers: only cross-origin isolated pages). */
-const canShareMemory =
-  typeof SharedArrayBuffer === 'function' &&
-  (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated !== false;
 const BID_REASON = 'not place additional requirements on WASM jobs';
-/**
- * Browsers give dedicated workers a synchronous XMLHttpRequest: the worker makes a guest's
- * requests itself, isolated page or not. Elsewhere (Node) the host thread makes them and answers
- * over a lane (see docs/http.md for the measurements behind this choice).
- */
-const workersRequestThemselves = typeof XMLHttpRequest === 'function';
-/** A lane's data region: larger answers go in chunks of this size. */
-const LANE_DATA_BYTES = 1024 * 1024;
 
 /**
  * Bacalhau's WASM executor lifecycle (start, wait, run, cancel, getLogStream, bidding, an
@@ -85,17 +60,7 @@ export class Executor {
   private readonly cache = new CompileCache();
   private readonly pool: WorkerPool;
   private readonly slots: Slots;
-  /** Hashes of the big files each worker keeps (see worker-files.ts). */
-  private readonly heldFiles = new WeakMap<WorkerHandle, Set<string>>();
-  /**
-   * Each worker's log staging, made once: sharing a new SharedArrayBuffer costs ~60 µs per message
-   * in Node. A run always ends with the staging flushed, so the next run finds it empty.
-   */
-  private readonly logStagings = new WeakMap<WorkerHandle, SharedArrayBuffer>();
-  /** Each worker's lane for host-made requests, made when a job first needs it. */
-  private readonly lanes = new WeakMap<WorkerHandle, SharedArrayBuffer>();
-  /** Each worker's trace staging, made at its first traced run. */
-  private readonly traceStagings = new WeakMap<WorkerHandle, SharedArrayBuffer>();
+  private readonly workers = new WeakMap<WorkerHandle, WorkerState>();
   private active = 0;
 
   constructor(private readonly options: ExecutorOptions) {
@@ -251,40 +216,33 @@ export class Executor {
 
       const worker = this.pool.acquire();
       execution.worker = worker;
-      const logStaging = this.stagingOf(this.logStagings, worker, LogStaging.byteLength(LOG_BATCH_BYTES));
-      if (logStaging !== undefined) logs.attach(new LogStaging(logStaging));
-      const trace = job.brine.trace === true ? this.traceOptions(worker) : undefined;
+      const state = this.workers.get(worker) ?? new WorkerState();
+      this.workers.set(worker, state);
+      if (state.logStaging !== undefined) logs.attach(state.logStaging);
       execution.transition('linking');
       const moduleNames = loaded.modules.map((m) => m.name);
-      const http = access === null ? undefined : this.httpOptions(worker, access);
+      const http =
+        access === null ? undefined : state.httpOptions(access, this.options.httpTimeoutMs ?? HTTP_TIMEOUT_MS);
       const request = runRequest({
         executionId: execution.id,
         jobId,
         job,
         loaded,
-        mounts: await mountsForWorker(mounts.mounts, this.heldFiles.get(worker) ?? new Set(), this.cache.hashes),
+        mounts: await mountsForWorker(mounts.mounts, state.heldFiles, this.cache.hashes),
         logs: { batchBytes: LOG_BATCH_BYTES, flushMs: LOG_FLUSH_MS, capBytes: execution.logs.capBytes },
-        logStaging,
+        logStaging: state.logStaging?.buffer as SharedArrayBuffer | undefined,
         fsQuotaBytes: this.options.fsQuotaBytes ?? DEFAULT_FS_QUOTA_BYTES,
         fsMaxNodes: this.options.fsMaxNodes ?? DEFAULT_FS_MAX_NODES,
         http,
-        trace,
+        trace: job.brine.trace === true ? state.traceOptions() : undefined,
       });
-      if (trace !== undefined) {
-        const store = new TraceStore(
-          this.options.traceLimit ?? DEFAULT_TRACE_LIMIT,
-          startingFds(request),
-          request.modules.map((m) => m.name),
-        );
-        execution.trace = new TraceReceiver(store, () =>
-          this.emit({ executionId: execution.id, type: 'trace', trace: store }),
-        );
-        if (trace.staging !== undefined) execution.trace.attach(new TraceStaging(trace.staging));
-      }
+      execution.trace = traceReceiver(request, this.options.traceLimit ?? DEFAULT_TRACE_LIMIT, (store) =>
+        this.emit({ executionId: execution.id, type: 'trace', trace: store }),
+      );
       const outcome = await superviseRun({
         execution,
         worker,
-        request,
+        ...state.delivery(request),
         logs,
         stagedAgeMs: LOG_FLUSH_MS,
         trace: execution.trace && { receiver: execution.trace, stagedAgeMs: TRACE_FLUSH_MS },
@@ -294,10 +252,10 @@ export class Executor {
           execution.http.push(record);
           this.emit({ executionId: execution.id, type: 'http', record });
         },
-        lane: http?.lane && new LaneServer(http.lane, (kind, payload) => this.answer(kind, payload, http, signal)),
+        httpLane: http?.lane && httpLaneServer(http.lane, http, signal),
       });
       if (outcome === null) return; // stopped (cancel, timeout) while running
-      this.heldFiles.set(worker, new Set(outcome.heldFiles));
+      state.ran(request, outcome);
       execution.worker = null;
       this.pool.release(worker);
       this.finish(execution, completedRun(execution, outcome));
@@ -322,42 +280,6 @@ export class Executor {
       this.active--;
       this.slots.release();
     }
-  }
-
-  /** The worker's staging buffer of one kind (made at its first use), where memory can be shared. */
-  private stagingOf(
-    stagings: WeakMap<WorkerHandle, SharedArrayBuffer>,
-    worker: WorkerHandle,
-    byteLength: number,
-  ): SharedArrayBuffer | undefined {
-    if (!canShareMemory) return undefined;
-    let buffer = stagings.get(worker);
-    if (buffer === undefined) {
-      buffer = new SharedArrayBuffer(byteLength);
-      stagings.set(worker, buffer);
-    }
-    return buffer;
-  }
-
-  private httpOptions(worker: WorkerHandle, access: HttpAccess): HttpOptions {
-    const timeoutMs = this.options.httpTimeoutMs ?? HTTP_TIMEOUT_MS;
-    const lane = workersRequestThemselves
-      ? undefined
-      : this.stagingOf(this.lanes, worker, laneByteLength(LANE_DATA_BYTES));
-    return lane === undefined ? { access, timeoutMs } : { access, timeoutMs, lane };
-  }
-
-  /** A call a worker makes over its lane: an HTTP request under the job's rule, ended with the execution. */
-  private async answer(kind: string, payload: unknown, http: HttpOptions, signal: AbortSignal) {
-    if (kind !== 'http') throw new Error(`no lane call "${kind}"`);
-    const call = { ...(payload as HttpCall), timeoutMs: http.timeoutMs };
-    const reply = await fetchForGuest(call, http.access, signal);
-    return { status: reply.code, data: encodeReply(reply) };
-  }
-
-  private traceOptions(worker: WorkerHandle): TraceOptions {
-    const staging = this.stagingOf(this.traceStagings, worker, TraceStaging.byteLength(TRACE_BATCH_WORDS));
-    return { batchWords: TRACE_BATCH_WORDS, flushMs: TRACE_FLUSH_MS, ...(staging === undefined ? {} : { staging }) };
   }
 
   private noteMemory(execution: Execution, pages: number): void {
@@ -392,20 +314,4 @@ export class Executor {
   private emit(event: ExecutorEvent): void {
     this.options.onEvent?.(event);
   }
-}
-
-/** The ending of a run the worker finished, with the phases it measured. */
-function completedRun(execution: Execution, outcome: RunOutcome): Ending {
-  execution.memoryPages = Math.max(execution.memoryPages, ...outcome.memoryPages);
-  execution.logs.addDropped('stdout', outcome.droppedLogBytes.stdout);
-  execution.logs.addDropped('stderr', outcome.droppedLogBytes.stderr);
-  execution.httpOmitted = outcome.httpOmitted;
-  return {
-    ...endingOf(outcome.end),
-    outputs: outcome.outputs.map(({ target, role, tree }) => ({ name: target === '' ? '/' : target, role, tree })),
-    memoryPages: outcome.memoryPages,
-    phases: { linkMs: outcome.linkMs, runMs: outcome.runMs },
-    end: outcome.end,
-    workerNotes: outcome.bacalhauNotes,
-  };
 }

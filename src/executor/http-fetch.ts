@@ -4,7 +4,9 @@
  * it is requested. Redirects, limits and errors follow Go's http.Client as Bacalhau uses it.
  */
 import { errorText } from '../errors/index.js';
-import { type HttpCall, HttpCode, type HttpReply, headerLines, parseUrl } from '../protocol/http.js';
+import { encodeReply, type HttpCall, HttpCode, type HttpReply, headerLines, parseUrl } from '../protocol/http.js';
+import { LaneServer } from '../protocol/lane.js';
+import type { HttpOptions } from '../protocol/messages.js';
 import { type HttpAccess, refusalOf } from '../spec/network.js';
 
 /** Go's http.Client makes at most this many requests per call: it stops at the 10th redirect. */
@@ -12,6 +14,15 @@ const MAX_REQUESTS = 10;
 const REDIRECTS = [301, 302, 303, 307, 308];
 /** Headers Go drops on a redirect to another domain (net/http: shouldCopyHeaderOnRedirect). */
 const SENSITIVE = ['authorization', 'www-authenticate', 'cookie', 'cookie2'];
+
+/** Answers the calls a worker makes over its HTTP lane: requests under the job's rule, ended with the execution. */
+export function httpLaneServer(lane: SharedArrayBuffer, http: HttpOptions, signal: AbortSignal): LaneServer {
+  return new LaneServer(lane, async (kind, payload) => {
+    if (kind !== 'http') throw new Error(`no lane call "${kind}"`);
+    const reply = await fetchForGuest({ ...(payload as HttpCall), timeoutMs: http.timeoutMs }, http.access, signal);
+    return { status: reply.code, data: encodeReply(reply) };
+  });
+}
 
 /**
  * Performs `call` under the job's rule `access` (the host's own copy: what the worker sends is not

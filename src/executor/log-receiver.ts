@@ -45,7 +45,7 @@ export class LogReceiver {
    */
   takeStaged(minAgeMs = 0): void {
     const batch = this.staging?.peek();
-    if (batch == null || Date.now() - batch.events[0]!.timestamp < minAgeMs) return;
+    if (batch == null || (minAgeMs > 0 && Date.now() - batch.events[0]!.timestamp < minAgeMs)) return;
     if (batch.offsets[0]! > this.received) return;
     this.accept(batch);
   }

@@ -1,6 +1,6 @@
 import { BrineError, errors } from '../errors/index.js';
 import type { StreamName } from '../logs/types.js';
-import type { RunEnd } from '../protocol/messages.js';
+import type { RunEnd, RunOutcome } from '../protocol/messages.js';
 import { differencesOnBacalhau, firstWriteSummary, isBacalhauMode } from './bacalhau-mode.js';
 import type { Execution } from './execution.js';
 import { memoryReport } from './memory-story.js';
@@ -78,5 +78,21 @@ export function buildResult(execution: Execution, ending: Ending): ExecutionResu
       : differencesOnBacalhau(job, ending, ending.end, logs, ending.workerNotes ?? [], execution.http),
     ...(compat ? { compat: 'bacalhau' as const } : {}),
     ...(execution.trace === null ? {} : { trace: execution.trace.store.summary() }),
+  };
+}
+
+/** The ending of a run the worker finished, with the phases it measured. */
+export function completedRun(execution: Execution, outcome: RunOutcome): Ending {
+  execution.memoryPages = Math.max(execution.memoryPages, ...outcome.memoryPages);
+  execution.logs.addDropped('stdout', outcome.droppedLogBytes.stdout);
+  execution.logs.addDropped('stderr', outcome.droppedLogBytes.stderr);
+  execution.httpOmitted = outcome.httpOmitted;
+  return {
+    ...endingOf(outcome.end),
+    outputs: outcome.outputs.map(({ target, role, tree }) => ({ name: target === '' ? '/' : target, role, tree })),
+    memoryPages: outcome.memoryPages,
+    phases: { linkMs: outcome.linkMs, runMs: outcome.runMs },
+    end: outcome.end,
+    workerNotes: outcome.bacalhauNotes,
   };
 }

@@ -1,5 +1,24 @@
-import type { TraceBatch, TraceStaging } from '../protocol/trace-staging.js';
-import type { TraceStore } from '../trace/store.js';
+import type { RunRequest } from '../protocol/messages.js';
+import { type TraceBatch, TraceStaging } from '../protocol/trace-staging.js';
+import { TraceStore } from '../trace/store.js';
+import { startingFds } from './run-request.js';
+
+/** The receiver of a traced run's records (null for an untraced run), reading its worker's staging where there is one. */
+export function traceReceiver(
+  request: RunRequest,
+  limit: number,
+  onRecords: (store: TraceStore) => void,
+): TraceReceiver | null {
+  if (request.trace === undefined) return null;
+  const store = new TraceStore(
+    limit,
+    startingFds(request),
+    request.modules.map((m) => m.name),
+  );
+  const receiver = new TraceReceiver(store, () => onRecords(store));
+  if (request.trace.staging !== undefined) receiver.attach(new TraceStaging(request.trace.staging));
+  return receiver;
+}
 
 /**
  * The host's end of a traced execution's records, as LogReceiver is for its logs: batches the

@@ -16,6 +16,9 @@ export interface CompiledModule {
   unobserved?: string;
 }
 
+/** A compiled module's identity: its bytes and the memory limit written into them. */
+export const compiledKey = (module: InspectedModule, limitPages: number): string => `${module.sha256}:${limitPages}`;
+
 /** Modules up to this size are compiled synchronously. */
 const SYNC_COMPILE_BYTES = 64 * 1024;
 
@@ -49,7 +52,7 @@ export class CompileCache {
 
   /** The module compiled with every memory's maximum capped at `limitPages`, and its memory.grow instrumented. */
   compile(module: InspectedModule, bytes: Uint8Array, limitPages: number): Promise<CompiledModule> {
-    const key = `${module.sha256}:${limitPages}`;
+    const key = compiledKey(module, limitPages);
     let compiled = this.compiled.get(key);
     if (compiled === undefined) {
       const capped = capMemories(bytes, limitPages) as Uint8Array<ArrayBuffer>;

@@ -5,7 +5,7 @@ import type { FileTree } from '../mounts/tree.js';
 import { HTTP_FUNCTION, HTTP_MODULE, HTTP_SIGNATURE } from '../protocol/http.js';
 import type { PlannedModule } from '../protocol/messages.js';
 import { formatPages } from '../spec/memory.js';
-import type { CompileCache, CompiledModule, InspectedModule } from './compile-cache.js';
+import { type CompileCache, type CompiledModule, compiledKey, type InspectedModule } from './compile-cache.js';
 import type { GraphEdge, GraphEvent, GraphNode, ImportGraph } from './graph.js';
 import { preview1Signature } from './preview1.js';
 import { type ImportDesc, WasmFormatError } from './wasm-binary.js';
@@ -130,7 +130,8 @@ class Loader {
       for (const [moduleName, imports] of groups) {
         providers[moduleName] = await this.provide(name, moduleName, imports);
       }
-      const index = this.modules.push({ name, module, providers, ...(grows === undefined ? {} : { grows }) }) - 1;
+      const key = compiledKey(inspected, this.request.limitPages);
+      const index = this.modules.push({ name, module, key, providers, ...(grows === undefined ? {} : { grows }) }) - 1;
       this.inspected[index] = inspected;
       this.registry.set(name, index);
       node.status = 'ready';

@@ -5,6 +5,11 @@
 export class ContentHashes {
   private readonly known = new WeakMap<Uint8Array, Promise<string>>();
 
+  /** Whether the hash of this very buffer is known (or being computed). */
+  has(bytes: Uint8Array): boolean {
+    return this.known.has(bytes);
+  }
+
   of(bytes: Uint8Array): Promise<string> {
     let hash = this.known.get(bytes);
     if (hash === undefined) {

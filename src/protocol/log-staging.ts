@@ -9,6 +9,8 @@ export interface LogBatch {
 /** Events one staging area holds; a write that would need more flushes first. */
 const MAX_EVENTS = 256;
 const STREAMS: readonly StreamName[] = ['stdout', 'stderr'];
+/** Added to an event's stream code when later writes must not join it (a stream's first write). */
+const SEALED = 2;
 
 // Layout: an Int32 header [sequence, event count, bytes used]; per event a Float64 pair
 // [timestamp, offset] and an Int32 triple [stream, start, end]; then the bytes.
@@ -39,7 +41,7 @@ export class LogStaging {
     return HEADER_BYTES + TIMES_BYTES + TABLE_BYTES + capacity;
   }
 
-  constructor(buffer: ArrayBufferLike) {
+  constructor(readonly buffer: ArrayBufferLike) {
     this.header = new Int32Array(buffer, 0, 4);
     this.times = new Float64Array(buffer, HEADER_BYTES, MAX_EVENTS * 2);
     this.table = new Int32Array(buffer, HEADER_BYTES + TIMES_BYTES, MAX_EVENTS * 3);
@@ -54,28 +56,31 @@ export class LogStaging {
     return Atomics.load(this.header, COUNT) === 0;
   }
 
-  /** Whether `size` more bytes of `stream` fit without a flush. */
-  fits(stream: StreamName, size: number): boolean {
+  /** Whether `size` more bytes of `stream` fit without a flush (`alone`: in an event of their own). */
+  fits(stream: StreamName, size: number, alone = false): boolean {
     const count = Atomics.load(this.header, COUNT);
     const used = Atomics.load(this.header, USED);
     if (used + size > this.bytes.byteLength) return false;
-    return count < MAX_EVENTS || STREAMS[this.table[(count - 1) * 3]!] === stream;
+    return count < MAX_EVENTS || (!alone && this.table[(count - 1) * 3] === STREAMS.indexOf(stream));
   }
 
-  /** Worker: stages bytes (which must fit); consecutive writes to one stream share one event. */
-  stage(stream: StreamName, data: Uint8Array, timestamp: number, offset: number): void {
+  /**
+   * Worker: stages bytes (which must fit); consecutive writes to one stream share one event,
+   * unless `alone` (a stream's first write is an event of its own).
+   */
+  stage(stream: StreamName, data: Uint8Array, timestamp: number, offset: number, alone = false): void {
     const count = Atomics.load(this.header, COUNT);
     const used = Atomics.load(this.header, USED);
     const code = STREAMS.indexOf(stream);
     Atomics.add(this.header, SEQUENCE, 1);
     this.bytes.set(data, used);
     const last = (count - 1) * 3;
-    if (count > 0 && this.table[last] === code) {
+    if (count > 0 && this.table[last] === code && !alone) {
       Atomics.store(this.table, last + 2, used + data.byteLength);
     } else {
       this.times[count * 2] = timestamp;
       this.times[count * 2 + 1] = offset;
-      this.table[count * 3] = code;
+      this.table[count * 3] = alone ? code + SEALED : code;
       this.table[count * 3 + 1] = used;
       this.table[count * 3 + 2] = used + data.byteLength;
       Atomics.store(this.header, COUNT, count + 1);
@@ -87,12 +92,16 @@ export class LogStaging {
   /** Worker: the staged events (copied out in one buffer, to transfer), leaving the staging empty. */
   drain(): LogBatch | null {
     const batch = this.copy();
-    if (batch === null) return null;
+    if (batch !== null) this.clear();
+    return batch;
+  }
+
+  /** Worker: empties the staging (a lane run's tail, which the host took). */
+  clear(): void {
     Atomics.add(this.header, SEQUENCE, 1);
     Atomics.store(this.header, COUNT, 0);
     Atomics.store(this.header, USED, 0);
     Atomics.add(this.header, SEQUENCE, 1);
-    return batch;
   }
 
   /**
@@ -119,7 +128,7 @@ export class LogStaging {
     const events: LogEvent[] = [];
     const offsets: number[] = [];
     for (let i = 0; i < count; i++) {
-      const stream = STREAMS[this.table[i * 3]!]!;
+      const stream = STREAMS[this.table[i * 3]! % SEALED]!;
       events.push({ stream, data: data.subarray(this.table[i * 3 + 1], ends[i]), timestamp: this.times[i * 2]! });
       offsets.push(this.times[i * 2 + 1]!);
     }

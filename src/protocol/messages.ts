@@ -39,6 +39,8 @@ export interface PlannedModule {
   /** The name the module is registered under (its path as given, or its import name). */
   name: string;
   module: WebAssembly.Module;
+  /** The compiled module's identity (its bytes' SHA-256 and memory limit): a worker keeps modules by it. */
+  key: string;
   /** Import module name to the index of the planned module that provides it, or a built-in module (WASI, HTTP). */
   providers: Record<string, number | 'wasi' | 'http'>;
   /** Set when the module's memory.grow calls the host: what the worker provides it (see loader/grow-hooks.ts). */
@@ -109,6 +111,8 @@ export interface RunRequest {
   http?: HttpOptions;
   /** Record every host call (Engine.Params.Brine.Trace); absent: the imports are linked untouched. */
   trace?: TraceOptions;
+  /** The worker's fast lane (run-lane.ts): after this run it waits there for the next requests. */
+  runLane?: SharedArrayBuffer;
 }
 
 /**
@@ -141,6 +145,8 @@ export type RunEvent =
   | { type: 'running' }
   /** A request the guest made through the HTTP host module, once it has ended. */
   | { type: 'http'; record: HttpRecord }
+  /** A lane run's outcome too large for the lane (run-lane.ts). */
+  | { type: 'outcome'; outcome: RunOutcome }
   | LaneEvent;
 
 /** How the entrypoint call ended. */
@@ -163,6 +169,8 @@ export interface RunOutcome {
   httpOmitted: number;
   /** Hashes of the big files the worker keeps for later runs. */
   heldFiles: string[];
+  /** Keys of the compiled modules the worker keeps, which requests over the lane may name. */
+  heldModules: string[];
   /** What the guest did that Bacalhau would have answered differently (not in the compatibility mode). */
   bacalhauNotes: string[];
 }

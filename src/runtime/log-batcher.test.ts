@@ -8,7 +8,7 @@ const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const texts = (batch: LogBatch | null) =>
   batch?.events.map((e) => `${e.stream}:${dec(e.data)}@${batch.offsets[batch.events.indexOf(e)]}`);
 
-function setup(options: Partial<LogOptions> = {}) {
+function setup(options: Partial<LogOptions> = {}, hostReads = false) {
   let time = 1_000;
   const batches: LogBatch[] = [];
   const full = { batchBytes: 1024, flushMs: 100, capBytes: 1 << 20, ...options };
@@ -18,6 +18,7 @@ function setup(options: Partial<LogOptions> = {}) {
     staging,
     (batch) => batches.push(batch),
     () => time,
+    hostReads,
   );
   return {
     batcher,
@@ -32,6 +33,19 @@ function setup(options: Partial<LogOptions> = {}) {
 }
 
 describe('LogBatcher timing', () => {
+  it('where the host reads the staging, the first writes wait there, each first one an event of its own', () => {
+    const { batcher, staging, batches, advance, sent } = setup({}, true);
+    batcher.write('stdout', enc('first'));
+    batcher.write('stdout', enc('second'));
+    batcher.write('stderr', enc('err'));
+    expect(batches).toHaveLength(0);
+    expect(texts(staging.peek())).toEqual(['stdout:first@0', 'stdout:second@5', 'stderr:err@11']);
+    // flushMs after the start, a write goes out with what waited.
+    advance(100);
+    batcher.write('stdout', enc('late'));
+    expect(sent()).toBe('stdout:first stdout:second stderr:err stdout:late');
+  });
+
   it('sends the first write at once, holds writes within flushMs, sends a write after a quiet spell', () => {
     const { batcher, batches, advance, sent } = setup();
     batcher.write('stdout', enc('first'));

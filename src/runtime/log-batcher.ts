@@ -11,7 +11,7 @@ import type { LogOptions } from '../protocol/messages.js';
  * computes for long without host calls does not hold its output back.
  */
 export class LogBatcher {
-  private lastFlush = Number.NEGATIVE_INFINITY;
+  private lastFlush: number;
   private readonly sent: Record<StreamName, number> = { stdout: 0, stderr: 0 };
   private sentBytes = 0;
   private lastStreamSent: StreamName = 'stdout';
@@ -23,7 +23,15 @@ export class LogBatcher {
     private readonly send: (batch: LogBatch) => void,
     /** Milliseconds since the epoch (the events' timestamps). */
     private readonly now: () => number,
-  ) {}
+    /**
+     * The host reads the staging too (it is shared): the first writes may wait there like the
+     * others. Otherwise the first write of each stream goes out at once, and so does a write
+     * after a quiet spell.
+     */
+    private readonly hostReads = false,
+  ) {
+    this.lastFlush = hostReads ? now() : Number.NEGATIVE_INFINITY;
+  }
 
   /** Bytes of both streams sent so far: the next event's offset. */
   get position(): number {
@@ -57,9 +65,9 @@ export class LogBatcher {
       this.send({ events: [{ stream, data: data.slice(), timestamp: time }], offsets: [offset] });
       return;
     }
-    if (!this.staging.fits(stream, data.byteLength)) this.flush();
-    this.staging.stage(stream, data, time, offset);
-    if (first || time - this.lastFlush >= this.options.flushMs) {
+    if (!this.staging.fits(stream, data.byteLength, first)) this.flush();
+    this.staging.stage(stream, data, time, offset, first);
+    if ((first && !this.hostReads) || time - this.lastFlush >= this.options.flushMs) {
       this.lastFlush = time;
       this.flush();
     }

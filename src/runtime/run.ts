@@ -18,6 +18,7 @@ import {
   type RunOutcome,
   type RunRequest,
 } from '../protocol/messages.js';
+import type { RunLane } from '../protocol/run-lane.js';
 import { WASM_PAGE_SIZE } from '../spec/memory.js';
 import { BrineWasi } from '../wasi/brine-wasi.js';
 import { bacalhauEntropy, type Entropy, realEntropy, seededEntropy } from '../wasi/clock.js';
@@ -38,7 +39,9 @@ export type ResolvedRunRequest = Omit<RunRequest, 'mounts'> & { mounts: Mount[] 
 export function runExecution(
   request: ResolvedRunRequest,
   post: (event: RunEvent, transfer: ArrayBuffer[]) => void,
-): Omit<RunOutcome, 'heldFiles'> {
+  /** A run over the fast lane: the start of the guest is marked there, and the log tail is left staged for the host. */
+  lane?: RunLane,
+): Omit<RunOutcome, 'heldFiles' | 'heldModules'> {
   const compat = request.compat === 'bacalhau';
   const notes = new Set<string>();
   const shared: Entropy = request.seed === undefined ? realEntropy() : seededEntropy(request.seed);
@@ -54,11 +57,13 @@ export function runExecution(
 
   const staging = new LogStaging(request.logStaging ?? new ArrayBuffer(LogStaging.byteLength(request.logs.batchBytes)));
   const epochNow = () => performance.timeOrigin + performance.now();
+  staging.clear(); // the tail of a lane run before, which the host took
   const logs = new LogBatcher(
     request.logs,
     staging,
     (batch) => post({ type: 'logs', ...batch, memoryPages: Math.max(0, ...memoryPages()) }, buffersOf(batch.events)),
     epochNow,
+    request.logStaging !== undefined,
   );
   const tracer =
     request.trace === undefined
@@ -113,13 +118,14 @@ export function runExecution(
     const fn = entry.exports[request.entrypoint];
     if (typeof fn !== 'function') throw errors.entrypoint(request.entrypoint);
     runStart = performance.now();
-    post({ type: 'running' }, []);
+    if (lane === undefined) post({ type: 'running' }, []);
+    else lane.markRunning();
     end = call(fn as () => unknown);
   } catch (error) {
     end = { kind: 'error', error: asBrineError(error).toJSON() };
   }
   const runMs = performance.now() - runStart;
-  logs.flush();
+  if (lane === undefined) logs.flush();
   tracer?.flush();
   grows.flush();
 
