@@ -10,8 +10,8 @@ import { NetworkRule } from './components/NetworkRule';
 import { OutputFiles } from './components/OutputFiles';
 import { OutputPaths } from './components/OutputPaths';
 import { ResultPanel } from './components/ResultPanel';
-import { TracePane } from './components/TracePane';
 import { TeachingNote } from './components/TeachingNote';
+import { TracePane } from './components/TracePane';
 import { YamlView } from './components/YamlView';
 
 export function App() {

@@ -138,6 +138,7 @@ async function runHere(j: Job, rewritten: boolean): Promise<Run> {
     fsQuotaBytes: DEFAULT_FS_QUOTA_BYTES,
     fsMaxNodes: 500,
     http: access === null ? undefined : { access, timeoutMs: 1000 },
+    trace: undefined,
   });
   const text = { stdout: '', stderr: '' };
   let grows = 0;
