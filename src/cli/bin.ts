@@ -4,6 +4,8 @@
  * bin/brine.js starts the worker before it loads this, so the worker loads on another thread
  * while the CLI loads and reads the job.
  */
+import { statSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { nodeWorkerFactory, nodeWorkerHandle } from '../host/node.js';
 import type { WorkerFactory, WorkerHandle } from '../host/types.js';
@@ -18,5 +20,7 @@ export function brine(argv: string[], started?: Worker): Promise<number> {
     early = undefined;
     return worker;
   };
-  return main(argv, createWorker);
+  // This build's identity, for what it keeps between runs.
+  const { size, mtimeMs } = statSync(fileURLToPath(import.meta.url));
+  return main(argv, createWorker, `${size}-${Math.round(mtimeMs)}`);
 }

@@ -17,6 +17,7 @@ import { parseJobDocument } from '../spec/parse.js';
 import { COMPAT_MODES, type CompatMode, entrypointOf, executionTimeoutSeconds, type Job } from '../spec/types.js';
 import { jsonLines, type Trace } from '../trace/store.js';
 import { hostReader, readStdin, writeHostTree } from './host-files.js';
+import { moduleStore } from './module-store.js';
 import { describeError } from './report.js';
 
 const USAGE = `usage: brine run JOB.yaml [--output-dir DIR] [--json] [--compat bacalhau] [--trace FILE]
@@ -96,7 +97,12 @@ function parseArgs(argv: string[]): Options | string {
  * `brine run`, `brine validate` and `brine export`: returns the process exit status. The worker
  * for `run` comes from `createWorker` (the bundled command starts its own early, see bin.ts).
  */
-export async function main(argv: string[], createWorker: WorkerFactory = createNodeWorker): Promise<number> {
+/** `build`: the command's build, when it keeps instrumented modules between runs (bin.ts). */
+export async function main(
+  argv: string[],
+  createWorker: WorkerFactory = createNodeWorker,
+  build?: string,
+): Promise<number> {
   const options = parseArgs(argv);
   if (typeof options === 'string') {
     process.stderr.write(options === '' ? `${USAGE}\n` : `brine: ${options}\n${USAGE}\n`);
@@ -132,6 +138,7 @@ export async function main(argv: string[], createWorker: WorkerFactory = createN
     createWorker,
     maxWorkers: 1,
     readLocal,
+    ...(build === undefined ? {} : { instrumentedStore: await moduleStore(build) }),
     onEvent: (event) => {
       if (event.type !== 'logs' || options.json) return;
       for (const log of event.events) (log.stream === 'stdout' ? process.stdout : process.stderr).write(log.data);

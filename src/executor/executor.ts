@@ -1,7 +1,7 @@
 import { asBrineError, errors } from '../errors/index.js';
 import { Slots, WorkerPool } from '../host/pool.js';
 import type { WorkerFactory, WorkerHandle } from '../host/types.js';
-import { CompileCache } from '../loader/compile-cache.js';
+import { CompileCache, type InstrumentedStore } from '../loader/compile-cache.js';
 import { LoadFailure, loadModules } from '../loader/loader.js';
 import { LogStore, type LogStreamOptions } from '../logs/store.js';
 import { DEFAULT_LOG_CAP_BYTES, type LogEvent } from '../logs/types.js';
@@ -42,6 +42,8 @@ export interface ExecutorOptions {
   traceLimit?: number;
   /** Reads a host file or directory for localDirectory sources (the CLI provides it); a StartRequest may bring its own. */
   readLocal?: ReadLocal;
+  /** Keeps modules instrumented for memory.grow between sessions (the CLI gives one: a per-user directory). */
+  instrumentedStore?: InstrumentedStore;
   /** How long one request of the HTTP host module may take. Default 30 s (Bacalhau's). */
   httpTimeoutMs?: number;
   /** Everything that happens, for UIs: states, graph progress, logs, trace records, memory, results. */
@@ -57,13 +59,14 @@ const BID_REASON = 'not place additional requirements on WASM jobs';
  */
 export class Executor {
   private readonly executions = new Map<string, Execution>();
-  private readonly cache = new CompileCache();
+  private readonly cache: CompileCache;
   private readonly pool: WorkerPool;
   private readonly slots: Slots;
   private readonly workers = new WeakMap<WorkerHandle, WorkerState>();
   private active = 0;
 
   constructor(private readonly options: ExecutorOptions) {
+    this.cache = new CompileCache({ store: options.instrumentedStore });
     const traceLimit = options.traceLimit ?? DEFAULT_TRACE_LIMIT;
     if (!Number.isSafeInteger(traceLimit) || traceLimit < 0) {
       throw errors.log(`invalid trace limit ${traceLimit}: expected whole records, zero or more`);

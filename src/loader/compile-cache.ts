@@ -26,6 +26,19 @@ const SYNC_COMPILE_BYTES = 64 * 1024;
 const DEFAULT_CAPACITY = 128;
 
 /**
+ * Keeps modules instrumented for memory.grow between sessions, by their compiled key (the CLI
+ * keeps them in files: cli/module-store.ts). Failures are the store's to absorb: a get that
+ * throws or finds nothing instruments the module again.
+ */
+export interface InstrumentedStore {
+  get(key: string): Promise<Instrumented | undefined>;
+  set(key: string, value: Instrumented): Promise<void>;
+}
+
+/** Smaller modules are instrumented again rather than stored: it takes about as long as reading them back. */
+const STORED_MIN_BYTES = 1 << 20;
+
+/**
  * Parses and compiles modules once per session. Entries are keyed by the bytes' SHA-256 (and,
  * for compiled modules, the memory limit, since limits are rewritten into the bytes before
  * compiling); the same buffer seen again skips even the hash.
@@ -34,10 +47,14 @@ export class CompileCache {
   private readonly inspected = new Map<string, ModuleInfo>();
   private readonly compiled = new Map<string, Promise<CompiledModule>>();
 
-  constructor(
-    readonly hashes = new ContentHashes(),
-    private readonly capacity = DEFAULT_CAPACITY,
-  ) {}
+  readonly hashes = new ContentHashes();
+  private readonly capacity: number;
+  private readonly store: InstrumentedStore | undefined;
+
+  constructor(options: { store?: InstrumentedStore; capacity?: number } = {}) {
+    this.capacity = options.capacity ?? DEFAULT_CAPACITY;
+    this.store = options.store;
+  }
 
   /** Parses the module's structure (throws WasmFormatError when malformed). */
   async inspect(bytes: Uint8Array): Promise<InspectedModule> {
@@ -60,7 +77,7 @@ export class CompileCache {
       const { info } = module;
       const hasMemory = info.memories.length > 0 || info.imports.some((i) => i.kind === 'memory');
       compiled = hasMemory
-        ? compileObserved(capped)
+        ? compileObserved(capped, () => this.instrument(capped, key))
         : compileBytes(capped).then((compiledModule) => ({ module: compiledModule }));
       this.remember(this.compiled, key, compiled);
     } else {
@@ -69,6 +86,16 @@ export class CompileCache {
       this.compiled.set(key, compiled);
     }
     return compiled;
+  }
+
+  /** The module's memory.grow rewrite, from the store when it has it. */
+  private async instrument(bytes: Uint8Array, key: string): Promise<Instrumented> {
+    const store = bytes.byteLength >= STORED_MIN_BYTES ? this.store : undefined;
+    const stored = await store?.get(key).catch(() => undefined);
+    if (stored !== undefined) return stored;
+    const instrumented = instrumentGrows(bytes);
+    void store?.set(key, instrumented).catch(() => undefined);
+    return instrumented;
   }
 
   get size(): number {
@@ -86,10 +113,13 @@ export class CompileCache {
  * read, or whose rewrite does not compile, are compiled as they are: the engine reports what is
  * wrong with them, or they run with their grows unobserved.
  */
-async function compileObserved(bytes: Uint8Array<ArrayBuffer>): Promise<CompiledModule> {
+async function compileObserved(
+  bytes: Uint8Array<ArrayBuffer>,
+  instrument: () => Promise<Instrumented>,
+): Promise<CompiledModule> {
   let instrumented: Instrumented;
   try {
-    instrumented = instrumentGrows(bytes);
+    instrumented = await instrument();
   } catch (error) {
     if (!(error instanceof WasmFormatError)) throw error;
     return { module: await compileBytes(bytes), unobserved: `its code could not be decoded: ${error.message}` };
