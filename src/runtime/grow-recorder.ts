@@ -13,7 +13,8 @@ const BATCH_GROWS = 1024;
  * batch is checked at its other host calls too (`flushIfStale`).
  */
 export class GrowRecorder {
-  private readonly batch = new Float64Array(BATCH_GROWS * GROW_FIELDS);
+  /** Made at the first grow: most runs make none, and a run's setup is on P2's path. */
+  private batch: Float64Array<ArrayBuffer> | null = null;
   private length = 0;
   private lastFlush = Number.NEGATIVE_INFINITY;
 
@@ -70,6 +71,7 @@ export class GrowRecorder {
 
   private record(module: number, memory: number, from: number, to: number, granted: boolean, maximum: number): void {
     const time = this.now();
+    this.batch ??= new Float64Array(BATCH_GROWS * GROW_FIELDS);
     const { batch } = this;
     let at = this.length * GROW_FIELDS;
     batch[at++] = module;
@@ -91,7 +93,7 @@ export class GrowRecorder {
   flush(): void {
     this.lastFlush = this.now();
     if (this.length === 0) return;
-    const events = this.batch.slice(0, this.length * GROW_FIELDS);
+    const events = this.batch!.slice(0, this.length * GROW_FIELDS);
     this.length = 0;
     this.send(events);
   }
