@@ -138,7 +138,7 @@ export async function main(
     createWorker,
     maxWorkers: 1,
     readLocal,
-    ...(build === undefined ? {} : { instrumentedStore: await moduleStore(build) }),
+    ...(build === undefined ? {} : { instrumentedStore: moduleStore(build) }),
     onEvent: (event) => {
       if (event.type !== 'logs' || options.json) return;
       for (const log of event.events) (log.stream === 'stdout' ? process.stdout : process.stderr).write(log.data);
