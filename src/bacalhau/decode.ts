@@ -115,15 +115,6 @@ const typeName = (type: GoType): string =>
         ? 'interface {}'
         : type.name;
 
-/** The key of `object` that sets Go field `name`: the last in sorted order that equals it, ignoring case. */
-export function goKey(object: GoObject, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  return Object.keys(object)
-    .sort()
-    .filter((key) => key.toLowerCase() === lower)
-    .pop();
-}
-
 /** Decodes the top-level map of a job (its keys already checked) as the CLI does. */
 export function decodeJob(root: GoObject): Decoded {
   const errors: DecodeError[] = [];

@@ -1983,6 +1983,3 @@ function urlProblem(raw: string): string | undefined {
     : '';
   return path === '' ? 'URL must end with a file name' : undefined;
 }
-
-/** The rule with this id (for tests and docs). */
-export const ruleById = (id: string): Rule | undefined => RULES.find((rule) => rule.id === id);

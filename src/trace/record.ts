@@ -14,7 +14,6 @@
  */
 
 export const HEADER_WORDS = 5;
-export const LOG_WORDS = 3;
 /** The call did not return (proc_exit, or an error thrown through it). */
 export const NO_ERRNO = 0xffff;
 /** Text (paths, link targets, directory entries) is kept up to this many bytes per value. */

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { CompileCache, type InstrumentedStore } from './compile-cache.js';
-import type { Instrumented } from './grow-hooks.js';
-import { leb128 } from './wasm-binary.js';
+import { CompileCache, type InstrumentedStore } from '../src/loader/compile-cache.js';
+import type { Instrumented } from '../src/loader/grow-hooks.js';
+import { leb128 } from '../src/loader/wasm-binary.js';
 
-const growSteps = new Uint8Array(readFileSync(new URL('../../fixtures/wat/grow_steps.wasm', import.meta.url)));
+const growSteps = new Uint8Array(readFileSync(new URL('../fixtures/wat/grow_steps.wasm', import.meta.url)));
 
 /** `bytes` with a custom section of `size` zero bytes appended: the same code, as large as wanted. */
 function padded(bytes: Uint8Array, size: number): Uint8Array<ArrayBuffer> {
