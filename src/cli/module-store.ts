@@ -35,8 +35,9 @@ export function moduleStore(build: string): InstrumentedStore {
       const length = data.readUInt32LE(0);
       const header = JSON.parse(data.toString('utf8', 4, 4 + length)) as Instrumented;
       if (header.kind !== 'rewritten') return header;
-      const bytes = new Uint8Array(data.byteLength - 4 - length);
-      bytes.set(data.subarray(4 + length));
+      // A view of what was read: no copy of the module.
+      const start = data.byteOffset + 4 + length;
+      const bytes = new Uint8Array(data.buffer as ArrayBuffer, start, data.byteLength - 4 - length);
       return { ...header, bytes };
     },
     async set(key, value) {
