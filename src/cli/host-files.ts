@@ -21,7 +21,11 @@ type Limit = <T>(operation: () => Promise<T>) => Promise<T>;
 async function readTree(path: string, limit: Limit): Promise<FileTree> {
   const stat = await limit(() => lstat(path));
   if (stat.isSymbolicLink()) return { kind: 'symlink', target: await limit(() => readlink(path)) };
-  if (stat.isFile()) return { kind: 'file', data: new Uint8Array(await limit(() => readFile(path))) };
+  if (stat.isFile()) {
+    const data = await limit(() => readFile(path));
+    // A view of what was read: copying a Buffer into a new Uint8Array costs ~20 ms for 30 MB.
+    return { kind: 'file', data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+  }
   if (!stat.isDirectory()) throw new Error(`"${path}" is neither a file nor a directory`);
   const names = (await limit(() => readdir(path))).sort();
   // A directory holds no slot while its children are read: only file operations are limited.
