@@ -3,7 +3,8 @@
 // and returns the result's JSON-safe fields, with the full stdout and stderr text (`summary` holds
 // the result's own stdout and stderr: Bacalhau's summaries in the compatibility mode);
 // window.brine.cancelAll() cancels the runs in progress.
-import { Executor, type ExecutorOptions } from '../src/executor/executor.js';
+import { Executor } from '../src/executor/executor.js';
+import type { ExecutorOptions } from '../src/executor/types.js';
 import { createBrowserWorker } from '../src/host/browser.js';
 import { streamText } from '../src/logs/types.js';
 import { listFiles } from '../src/mounts/tree.js';

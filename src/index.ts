@@ -5,13 +5,14 @@
  * (`brine` in browsers, `brine/browser`).
  */
 export { BrineError, type ErrorCode, errors, isBrineError, type SerializedError } from './errors/index.js';
-export { Executor, type ExecutorOptions } from './executor/executor.js';
+export { Executor } from './executor/executor.js';
 export { type JobHost, type JobInput, jobRunner, type RunJob, type RunJobOptions } from './executor/run-job.js';
 export type {
   BidResponse,
   ExecutionResult,
   ExecutionState,
   ExecutorEvent,
+  ExecutorOptions,
   FinalState,
   MemoryReport,
   OutputMount,

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach } from 'vitest';
-import { Executor, type ExecutorOptions } from '../src/executor/executor.js';
-import type { ExecutionResult } from '../src/executor/types.js';
+import { Executor } from '../src/executor/executor.js';
+import type { ExecutionResult, ExecutorOptions } from '../src/executor/types.js';
 import { createNodeWorker } from '../src/host/node.js';
 import { type FileTree, file, listFiles } from '../src/mounts/tree.js';
 import { type InputSource, type Job, newJob } from '../src/spec/types.js';

@@ -1,8 +1,7 @@
 // The HTTP host module (wasi:http/requests) in Node: every return code and every access rule, with
 // the C client fixture against a real loopback server.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ExecutorOptions } from '../src/executor/executor.js';
-import type { ExecutionResult } from '../src/executor/types.js';
+import type { ExecutionResult, ExecutorOptions } from '../src/executor/types.js';
 import { maxResponseBytes } from '../src/protocol/http.js';
 import type { Job, Network } from '../src/spec/types.js';
 import { executor, fixture, job, newId, run } from './helpers.js';

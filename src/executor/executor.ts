@@ -1,7 +1,7 @@
 import { asBrineError, errors } from '../errors/index.js';
 import { Slots, WorkerPool } from '../host/pool.js';
-import type { WorkerFactory, WorkerHandle } from '../host/types.js';
-import { CompileCache, type InstrumentedStore } from '../loader/compile-cache.js';
+import type { WorkerHandle } from '../host/types.js';
+import { CompileCache } from '../loader/compile-cache.js';
 import { LoadFailure, loadModules } from '../loader/loader.js';
 import { LogStore, type LogStreamOptions } from '../logs/store.js';
 import { DEFAULT_LOG_CAP_BYTES, type LogEvent } from '../logs/types.js';
@@ -22,33 +22,10 @@ import { runRequest } from './run-request.js';
 import { mountJob } from './sources.js';
 import { setLongTimeout } from './timer.js';
 import { traceReceiver } from './trace-receiver.js';
-import type { BidResponse, ExecutionResult, ExecutorEvent, ReadLocal, StartRequest } from './types.js';
+import type { BidResponse, ExecutionResult, ExecutorEvent, ExecutorOptions, StartRequest } from './types.js';
 import { mountsForWorker } from './worker-files.js';
 import { superviseRun, WorkerCrash } from './worker-run.js';
 import { LOG_BATCH_BYTES, LOG_FLUSH_MS, TRACE_FLUSH_MS, WorkerState } from './worker-state.js';
-
-export interface ExecutorOptions {
-  /** Makes a worker: `createBrowserWorker` or `createNodeWorker`. */
-  createWorker: WorkerFactory;
-  /** Executions holding a worker at once; more wait in order. Default 4. */
-  maxWorkers?: number;
-  /** Log bytes kept per stream and execution. Default 64 MiB. */
-  logCapBytes?: number;
-  /** Bytes the writable mounts of one execution may hold. Default 1 GiB. */
-  fsQuotaBytes?: number;
-  /** Writable files, directories and links one execution may have at once. Default 250,000. */
-  fsMaxNodes?: number;
-  /** Trace records kept per traced execution: half the oldest, half the newest. Default 1,000,000. */
-  traceLimit?: number;
-  /** Reads a host file or directory for localDirectory sources (the CLI provides it); a StartRequest may bring its own. */
-  readLocal?: ReadLocal;
-  /** Keeps modules instrumented for memory.grow between sessions (the CLI gives one: a per-user directory). */
-  instrumentedStore?: InstrumentedStore;
-  /** How long one request of the HTTP host module may take. Default 30 s (Bacalhau's). */
-  httpTimeoutMs?: number;
-  /** Everything that happens, for UIs: states, graph progress, logs, trace records, memory, results. */
-  onEvent?: (event: ExecutorEvent) => void;
-}
 
 const BID_REASON = 'not place additional requirements on WASM jobs';
 

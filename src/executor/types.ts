@@ -1,4 +1,6 @@
 import type { SerializedError } from '../errors/index.js';
+import type { WorkerFactory } from '../host/types.js';
+import type { InstrumentedStore } from '../loader/compile-cache.js';
 import type { GraphEvent, ImportGraph } from '../loader/graph.js';
 import type { StreamStats } from '../logs/store.js';
 import type { LogEvent } from '../logs/types.js';
@@ -133,4 +135,27 @@ export interface BidResponse {
   shouldBid: boolean;
   shouldWait: boolean;
   reason: string;
+}
+
+export interface ExecutorOptions {
+  /** Makes a worker: `createBrowserWorker` or `createNodeWorker`. */
+  createWorker: WorkerFactory;
+  /** Executions holding a worker at once; more wait in order. Default 4. */
+  maxWorkers?: number;
+  /** Log bytes kept per stream and execution. Default 64 MiB. */
+  logCapBytes?: number;
+  /** Bytes the writable mounts of one execution may hold. Default 1 GiB. */
+  fsQuotaBytes?: number;
+  /** Writable files, directories and links one execution may have at once. Default 250,000. */
+  fsMaxNodes?: number;
+  /** Trace records kept per traced execution: half the oldest, half the newest. Default 1,000,000. */
+  traceLimit?: number;
+  /** Reads a host file or directory for localDirectory sources (the CLI provides it); a StartRequest may bring its own. */
+  readLocal?: ReadLocal;
+  /** Keeps modules instrumented for memory.grow between sessions (the CLI gives one: a per-user directory). */
+  instrumentedStore?: InstrumentedStore;
+  /** How long one request of the HTTP host module may take. Default 30 s (Bacalhau's). */
+  httpTimeoutMs?: number;
+  /** Everything that happens, for UIs: states, graph progress, logs, trace records, memory, results. */
+  onEvent?: (event: ExecutorEvent) => void;
 }
