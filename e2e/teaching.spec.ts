@@ -118,6 +118,9 @@ test('each demo has a note on what to notice, shown beside it', async ({ page })
     await expect(note).toContainText(`What to notice: ${demo.title}`);
     await expect(note).toContainText(demo.notice);
   }
+  // Turning the trace on, as a note asks, edits the job: its note stays.
+  await page.getByTestId('trace-switch').check();
+  await expect(page.getByTestId('teaching-note')).toContainText(`What to notice: ${index.demos.at(-1)!.title}`);
   // A job of one's own has none.
   await newJob(page);
   await expect(page.getByTestId('teaching-note')).toHaveCount(0);

@@ -1,9 +1,9 @@
 import '../teaching.css';
 import { useApp } from '../state/store';
 
-/** What to notice in the demo that is loaded, beside it. */
+/** What to notice in the demo the job began as, beside it (edits such as turning the trace on keep it). */
 export function TeachingNote() {
-  const demo = useApp((s) => s.demos.find((d) => d.id === s.demoId));
+  const demo = useApp((s) => s.demos.find((d) => d.id === s.startedFromDemo));
   if (demo?.notice === undefined) return null;
   return (
     <aside className="panel teaching-note" aria-labelledby="teaching-note-title" data-testid="teaching-note">

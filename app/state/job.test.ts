@@ -18,11 +18,13 @@ import {
   endYamlEdit,
   invalidEdit,
   loadJob,
+  newJob,
   renameOutput,
   setEntryModule,
   setField,
   setInputTarget,
   setInputWritable,
+  setTrace,
 } from './job';
 import { store } from './store';
 
@@ -362,5 +364,19 @@ describe('adding files', () => {
     expect(Object.hasOwn(state().files, '__proto__')).toBe(true);
     const source = runnableJob(state().job, state().files).inputs[1]!.source;
     expect(source).toEqual({ type: 'memory', tree: file('mine'), readWrite: false });
+  });
+});
+
+describe('the demo a job began as', () => {
+  it('is kept through edits such as turning the trace on (its note stays), and forgotten with a new job', async () => {
+    await loadDemo('csv');
+    expect(state()).toMatchObject({ demoId: 'csv', startedFromDemo: 'csv' });
+    setTrace(true);
+    expect(state().job.brine.trace).toBe(true);
+    expect(state()).toMatchObject({ demoId: '', startedFromDemo: 'csv' });
+    setField('parameters', '/inputs/horses.csv');
+    expect(state().startedFromDemo).toBe('csv');
+    newJob();
+    expect(state()).toMatchObject({ demoId: '', startedFromDemo: '' });
   });
 });

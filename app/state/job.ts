@@ -266,6 +266,7 @@ export function loadJob(job: Job, files: JobFiles = {}, demoId = ''): void {
     drafts: {},
     yamlDraft: null,
     demoId,
+    startedFromDemo: demoId,
     jobSerial: jobSerial + 1,
   });
 }

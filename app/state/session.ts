@@ -27,13 +27,15 @@ interface SavedRecord {
   job?: unknown;
   drafts: Partial<Record<string, Draft>>;
   yamlDraft: YamlDraft | null;
+  /** The demo an edited job began as (records saved before it have none). */
+  startedFromDemo?: string;
 }
 
 export interface SavedEdits {
   hash: string;
   demoId: string;
   /** The edited job; absent for an unchanged demo (load it again). */
-  edits?: Pick<AppState, 'job' | 'files' | 'drafts' | 'yamlDraft'>;
+  edits?: Pick<AppState, 'job' | 'files' | 'drafts' | 'yamlDraft' | 'startedFromDemo'>;
 }
 
 /** This tab's session, once claimed (see claimSession). */
@@ -155,6 +157,7 @@ function record(state: AppState): SavedRecord {
     ...(edited ? { job: jobToJson(state.job) } : {}),
     drafts: edited ? state.drafts : {},
     yamlDraft: edited ? state.yamlDraft : null,
+    ...(edited ? { startedFromDemo: state.startedFromDemo } : {}),
   };
 }
 
@@ -209,6 +212,7 @@ export async function readSavedEdits(): Promise<SavedEdits | null> {
       files,
       drafts: saved.drafts as AppState['drafts'],
       yamlDraft: saved.yamlDraft,
+      startedFromDemo: saved.startedFromDemo ?? '',
     },
   };
 }

@@ -71,8 +71,10 @@ export interface AppState {
   /** Bumped when another job replaces the one being edited: the run shown belongs to the old one. */
   jobSerial: number;
   demos: DemoInfo[];
-  /** The demo last loaded, or "" for a job of the person's own. */
+  /** The demo loaded, while the job is still exactly it; "" once edited, and for a job of the person's own. */
   demoId: string;
+  /** The demo the job began as, kept while it is edited (its note stays beside it); "" for a job of the person's own. */
+  startedFromDemo: string;
   run: RunState;
   /** Bumped at most once per frame while logs arrive (the lines live in logIndex). */
   logVersion: number;
@@ -99,6 +101,7 @@ export const store = createStore<AppState>()(() => ({
   jobSerial: 0,
   demos: [],
   demoId: '',
+  startedFromDemo: '',
   run: idleRun,
   logVersion: 0,
   logCount: 0,
