@@ -125,3 +125,11 @@ test('each demo has a note on what to notice, shown beside it', async ({ page })
   await newJob(page);
   await expect(page.getByTestId('teaching-note')).toHaveCount(0);
 });
+
+test('an edited demo keeps its note across a reload', async ({ page }) => {
+  await chooseDemo(page, 'csv');
+  await page.getByTestId('trace-switch').check();
+  await page.reload();
+  await expect(page.getByTestId('trace-switch')).toBeChecked();
+  await expect(page.getByTestId('teaching-note')).toContainText('What to notice: CSV transform');
+});
