@@ -41,6 +41,19 @@ describe('the fast lane', () => {
     }
   });
 
+  it('a worker asleep on its lane (no run for a while) wakes for the next, as one still watching it does', async () => {
+    const { createWorker, byMessage } = countingWorkers();
+    const ex = executor({ createWorker, maxWorkers: 1 });
+    const run = () => ex.run({ executionId: newId(), job: job(hello) });
+    expect((await run()).stdout).toBe('Hello, world!\n');
+    // The worker watches its lane for 2 ms after a run, then sleeps: runs after pauses either side of that.
+    for (const pauseMs of [50, 0, 20, 0, 0, 100]) {
+      await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      expect(await run()).toMatchObject({ state: 'completed', stdout: 'Hello, world!\n' });
+    }
+    expect(byMessage()).toBe(1);
+  });
+
   it('a module the worker does not hold goes by message; the lane takes the runs after', async () => {
     const { createWorker, byMessage } = countingWorkers();
     const ex = executor({ createWorker, maxWorkers: 1 });
