@@ -196,8 +196,11 @@ export class Executor {
 
       const worker = this.pool.acquire();
       execution.worker = worker;
-      const state = this.workers.get(worker) ?? new WorkerState();
-      this.workers.set(worker, state);
+      let state = this.workers.get(worker);
+      if (state === undefined) {
+        state = new WorkerState();
+        this.workers.set(worker, state);
+      }
       if (state.logStaging !== undefined) logs.attach(state.logStaging);
       execution.transition('linking');
       const moduleNames = loaded.modules.map((m) => m.name);
@@ -245,10 +248,7 @@ export class Executor {
         execution.graph = error.graph;
         this.finish(execution, { ...failure('failed', error.cause), errorMsg: error.message });
       } else if (error instanceof WorkerCrash) {
-        this.pool.discard(execution.worker!);
-        execution.worker = null;
-        logs.takeStaged();
-        execution.trace?.takeStaged();
+        this.discardWorker(execution);
         this.finish(execution, failure('failed', errors.workerCrashed(error.message)));
       } else if (!signal.aborted) {
         this.finish(execution, failure('failed', asBrineError(error)));
@@ -271,14 +271,18 @@ export class Executor {
   private stop(execution: Execution, state: 'cancelled' | 'timedOut'): void {
     if (execution.finished) return;
     execution.abort.abort();
-    if (execution.worker !== null) {
-      this.pool.discard(execution.worker);
-      execution.worker = null;
-      execution.receiver.takeStaged();
-      execution.trace?.takeStaged();
-    }
+    this.discardWorker(execution);
     const error = state === 'cancelled' ? errors.cancelled() : errors.timeout(executionTimeoutSeconds(execution.job));
     this.finish(execution, failure(state, error));
+  }
+
+  /** Terminates the execution's worker, if it has one, keeping what it had staged and not posted. */
+  private discardWorker(execution: Execution): void {
+    if (execution.worker === null) return;
+    this.pool.discard(execution.worker);
+    execution.worker = null;
+    execution.receiver.takeStaged();
+    execution.trace?.takeStaged();
   }
 
   private finish(execution: Execution, brineEnding: Ending): void {

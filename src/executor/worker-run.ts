@@ -13,7 +13,7 @@ const STAGED_POLL_MS = 25;
 /**
  * How long the host waits for a run over the lane to end before it asks to hear of the guest's
  * start too (see RunLane.waitChange; where the thread may block, as Node's main thread, it
- * blocks that long, so a short job ends with no task on the host's event loop).
+ * spins that long, so a short job ends with no task on the host's event loop and no wake).
  */
 const LANE_QUIET_MS = 1;
 
