@@ -44,6 +44,18 @@ describe('a traced run', () => {
     expect(result.trace?.byFunction.find((f) => f.fn === 'path_open')).toMatchObject({ count: 1, errors: 1 });
   });
 
+  it('names each preopened fd by the directory it opens: "." and "/" are the root, others below it', async () => {
+    const base = job(fixture('c/cat.wasm'), { parameters: ['/inputs/horses.csv'], inputs: [horses] });
+    const { trace } = await runTraced({ ...base, brine: { ...base.brine, preopens: ['.', '/', 'inputs'] } });
+    const prestats = recordsOf(trace).filter((r) => r.fn === 'fd_prestat_get');
+    expect(prestats.slice(0, 4).map((r) => r.args['fd'])).toEqual([
+      { fd: 3, path: '/' },
+      { fd: 4, path: '/' },
+      { fd: 5, path: '/' },
+      { fd: 6, path: '/inputs' },
+    ]);
+  });
+
   it('gives fds the paths they were opened at, and links each write to its bytes in the log', async () => {
     const { result, trace } = await runTraced(
       job(fixture('c/cat.wasm'), { parameters: ['/inputs/horses.csv'], inputs: [horses] }),

@@ -1,5 +1,5 @@
 import type { LoadedModules } from '../loader/loader.js';
-import { preopenPath } from '../mounts/paths.js';
+import { normalizePath, preopenPath } from '../mounts/paths.js';
 import type { HttpOptions, LogOptions, RunRequest, TraceOptions, WireMount } from '../protocol/messages.js';
 import { type BrineOptions, type Job, jobCount, jobType } from '../spec/types.js';
 import { entrypointToCall, isBacalhauMode } from './bacalhau-mode.js';
@@ -55,7 +55,8 @@ export function runRequest(parts: RunRequestParts): RunRequest {
 /** The path of each fd a run starts with, as the worker opens them: stdio, then the preopens. */
 export function startingFds(request: RunRequest): Map<number, string> {
   const paths = ['<stdin>', '<stdout>', '<stderr>', ...(request.rootPreopen ? ['/'] : [])];
-  for (const preopen of request.preopens) paths.push(`/${preopen}`);
+  // "." and "/" open the root, as the worker builds them; a path_open's result is normalised the same way.
+  for (const preopen of request.preopens) paths.push(`/${normalizePath(preopen)}`);
   return new Map(paths.map((path, fd) => [fd, path]));
 }
 

@@ -161,7 +161,6 @@ interface HttpHost {
   onRecord: (record: HttpRecord) => void;
 }
 
-/** Instantiates the planned modules in order; returns the entry instance. */
 /** What linking gives the modules and where it reports what they do. */
 interface LinkContext {
   fds: Fd[];
@@ -175,6 +174,7 @@ interface LinkContext {
   onHostCall: () => void;
 }
 
+/** Instantiates the planned modules in order; returns the entry instance. */
 function link(
   request: ResolvedRunRequest,
   { fds, entropyFor, memories, http, grows, tracer, onHostCall }: LinkContext,
