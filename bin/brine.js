@@ -5,7 +5,9 @@
 //   CLI and reading the job, and the two go on at once. Unreferenced, it does not keep the
 //   process alive if the job is refused.
 // - The CLI is compiled with V8's code cache, kept per user in the temporary directory (Node 20
-//   has no module.enableCompileCache): most of a cold start is compiling code run once.
+//   has no module.enableCompileCache): most of a cold start is compiling code run once. V8 checks
+//   only a cached script's length, so the cache is named by the build's content.
+import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -20,11 +22,13 @@ worker?.unref();
 
 const file = join(dist, 'brine.cjs');
 const source = readFileSync(file, 'utf8');
+/** This build, by content: what the command keeps between runs is kept per build. */
+const build = createHash('sha256').update(source).digest('hex').slice(0, 16);
 const uid = process.getuid?.() ?? 0;
 const cacheDir = join(tmpdir(), `brine-compile-cache-${uid}`);
 // One per command: the cache holds the functions the command ran.
 const command = ['run', 'validate', 'export'].includes(process.argv[2]) ? process.argv[2] : 'other';
-const cacheFile = join(cacheDir, `${command}-${process.version}-${process.arch}-${source.length}.bin`);
+const cacheFile = join(cacheDir, `${command}-${process.version}-${process.arch}-${build}.bin`);
 /** A cache only this user could have written. */
 function readCache() {
   try {
@@ -58,4 +62,4 @@ if (cachedData === undefined || script.cachedDataRejected) {
     }
   });
 }
-process.exitCode = await cli.exports.brine(process.argv.slice(2), worker);
+process.exitCode = await cli.exports.brine(process.argv.slice(2), worker, build);

@@ -338,6 +338,28 @@ describe('brine run', () => {
       rmSync(tmp, { recursive: true, force: true });
     }
   });
+
+  it('never starts from the code cache of another build of the same length', () => {
+    // V8 checks only a cached script's length: a build differing in one character, same length.
+    const tmp = mkdtempSync(join(tmpdir(), 'brine-builds-'));
+    const env = { ...process.env, TMPDIR: tmp };
+    try {
+      const builds = ['usage: brine run', 'usagE: brine run'].map((text, i) => {
+        const build = join(tmp, `build-${i}`);
+        cpSync(join(root, 'bin'), join(build, 'bin'), { recursive: true });
+        cpSync(join(root, 'dist/node'), join(build, 'dist/node'), { recursive: true });
+        const cli = join(build, 'dist/node/brine.cjs');
+        writeFileSync(cli, readFileSync(cli, 'utf8').replace('usage: brine run', text));
+        return join(build, 'bin/brine.js');
+      });
+      const usage = (bin: string) => spawnSync(process.execPath, [bin, 'frobnicate'], { encoding: 'utf8', env }).stderr;
+      expect(usage(builds[0]!)).toContain('usage: brine run');
+      expect(usage(builds[1]!)).toContain('usagE: brine run');
+      expect(usage(builds[0]!)).toContain('usage: brine run');
+    } finally {
+      rmSync(tmp, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('brine validate', () => {

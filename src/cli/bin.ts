@@ -4,15 +4,16 @@
  * bin/brine.js starts the worker before it loads this, so the worker loads on another thread
  * while the CLI loads and reads the job.
  */
-import { statSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { Worker } from 'node:worker_threads';
 import { nodeWorkerFactory, nodeWorkerHandle } from '../host/node.js';
 import type { WorkerFactory, WorkerHandle } from '../host/types.js';
 import { main } from './main.js';
 
-/** Runs the command; `started`: the worker bin/brine.js started for it (unreferenced until a run takes it). */
-export function brine(argv: string[], started?: Worker): Promise<number> {
+/**
+ * Runs the command; `started`: the worker bin/brine.js started for it (unreferenced until a run
+ * takes it); `build`: this build's identity, by content, for what runs keep between them.
+ */
+export function brine(argv: string[], started?: Worker, build?: string): Promise<number> {
   const spawn = nodeWorkerFactory(undefined, new URL('./execution.node.cjs', import.meta.url));
   let early: WorkerHandle | undefined = started && nodeWorkerHandle(started);
   const createWorker: WorkerFactory = () => {
@@ -20,7 +21,5 @@ export function brine(argv: string[], started?: Worker): Promise<number> {
     early = undefined;
     return worker;
   };
-  // This build's identity, for what it keeps between runs.
-  const { size, mtimeMs } = statSync(fileURLToPath(import.meta.url));
-  return main(argv, createWorker, `${size}-${Math.round(mtimeMs)}`);
+  return main(argv, createWorker, build);
 }
